@@ -1,0 +1,84 @@
+//! Reading meshes from bytes: format detection, the readers, and what they
+//! report.
+//!
+//! Invariant: `read` never panics and never returns a silently partial mesh;
+//! anything it cannot read fully is an error, and anything it read but had
+//! to overlook is a warning.
+
+mod probe;
+mod stl_ascii;
+mod stl_binary;
+mod weld;
+
+use crate::IndexedMesh;
+
+/// The file format a mesh was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    BinaryStl,
+    AsciiStl,
+}
+
+/// A mesh read from bytes, with what the reader noticed on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadOutcome {
+    pub mesh: IndexedMesh,
+    pub format: SourceFormat,
+    pub warnings: Vec<ReadWarning>,
+}
+
+/// Why a file could not be read. Each message says what is wrong and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("the file is empty (0 bytes); export the model again")]
+    Empty,
+    #[error(
+        "the file ends after {len} bytes, inside the 80-byte binary STL header, before the triangle count; the export was cut short — export it again"
+    )]
+    HeaderWithoutCount { len: usize },
+    #[error("binary STL declares {declared} triangles but holds {held}; the file is truncated — export it again")]
+    Truncated { declared: u32, held: usize },
+    #[error(
+        "triangle {triangle} has a coordinate that is not a finite number (NaN or infinity); the exporter wrote a broken model — export it again"
+    )]
+    NonFiniteCoordinate { triangle: usize },
+    #[error("ASCII STL, line {line}, column {column}: {problem}; fix or export the file again")]
+    AsciiSyntax { line: usize, column: usize, problem: String },
+    #[error(
+        "ASCII STL ends at line {line} inside a facet (expected {expected}); the file is truncated — export it again"
+    )]
+    UnexpectedEnd { line: usize, expected: &'static str },
+    #[error("this is not an STL file ({what}); choose the .stl export of the model")]
+    NotStl { what: &'static str },
+}
+
+/// Something the reader overlooked while reading a usable mesh.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadWarning {
+    #[error("{count} bytes after the last declared triangle were ignored")]
+    TrailingBytes { count: usize },
+    #[error("the file holds no triangles")]
+    NoTriangles,
+    #[error("the ASCII STL has no closing `endsolid`")]
+    MissingEndsolid,
+}
+
+/// Reads a mesh from the bytes of a file, detecting its format from the
+/// content (never from a name, and never fooled by a binary STL whose header
+/// starts with `solid`).
+pub fn read(bytes: &[u8]) -> Result<ReadOutcome, ReadError> {
+    let (mesh, format, mut warnings) = match probe::probe(bytes)? {
+        probe::Format::BinaryStl => {
+            let (mesh, warnings) = stl_binary::read(bytes)?;
+            (mesh, SourceFormat::BinaryStl, warnings)
+        }
+        probe::Format::AsciiStl => {
+            let (mesh, warnings) = stl_ascii::read(bytes)?;
+            (mesh, SourceFormat::AsciiStl, warnings)
+        }
+    };
+    if mesh.is_empty() {
+        warnings.push(ReadWarning::NoTriangles);
+    }
+    Ok(ReadOutcome { mesh, format, warnings })
+}

@@ -1,0 +1,63 @@
+//! Binary STL: an 80-byte header, a little-endian `u32` triangle count, then
+//! 50 bytes per triangle (normal, three corners, a 16-bit attribute word).
+//!
+//! The header is never kept: exporters put patient names in it.
+
+use super::probe::{BINARY_PREAMBLE_LEN, BINARY_TRIANGLE_LEN, declared_count};
+use super::weld::Welder;
+use super::{ReadError, ReadWarning};
+use crate::IndexedMesh;
+
+/// Coordinates beyond a kilometre are not a dental model but noise read as floats.
+const PLAUSIBLE_COORDINATE: f32 = 1.0e6;
+
+pub(crate) fn read(bytes: &[u8]) -> Result<(IndexedMesh, Vec<ReadWarning>), ReadError> {
+    let declared = declared_count(bytes).ok_or(ReadError::HeaderWithoutCount { len: bytes.len() })?;
+    let body = &bytes[BINARY_PREAMBLE_LEN..];
+    let held = body.len() / BINARY_TRIANGLE_LEN;
+    if (declared as usize) > held {
+        return Err(truncated_or_noise(body, declared, held));
+    }
+    let (triangles, trailing) = body.split_at(declared as usize * BINARY_TRIANGLE_LEN);
+
+    let mut welder = Welder::with_capacity(declared as usize);
+    for (index, record) in triangles.chunks_exact(BINARY_TRIANGLE_LEN).enumerate() {
+        let corners = corners(record);
+        if corners.iter().flatten().any(|c| !c.is_finite()) {
+            return Err(ReadError::NonFiniteCoordinate { triangle: index + 1 });
+        }
+        welder.push_triangle(corners);
+    }
+
+    let mut warnings = Vec::new();
+    if !trailing.is_empty() {
+        warnings.push(ReadWarning::TrailingBytes { count: trailing.len() });
+    }
+    Ok((welder.finish(), warnings))
+}
+
+/// The three corners of one 50-byte triangle record (the normal is skipped:
+/// it is recomputed from the corners wherever it is needed).
+fn corners(record: &[u8]) -> [[f32; 3]; 3] {
+    let float = |at: usize| f32::from_le_bytes([record[at], record[at + 1], record[at + 2], record[at + 3]]);
+    [0, 1, 2].map(|corner| {
+        let at = 12 + corner * 12;
+        [float(at), float(at + 4), float(at + 8)]
+    })
+}
+
+/// A file shorter than its count says is a truncated STL if what it holds
+/// reads as triangles, and something else if it reads as noise.
+fn truncated_or_noise(body: &[u8], declared: u32, held: usize) -> ReadError {
+    let plausible = body.chunks_exact(BINARY_TRIANGLE_LEN).take(8).all(|record| {
+        corners(record)
+            .iter()
+            .flatten()
+            .all(|c| c.is_finite() && c.abs() < PLAUSIBLE_COORDINATE && (*c == 0.0 || c.is_normal()))
+    });
+    if plausible {
+        ReadError::Truncated { declared, held }
+    } else {
+        ReadError::NotStl { what: "its content is neither ASCII STL nor binary STL triangles" }
+    }
+}

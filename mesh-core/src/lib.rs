@@ -1,0 +1,15 @@
+//! Pure geometry for Trayforge.
+//!
+//! Bytes in, values out: this crate does no I/O, keeps no global state, logs
+//! nothing and never panics on input. It compiles for the host (server,
+//! tests, benchmarks) and for `wasm32-unknown-unknown` (the browser), and
+//! both builds run the same code.
+//!
+//! Invariant: every public function that takes outside data returns a
+//! `Result` whose error says what is wrong and what the user can do.
+
+pub mod io;
+mod mesh;
+
+pub use io::{ReadError, ReadOutcome, ReadWarning, SourceFormat, read};
+pub use mesh::{Bounds, IndexedMesh};

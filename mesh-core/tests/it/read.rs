@@ -1,0 +1,56 @@
+//! Reader behaviour on small hand-made inputs.
+
+use expect_test::expect;
+use mesh_core::{SourceFormat, read};
+
+use crate::corpus::corpus_dir;
+
+fn error_of(bytes: &[u8]) -> String {
+    read(bytes).expect_err("the input is malformed").to_string()
+}
+
+#[test]
+fn truncated_binary_is_an_error_naming_both_lengths() {
+    let bytes = std::fs::read(corpus_dir().join("synthetic/binary_truncated.stl")).unwrap();
+    expect!["binary STL declares 12 triangles but holds 7; the file is truncated — export it again"]
+        .assert_eq(&error_of(&bytes));
+}
+
+#[test]
+fn non_finite_coordinate_names_the_triangle_counting_from_one() {
+    let bytes = std::fs::read(corpus_dir().join("synthetic/binary_nan_inf.stl")).unwrap();
+    expect!["triangle 4 has a coordinate that is not a finite number (NaN or infinity); the exporter wrote a broken model — export it again"]
+        .assert_eq(&error_of(&bytes));
+}
+
+#[test]
+fn ascii_syntax_error_names_line_and_column() {
+    let text = b"solid t\n facet normal 0 0 1\n  outer loop\n   vertex 0 0 0\n   vertex 1 x 0\n";
+    expect!["ASCII STL, line 5, column 13: `x` is not a number; fix or export the file again"]
+        .assert_eq(&error_of(text));
+}
+
+#[test]
+fn ascii_ending_inside_a_facet_is_truncated() {
+    let text = b"solid t\nfacet normal 0 0 1\nouter loop\nvertex 0 0 0\n";
+    expect!["ASCII STL ends at line 5 inside a facet (expected `vertex`); the file is truncated — export it again"]
+        .assert_eq(&error_of(text));
+}
+
+#[test]
+fn ascii_welds_shared_corners_and_keeps_every_solid() {
+    let text = b"solid a\nfacet normal 0 0 1\nouter loop\nvertex 0 0 0\nvertex 1 0 0\nvertex 0 1 0\nendloop\nendfacet\nendsolid a\n\
+solid b\nfacet normal 0 0 1\nouter loop\nvertex 1 0 0\nvertex 1 1 0\nvertex -0.0 1 0\nendloop\nendfacet\nendsolid b\n";
+    let outcome = read(text).unwrap();
+    assert_eq!(outcome.format, SourceFormat::AsciiStl);
+    assert_eq!(outcome.mesh.triangles, vec![[0, 1, 2], [1, 3, 2]]);
+    assert_eq!(outcome.mesh.vertex_count(), 4);
+}
+
+#[test]
+fn bounds_of_the_corpus_cube_are_ten_millimetres() {
+    let bytes = std::fs::read(corpus_dir().join("synthetic/cube_binary.stl")).unwrap();
+    let bounds = read(&bytes).unwrap().mesh.bounds().unwrap();
+    assert_eq!(bounds.size(), [10.0, 10.0, 10.0]);
+    assert_eq!(read(&bytes).unwrap().mesh.vertex_count(), 8);
+}
