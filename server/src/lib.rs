@@ -1,0 +1,8 @@
+//! The Trayforge server as a library, so that the binary (`main.rs`) and the
+//! black-box tests start exactly the same application.
+
+pub mod config;
+pub mod http;
+pub mod startup;
+pub mod storage;
+pub mod telemetry;

@@ -1,0 +1,88 @@
+//! Building the application from settings: data folders, database,
+//! migrations, router, listener. The binary and the tests both start here.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::http::{self, AppState};
+use crate::storage::Database;
+
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    db: Database,
+}
+
+impl Application {
+    /// Prepares everything the server needs and binds its port; fails with a
+    /// message that names the problem and what to change.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
+        let files_dir = settings.files_dir();
+        std::fs::create_dir_all(&files_dir)
+            .with_context(|| format!("cannot create the data folder {}; set [data] dir", files_dir.display()))?;
+        let db = Database::connect(&settings.database_url()).await?;
+        db.migrate().await?;
+
+        if !settings.server.dist_dir.join("index.html").is_file() {
+            tracing::warn!(
+                dist_dir = %settings.server.dist_dir.display(),
+                "the client is not built; `/` will answer 503 until it is (run `cargo xtask run`)"
+            );
+        }
+        let router = http::router(AppState { db: db.clone() }, &settings.server.dist_dir);
+
+        let address = SocketAddr::new(settings.server.host, settings.server.port);
+        let listener = TcpListener::bind(address).await.map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+                "another program uses this port; stop it or set [server] port (TRAYFORGE__SERVER__PORT)"
+            } else {
+                "check [server] host and port"
+            };
+            anyhow::anyhow!("cannot listen on {address}: {e}; {hint}")
+        })?;
+        Ok(Application { listener, router, db })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        // A bound listener always has a local address; fall back to nothing useful only in theory.
+        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        tracing::info!(backend = self.db.backend_name(), "listening on http://{}", self.address());
+        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
+        self.db.close().await;
+        served
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}

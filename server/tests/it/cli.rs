@@ -1,0 +1,71 @@
+//! The `trayforge` binary: bad configuration ends with one clear line.
+
+use std::process::{Command, Output};
+
+fn trayforge(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_trayforge"));
+    command.args(args).current_dir(dir.path()).env_remove("TRAYFORGE_CONFIG");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("the binary runs")
+}
+
+fn single_error_line(output: &Output) -> String {
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "one line, not a backtrace: {stderr}");
+    stderr
+}
+
+#[test]
+fn unknown_key_in_the_environment_is_named() {
+    let output = trayforge(&["migrate"], &[("TRAYFORGE__SERVER__PROT", "9000")]);
+    assert!(single_error_line(&output).contains("unknown field `prot`"));
+}
+
+#[test]
+fn unknown_key_in_the_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("trayforge.toml");
+    std::fs::write(&file, "[server]\nport = 9000\ncolour = \"blue\"\n").unwrap();
+    let output = trayforge(&["--config", file.to_str().unwrap(), "migrate"], &[]);
+    assert!(single_error_line(&output).contains("unknown field `colour`"));
+}
+
+#[test]
+fn unreadable_configuration_file_is_named() {
+    let output = trayforge(&["--config", "/no/such/trayforge.toml", "serve"], &[]);
+    let line = single_error_line(&output);
+    assert!(line.contains("cannot read the configuration file /no/such/trayforge.toml"), "{line}");
+}
+
+#[test]
+fn port_in_use_is_named_with_what_to_do() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = trayforge(&["serve"], &[("TRAYFORGE__SERVER__PORT", &port)]);
+    let line = single_error_line(&output);
+    assert!(line.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{line}");
+    assert!(line.contains("TRAYFORGE__SERVER__PORT"), "{line}");
+}
+
+#[test]
+fn unreachable_database_is_named() {
+    let output = trayforge(&["migrate"], &[("TRAYFORGE__DATABASE__URL", "postgres://tf@127.0.0.1:1/tf")]);
+    assert!(single_error_line(&output).contains("cannot reach the database"));
+}
+
+#[test]
+fn migrate_creates_and_migrates_the_default_sqlite_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_trayforge"))
+        .arg("migrate")
+        .current_dir(dir.path())
+        .env_remove("TRAYFORGE_CONFIG")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(dir.path().join("data/trayforge.db").is_file());
+}

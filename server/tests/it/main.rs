@@ -1,0 +1,10 @@
+//! Black-box tests of the server: the real application on port 0 spoken to
+//! over HTTP, the real binary run as a process, and storage on every
+//! database backend available (SQLite always, PostgreSQL when
+//! `TEST_DATABASE_URL` is set).
+
+mod cli;
+mod client;
+mod health;
+mod storage;
+mod support;

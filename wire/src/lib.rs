@@ -1,0 +1,48 @@
+//! Request and response types shared by the client (`app`) and the server.
+//!
+//! Invariant: serde types only — no I/O, no HTTP client or server types — so
+//! the same definitions compile for wasm32 and the host, and the two sides
+//! can never disagree about a field name.
+
+use serde::{Deserialize, Serialize};
+
+/// The body of every error response: `{"error": {"code", "message", "field"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// A stable machine-readable code such as `not_found`.
+    pub code: String,
+    /// What went wrong and what to do, for a person.
+    pub message: String,
+    /// The request field at fault, where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// `GET /readyz`: whether this server can take requests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Readiness {
+    pub ready: bool,
+    pub database: DatabaseState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum DatabaseState {
+    /// Reachable, and every migration this build knows is applied.
+    Migrated {
+        migrations: u64,
+    },
+    /// Reachable, but some migrations this build knows are not applied yet.
+    Pending {
+        applied: u64,
+        known: u64,
+    },
+    Unreachable {
+        message: String,
+    },
+}
