@@ -1,0 +1,14 @@
+//! What a path the app does not know shows.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub(crate) fn NotFoundPage() -> impl IntoView {
+    view! {
+        <section class="page not-found">
+            <h1>"Page not found"</h1>
+            <p>"This address is not part of Trayforge. " <A href="/">"Inspect a model"</A> " instead."</p>
+        </section>
+    }
+}
