@@ -37,10 +37,8 @@ impl IndexedMesh {
         let (first, rest) = self.positions.split_first()?;
         let mut bounds = Bounds { min: *first, max: *first };
         for p in rest {
-            for axis in 0..3 {
-                bounds.min[axis] = bounds.min[axis].min(p[axis]);
-                bounds.max[axis] = bounds.max[axis].max(p[axis]);
-            }
+            bounds.min = [0, 1, 2].map(|axis| bounds.min[axis].min(p[axis]));
+            bounds.max = [0, 1, 2].map(|axis| bounds.max[axis].max(p[axis]));
         }
         Some(bounds)
     }

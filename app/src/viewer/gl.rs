@@ -22,7 +22,10 @@ pub(super) fn context_for(canvas: &web_sys::HtmlCanvasElement) -> Result<Context
         .flatten()
         .and_then(|gl| gl.dyn_into::<web_sys::WebGl2RenderingContext>().ok())
         .ok_or_else(unsupported)?;
-    Context::from_gl_context(Arc::new(glow_context(gl)?)).map_err(|e| format!("cannot start the 3D view: {e}"))
+    // three-d takes an `Arc`; in the browser there is only one thread to share it with.
+    #[allow(clippy::arc_with_non_send_sync)]
+    let gl = Arc::new(glow_context(gl)?);
+    Context::from_gl_context(gl).map_err(|e| format!("cannot start the 3D view: {e}"))
 }
 
 #[cfg(target_arch = "wasm32")]

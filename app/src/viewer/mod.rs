@@ -18,6 +18,7 @@ use leptos::prelude::*;
 use mesh_core::IndexedMesh;
 use three_d::Viewport;
 
+use orbit::CameraMove;
 use scene::Scene;
 
 /// The viewer's state that lives outside Leptos's reactive system (WebGL
@@ -70,12 +71,12 @@ pub(crate) fn Viewer(mesh: Signal<Option<Arc<IndexedMesh>>>) -> impl IntoView {
             request_frame(&state.get_value(), &element);
         }
     };
-    let with_orbit = move |change: &dyn Fn(&mut orbit::Orbit, f32)| {
+    let move_camera = move |change: CameraMove| {
         let Some(element) = canvas.get_untracked() else { return };
         let shared = state.get_value();
         let height = element.client_height() as f32;
         if let Some(orbit) = shared.borrow_mut().scene.as_mut().and_then(Scene::orbit_mut) {
-            change(orbit, height);
+            orbit.apply(change, height);
         }
         request_frame(&shared, &element);
     };
@@ -88,48 +89,29 @@ pub(crate) fn Viewer(mesh: Signal<Option<Arc<IndexedMesh>>>) -> impl IntoView {
         state.get_value().borrow_mut().pointers.insert(ev.pointer_id(), (ev.client_x() as f32, ev.client_y() as f32));
     };
     let on_pointer_move = move |ev: web_sys::PointerEvent| {
-        let shared = state.get_value();
         let position = (ev.client_x() as f32, ev.client_y() as f32);
-        let gesture = {
+        let change = {
+            let shared = state.get_value();
             let mut viewer = shared.borrow_mut();
             let Some(previous) = viewer.pointers.get(&ev.pointer_id()).copied() else { return };
             let others: Vec<(f32, f32)> =
                 viewer.pointers.iter().filter(|(id, _)| **id != ev.pointer_id()).map(|(_, p)| *p).collect();
             viewer.pointers.insert(ev.pointer_id(), position);
-            Gesture::from_move(previous, position, &others, ev.shift_key() || ev.buttons() & 2 != 0)
+            CameraMove::from_pointer(previous, position, &others, ev.shift_key() || ev.buttons() & 2 != 0)
         };
-        with_orbit(&|orbit, height| match gesture {
-            Gesture::Orbit(dx, dy) => orbit.orbit(dx, dy),
-            Gesture::Pan(dx, dy) => orbit.pan(dx, dy, height),
-            Gesture::PinchPan { zoom, dx, dy } => {
-                orbit.zoom(zoom);
-                orbit.pan(dx, dy, height);
-            }
-        });
+        move_camera(change);
     };
     let on_pointer_up = move |ev: web_sys::PointerEvent| {
         state.get_value().borrow_mut().pointers.remove(&ev.pointer_id());
     };
     let on_wheel = move |ev: web_sys::WheelEvent| {
         ev.prevent_default();
-        let factor = (-(ev.delta_y() as f32) * 0.0015).exp();
-        with_orbit(&|orbit, _| orbit.zoom(factor));
+        move_camera(CameraMove::Zoom((-(ev.delta_y() as f32) * 0.0015).exp()));
     };
     let on_key = move |ev: web_sys::KeyboardEvent| {
-        let step = 24.0;
-        let handled: Option<&dyn Fn(&mut orbit::Orbit, f32)> = match ev.key().as_str() {
-            "ArrowLeft" => Some(&|o, _| o.orbit(-step, 0.0)),
-            "ArrowRight" => Some(&|o, _| o.orbit(step, 0.0)),
-            "ArrowUp" => Some(&|o, _| o.orbit(0.0, -step)),
-            "ArrowDown" => Some(&|o, _| o.orbit(0.0, step)),
-            "+" | "=" => Some(&|o, _| o.zoom(1.2)),
-            "-" | "_" => Some(&|o, _| o.zoom(1.0 / 1.2)),
-            "Home" | "r" | "R" => Some(&|o, _| o.reset()),
-            _ => None,
-        };
-        if let Some(change) = handled {
+        if let Some(change) = CameraMove::from_key(&ev.key()) {
             ev.prevent_default();
-            with_orbit(change);
+            move_camera(change);
         }
     };
     let on_resize = move |_| redraw();
@@ -150,7 +132,7 @@ pub(crate) fn Viewer(mesh: Signal<Option<Arc<IndexedMesh>>>) -> impl IntoView {
                 on:pointercancel=on_pointer_up
                 on:wheel=on_wheel
                 on:keydown=on_key
-                on:dblclick=move |_| with_orbit(&|o, _| o.reset())
+                on:dblclick=move |_| move_camera(CameraMove::Reset)
                 on:contextmenu=move |ev: web_sys::MouseEvent| ev.prevent_default()
             ></canvas>
             <Show when=move || !has_model.get() && failure.get().is_none()>
@@ -158,29 +140,6 @@ pub(crate) fn Viewer(mesh: Signal<Option<Arc<IndexedMesh>>>) -> impl IntoView {
             </Show>
             {move || failure.get().map(|message| view! { <p class="viewer-failure" role="alert">{message}</p> })}
         </div>
-    }
-}
-
-/// What one pointer move means, given the other pointers down.
-#[derive(Debug, Clone, Copy)]
-enum Gesture {
-    Orbit(f32, f32),
-    Pan(f32, f32),
-    /// Two fingers: their spread zooms, their common motion pans.
-    PinchPan { zoom: f32, dx: f32, dy: f32 },
-}
-
-impl Gesture {
-    fn from_move(previous: (f32, f32), now: (f32, f32), others: &[(f32, f32)], pan: bool) -> Gesture {
-        let (dx, dy) = (now.0 - previous.0, now.1 - previous.1);
-        match others.first() {
-            Some(&other) => {
-                let spread = |p: (f32, f32)| ((p.0 - other.0).powi(2) + (p.1 - other.1).powi(2)).sqrt().max(1.0);
-                Gesture::PinchPan { zoom: spread(now) / spread(previous), dx: dx * 0.5, dy: dy * 0.5 }
-            }
-            None if pan => Gesture::Pan(dx, dy),
-            None => Gesture::Orbit(dx, dy),
-        }
     }
 }
 

@@ -12,6 +12,51 @@ const FIELD_OF_VIEW_DEGREES: f32 = 35.0;
 /// Radians of orbit per CSS pixel dragged.
 const ORBIT_PER_PIXEL: f32 = 0.008;
 
+/// One change of view, from whichever input asked for it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum CameraMove {
+    /// Turn around the target by a drag of CSS pixels.
+    Orbit { dx: f32, dy: f32 },
+    /// Slide the view by a drag of CSS pixels.
+    Pan { dx: f32, dy: f32 },
+    /// Move closer (factor > 1) or away.
+    Zoom(f32),
+    /// Two fingers: their spread zooms, their common motion pans.
+    PinchPan { zoom: f32, dx: f32, dy: f32 },
+    /// Back to the framing the model was shown with.
+    Reset,
+}
+
+impl CameraMove {
+    /// What one pointer's move means, given the other pointers down.
+    pub(super) fn from_pointer(previous: (f32, f32), now: (f32, f32), others: &[(f32, f32)], pan: bool) -> Self {
+        let (dx, dy) = (now.0 - previous.0, now.1 - previous.1);
+        match others.first() {
+            Some(&other) => {
+                let spread = |p: (f32, f32)| ((p.0 - other.0).powi(2) + (p.1 - other.1).powi(2)).sqrt().max(1.0);
+                CameraMove::PinchPan { zoom: spread(now) / spread(previous), dx: dx * 0.5, dy: dy * 0.5 }
+            }
+            None if pan => CameraMove::Pan { dx, dy },
+            None => CameraMove::Orbit { dx, dy },
+        }
+    }
+
+    /// What a key means to the viewer, if anything.
+    pub(super) fn from_key(key: &str) -> Option<Self> {
+        const STEP: f32 = 24.0;
+        Some(match key {
+            "ArrowLeft" => CameraMove::Orbit { dx: -STEP, dy: 0.0 },
+            "ArrowRight" => CameraMove::Orbit { dx: STEP, dy: 0.0 },
+            "ArrowUp" => CameraMove::Orbit { dx: 0.0, dy: -STEP },
+            "ArrowDown" => CameraMove::Orbit { dx: 0.0, dy: STEP },
+            "+" | "=" => CameraMove::Zoom(1.2),
+            "-" | "_" => CameraMove::Zoom(1.0 / 1.2),
+            "Home" | "r" | "R" => CameraMove::Reset,
+            _ => return None,
+        })
+    }
+}
+
 /// A camera that looks at a model and can be moved around it.
 #[derive(Debug)]
 pub(super) struct Orbit {
@@ -42,19 +87,33 @@ impl Orbit {
         Orbit { camera, radius, home: (position, center) }
     }
 
-    pub(super) fn reset(&mut self) {
+    /// Applies `change`; `viewport_height` is in CSS pixels.
+    pub(super) fn apply(&mut self, change: CameraMove, viewport_height: f32) {
+        match change {
+            CameraMove::Orbit { dx, dy } => self.orbit(dx, dy),
+            CameraMove::Pan { dx, dy } => self.pan(dx, dy, viewport_height),
+            CameraMove::Zoom(factor) => self.zoom(factor),
+            CameraMove::PinchPan { zoom, dx, dy } => {
+                self.zoom(zoom);
+                self.pan(dx, dy, viewport_height);
+            }
+            CameraMove::Reset => self.reset(),
+        }
+    }
+
+    fn reset(&mut self) {
         let (position, target) = self.home;
         self.camera.set_view(position, target, vec3(0.0, 0.0, 1.0));
     }
 
     /// Turns the model under a drag of `dx`, `dy` CSS pixels.
-    pub(super) fn orbit(&mut self, dx: f32, dy: f32) {
+    fn orbit(&mut self, dx: f32, dy: f32) {
         let target = self.camera.target();
         self.camera.rotate_around_with_fixed_up(target, -dx * ORBIT_PER_PIXEL, dy * ORBIT_PER_PIXEL);
     }
 
     /// Slides the view so the model follows a drag of `dx`, `dy` CSS pixels.
-    pub(super) fn pan(&mut self, dx: f32, dy: f32, viewport_height: f32) {
+    fn pan(&mut self, dx: f32, dy: f32, viewport_height: f32) {
         let distance = (self.camera.position() - self.camera.target()).magnitude();
         let per_pixel = 2.0 * distance * (FIELD_OF_VIEW_DEGREES.to_radians() * 0.5).tan() / viewport_height.max(1.0);
         let right = self.camera.right_direction();
@@ -65,12 +124,39 @@ impl Orbit {
     }
 
     /// Zooms by `factor` (> 1 moves closer), within sensible distances.
-    pub(super) fn zoom(&mut self, factor: f32) {
+    fn zoom(&mut self, factor: f32) {
         if !(factor.is_finite() && factor > 0.0) {
             return;
         }
         let distance = (self.camera.position() - self.camera.target()).magnitude();
         let delta = distance - distance / factor;
         self.camera.zoom(delta, self.radius * 0.05, self.radius * 10.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CameraMove;
+
+    #[test]
+    fn one_pointer_orbits_and_pans_with_shift() {
+        assert_eq!(
+            CameraMove::from_pointer((0.0, 0.0), (3.0, 4.0), &[], false),
+            CameraMove::Orbit { dx: 3.0, dy: 4.0 }
+        );
+        assert_eq!(CameraMove::from_pointer((0.0, 0.0), (3.0, 4.0), &[], true), CameraMove::Pan { dx: 3.0, dy: 4.0 });
+    }
+
+    #[test]
+    fn spreading_two_fingers_zooms_in() {
+        let change = CameraMove::from_pointer((10.0, 0.0), (20.0, 0.0), &[(0.0, 0.0)], false);
+        assert_eq!(change, CameraMove::PinchPan { zoom: 2.0, dx: 5.0, dy: 0.0 });
+    }
+
+    #[test]
+    fn keys_map_to_moves_and_others_are_left_alone() {
+        assert_eq!(CameraMove::from_key("Home"), Some(CameraMove::Reset));
+        assert_eq!(CameraMove::from_key("+"), Some(CameraMove::Zoom(1.2)));
+        assert_eq!(CameraMove::from_key("a"), None);
     }
 }

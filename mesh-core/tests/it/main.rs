@@ -1,4 +1,7 @@
 //! Integration tests of mesh-core, run against the shared STL corpus.
 
+// In tests a panic is the failure report: helpers unwrap freely.
+#![allow(clippy::unwrap_used)]
+
 mod corpus;
 mod read;

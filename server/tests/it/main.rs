@@ -3,6 +3,9 @@
 //! database backend available (SQLite always, PostgreSQL when
 //! `TEST_DATABASE_URL` is set).
 
+// In tests a panic is the failure report: helpers unwrap freely.
+#![allow(clippy::unwrap_used)]
+
 mod cli;
 mod client;
 mod health;
