@@ -1,0 +1,98 @@
+// The Inspect page: a model read in the browser by mesh-core (wasm32) and
+// drawn by the three-d viewer, and clear messages for bad files.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { canvasPixelStats, corpus, launchBrowser, openPage, screenshot, startServer } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function showsModel(page, triangles) {
+  await page.locator(`[data-testid=triangle-count][data-count="${triangles}"]`).waitFor({ timeout: 30_000 });
+  await page.waitForFunction(
+    () => Number(document.querySelector('[data-testid=viewer]')?.getAttribute('data-frames')) >= 1,
+    null,
+    { timeout: 30_000 },
+  );
+}
+
+test('the page loads with no console errors', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  await page.locator('[data-testid=drop-zone]').waitFor();
+  assert.match(await page.title(), /Trayforge/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('picking a dental arch shows the model, its triangle count and size', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  await page.setInputFiles('[data-testid=file-input]', corpus('public/dental/ref_lower_tag0.stl'));
+  await showsModel(page, 83262);
+
+  const pixels = await canvasPixelStats(page);
+  assert.ok(pixels.model > pixels.total * 0.02, `model-coloured pixels: ${pixels.model} of ${pixels.total}`);
+  assert.match(await page.locator('[data-testid=bounds]').innerText(), /62\.1 × 11\.7 × 44\.8 mm/);
+  await screenshot(page, 'inspect-dental-arch.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('dropping an ASCII STL with upper-case keywords shows it', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  const bytes = [...(await readFile(corpus('synthetic/ascii_uppercase.stl')))];
+  await page.evaluate((bytes) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(bytes)], 'ascii_uppercase.stl'));
+    const zone = document.querySelector('[data-testid=drop-zone]');
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }
+  }, bytes);
+  await showsModel(page, 12);
+  const pixels = await canvasPixelStats(page);
+  assert.ok(pixels.model > pixels.total * 0.02, `model-coloured pixels: ${pixels.model} of ${pixels.total}`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a truncated file shows a readable error, not a blank page', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/binary_truncated.stl'));
+  const error = page.locator('[data-testid=read-error]');
+  await error.waitFor();
+  const text = await error.innerText();
+  assert.match(text, /declares 12 triangles but holds 7/);
+  assert.match(text, /truncated/);
+  assert.ok(await page.locator('[data-testid=drop-zone]').isVisible());
+  await screenshot(page, 'inspect-error.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a file that is not an STL is refused with a message', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/not_an_stl.stl'));
+  const error = page.locator('[data-testid=read-error]');
+  await error.waitFor();
+  assert.match(await error.innerText(), /not an STL file \(it is a PDF document\)/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('an unknown address shows the not-found page inside the app', async () => {
+  const { page, problems } = await openPage(browser.context, `${server.url}/no/such/page`);
+  await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});

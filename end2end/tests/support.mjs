@@ -1,0 +1,129 @@
+// Starting the real server and a real browser for the tests.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const end2endDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const artifactsDir = path.join(end2endDir, 'artifacts');
+
+function required(name) {
+  const value = process.env[name];
+  if (!value || !existsSync(value)) {
+    throw new Error(`${name} must name an existing path (got ${JSON.stringify(value)}); run these tests with \`cargo xtask test e2e\``);
+  }
+  return value;
+}
+
+/** A file of the shared STL corpus. */
+export function corpus(relative) {
+  const dir = process.env.TRAYFORGE_CORPUS ?? path.resolve(end2endDir, '../../shared/corpus');
+  return path.join(dir, relative);
+}
+
+/** Starts `trayforge serve` on a free port with a fresh data folder. */
+export async function startServer() {
+  const bin = required('TRAYFORGE_BIN');
+  const dist = required('TRAYFORGE_DIST');
+  const dir = await mkdtemp(path.join(tmpdir(), 'trayforge-e2e-'));
+  const child = spawn(bin, ['serve'], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      TRAYFORGE__SERVER__PORT: '0',
+      TRAYFORGE__DATA__DIR: path.join(dir, 'data'),
+      TRAYFORGE__SERVER__DIST_DIR: dist,
+      TRAYFORGE__LOG__FORMAT: 'json',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start in 30 s:\n${output}`)), 30_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited with ${code} before listening:\n${output}`));
+    });
+  });
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+
+/** Debian's Chromium, headless, with WebGL2 through SwiftShader. */
+export async function launchBrowser() {
+  const profile = await mkdtemp(path.join(tmpdir(), 'trayforge-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: CHROMIUM_ARGS,
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A new page that records console errors and uncaught exceptions. */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  await page.goto(url);
+  return { page, problems };
+}
+
+/** Pixels of the viewer canvas: all, and those in the model's warm colour (red well above blue). */
+export async function canvasPixelStats(page) {
+  return page.evaluate(() => {
+    const source = document.querySelector('[data-testid=viewer]');
+    const copy = document.createElement('canvas');
+    copy.width = source.width;
+    copy.height = source.height;
+    const context = copy.getContext('2d');
+    context.drawImage(source, 0, 0);
+    const { data } = context.getImageData(0, 0, copy.width, copy.height);
+    let model = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] - data[i + 2] > 50) model += 1;
+    }
+    return { total: data.length / 4, model };
+  });
+}
+
+export async function screenshot(page, name) {
+  await mkdir(artifactsDir, { recursive: true });
+  await page.screenshot({ path: path.join(artifactsDir, name) });
+}
