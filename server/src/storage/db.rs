@@ -96,7 +96,7 @@ impl Database {
         let known = self.known_migrations();
         // `_sqlx_migrations` does not exist before the first migration: that
         // is "nothing applied", not "unreachable".
-        let applied = match self {
+        let applied: Result<i64, sqlx::Error> = match self {
             Database::Sqlite(pool) => {
                 let table: Result<Option<i64>, _> = sqlx::query_scalar(
                     "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",

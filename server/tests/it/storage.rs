@@ -8,13 +8,15 @@ use crate::support::{connect, test_databases};
 async fn a_fresh_database_is_pending_until_migrated() {
     for database in test_databases().await {
         let db = connect(&database).await;
+        let state = db.state().await;
         assert!(
-            matches!(db.state().await, DatabaseState::Pending { applied: 0, known } if known >= 1),
-            "{}",
+            matches!(state, DatabaseState::Pending { applied: 0, known } if known >= 1),
+            "{}: {state:?}",
             db.backend_name()
         );
         db.migrate().await.unwrap();
-        assert!(matches!(db.state().await, DatabaseState::Migrated { .. }), "{}", db.backend_name());
+        let state = db.state().await;
+        assert!(matches!(state, DatabaseState::Migrated { .. }), "{}: {state:?}", db.backend_name());
     }
 }
 
