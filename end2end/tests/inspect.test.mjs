@@ -66,12 +66,17 @@ test('dropping an ASCII STL with upper-case keywords shows it', async () => {
   await page.close();
 });
 
-test('a truncated file shows a readable error, not a blank page', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
-  await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/binary_truncated.stl'));
-  const error = page.locator('[data-testid=read-error]');
+/** Picks a corpus file that must be refused; returns the page and the error's text. */
+async function refused(file) {
+  const opened = await openPage(browser.context, server.url);
+  await opened.page.setInputFiles('[data-testid=file-input]', corpus(file));
+  const error = opened.page.locator('[data-testid=read-error]');
   await error.waitFor();
-  const text = await error.innerText();
+  return { ...opened, text: await error.innerText() };
+}
+
+test('a truncated file shows a readable error, not a blank page', async () => {
+  const { page, problems, text } = await refused('synthetic/binary_truncated.stl');
   assert.match(text, /declares 12 triangles but holds 7/);
   assert.match(text, /truncated/);
   assert.ok(await page.locator('[data-testid=drop-zone]').isVisible());
@@ -81,11 +86,8 @@ test('a truncated file shows a readable error, not a blank page', async () => {
 });
 
 test('a file that is not an STL is refused with a message', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
-  await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/not_an_stl.stl'));
-  const error = page.locator('[data-testid=read-error]');
-  await error.waitFor();
-  assert.match(await error.innerText(), /not an STL file \(it is a PDF document\)/);
+  const { page, problems, text } = await refused('synthetic/not_an_stl.stl');
+  assert.match(text, /not an STL file \(it is a PDF document\)/);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -96,7 +96,8 @@ fn stage(name: &str, root: &Path) -> Result {
             let cluster = Cluster::start()?;
             println!("  PostgreSQL at {}", cluster.url);
             // SQLite always, PostgreSQL through TEST_DATABASE_URL; the cluster stops when dropped.
-            cmd::run(cargo(root).args(["test", "-p", "trayforge-server"]).env("TEST_DATABASE_URL", &cluster.url))
+            // `--workspace` keeps the feature set of the `test` stage, so nothing is rebuilt.
+            cmd::run(cargo(root).args(["test", "--workspace", "--", "storage"]).env("TEST_DATABASE_URL", &cluster.url))
         }
         "trunk" => {
             tools::ensure_client_tools(root)?;
@@ -107,7 +108,9 @@ fn stage(name: &str, root: &Path) -> Result {
                     .env("PATH", cmd::path_with(&tools::npm_bin(root))),
             )
         }
-        "server" => cmd::run(cargo(root).args(["build", "-p", "trayforge-server"])),
+        // The binary `cargo test` builds (target/debug/trayforge), with the same
+        // features, so this is a no-op after the `test` stage.
+        "server" => cmd::run(cargo(root).args(["test", "--workspace", "--no-run"])),
         "e2e" => {
             tools::ensure_apt_package(Path::new("/usr/bin/chromium"), "chromium", "2 to 4 minutes, once")?;
             tools::ensure_npm_packages(root)?;

@@ -1,11 +1,17 @@
 //! The `trayforge` binary: bad configuration ends with one clear line.
 
+use std::path::Path;
 use std::process::{Command, Output};
 
+/// Runs the binary in a fresh empty working directory.
 fn trayforge(args: &[&str], env: &[(&str, &str)]) -> Output {
     let dir = tempfile::tempdir().unwrap();
+    trayforge_in(dir.path(), args, env)
+}
+
+fn trayforge_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_trayforge"));
-    command.args(args).current_dir(dir.path()).env_remove("TRAYFORGE_CONFIG");
+    command.args(args).current_dir(dir).env_remove("TRAYFORGE_CONFIG");
     for (key, value) in env {
         command.env(key, value);
     }
@@ -60,12 +66,7 @@ fn unreachable_database_is_named() {
 #[test]
 fn migrate_creates_and_migrates_the_default_sqlite_database() {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_trayforge"))
-        .arg("migrate")
-        .current_dir(dir.path())
-        .env_remove("TRAYFORGE_CONFIG")
-        .output()
-        .unwrap();
+    let output = trayforge_in(dir.path(), &["migrate"], &[]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(dir.path().join("data/trayforge.db").is_file());
 }
