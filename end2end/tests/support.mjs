@@ -60,10 +60,15 @@ export async function startServer() {
   });
   return {
     url,
+    /** SIGTERM, then SIGKILL after 10 s; never hangs, even if the server already died. */
     async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
       await rm(dir, { recursive: true, force: true });
     },
   };
