@@ -8,8 +8,10 @@
 //! Invariant: every public function that takes outside data returns a
 //! `Result` whose error says what is wrong and what the user can do.
 
+pub mod analysis;
 pub mod io;
 mod mesh;
 
+pub use analysis::{Orientation, ValidationReport, validate};
 pub use io::{ReadError, ReadOutcome, ReadWarning, SourceFormat, read};
 pub use mesh::{Bounds, IndexedMesh};

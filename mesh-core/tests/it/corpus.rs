@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use mesh_core::{ReadWarning, read};
+use mesh_core::{Orientation, ReadWarning, read, validate};
 
 /// The corpus folder: `TRAYFORGE_CORPUS`, or `shared/corpus` beside the checkout.
 pub(crate) fn corpus_dir() -> PathBuf {
@@ -49,6 +49,22 @@ fn error_mentions(expected: &str) -> &'static str {
     }
 }
 
+/// The validation findings an `ok-with-warnings: …` entry names, checked against the report.
+fn validation_mismatch(expected: &str, report: &mesh_core::ValidationReport) -> Option<String> {
+    let (named, holds) = if expected.contains("degenerate faces") {
+        ("2 degenerate faces", report.degenerate_faces == 2)
+    } else if expected.contains("not watertight (1 boundary loop)") {
+        ("1 boundary loop", !report.watertight && report.boundary_loops.len() == 1)
+    } else if expected.contains("inconsistent orientation") {
+        ("inconsistent orientation", matches!(report.orientation, Orientation::Inconsistent { .. }))
+    } else if expected.contains("1 non-manifold edge") {
+        ("1 non-manifold edge", report.non_manifold_edges == 1)
+    } else {
+        return None;
+    };
+    (!holds).then(|| format!("the report does not show {named}: {report:?}"))
+}
+
 #[test]
 fn every_stl_in_the_corpus_gives_the_manifest_outcome() {
     let entries: Vec<Entry> = manifest().into_iter().filter(|e| e.format != "obj").collect();
@@ -66,6 +82,8 @@ fn every_stl_in_the_corpus_gives_the_manifest_outcome() {
                 let wants_empty = entry.expected.contains("no triangles");
                 if !count_ok {
                     Some(format!("read {} triangles", read.mesh.triangle_count()))
+                } else if let Some(problem) = validation_mismatch(&entry.expected, &validate(&read.mesh)) {
+                    Some(problem)
                 } else if warned_trailing != wants_trailing || warned_empty != wants_empty {
                     Some(format!("warnings {:?}", read.warnings))
                 } else {

@@ -5,3 +5,4 @@
 
 mod corpus;
 mod read;
+mod validate;

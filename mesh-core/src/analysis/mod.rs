@@ -1,0 +1,7 @@
+//! Analysis of a mesh: what a technician needs to decide "print it, repair
+//! it, or ask for a new export".
+
+mod edges;
+mod report;
+
+pub use report::{Orientation, ValidationReport, validate};
