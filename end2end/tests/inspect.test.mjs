@@ -66,6 +66,18 @@ test('dropping an ASCII STL with upper-case keywords shows it', async () => {
   await page.close();
 });
 
+test('an open model is reported as not closed, naming its hole', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/open_cube_missing_face.stl'));
+  await showsModel(page, 10);
+  assert.equal(await page.locator('[data-testid=watertight]').innerText(), 'no (1 hole)');
+  await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/cube_binary.stl'));
+  await page.locator('[data-testid=triangle-count][data-count="12"]').waitFor();
+  assert.equal(await page.locator('[data-testid=watertight]').innerText(), 'yes');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 /** Picks a corpus file that must be refused; returns the page and the error's text. */
 async function refused(file) {
   const opened = await openPage(browser.context, server.url);

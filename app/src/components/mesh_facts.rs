@@ -3,10 +3,15 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use mesh_core::{ReadOutcome, SourceFormat};
+use mesh_core::{Orientation, ReadOutcome, SourceFormat, ValidationReport};
 
 #[component]
-pub(crate) fn MeshFacts(name: String, size: usize, outcome: Arc<ReadOutcome>) -> impl IntoView {
+pub(crate) fn MeshFacts(
+    name: String,
+    size: usize,
+    outcome: Arc<ReadOutcome>,
+    report: Arc<ValidationReport>,
+) -> impl IntoView {
     let mesh = &outcome.mesh;
     let triangles = mesh.triangle_count();
     let bounds = mesh.bounds().map(|b| {
@@ -17,6 +22,8 @@ pub(crate) fn MeshFacts(name: String, size: usize, outcome: Arc<ReadOutcome>) ->
         SourceFormat::BinaryStl => "binary STL",
         SourceFormat::AsciiStl => "ASCII STL",
     };
+    let face_problems = face_problems(&report);
+    let faces = if face_problems.is_empty() { "all fine".to_owned() } else { face_problems.join(", ") };
     let warnings: Vec<String> = outcome.warnings.iter().map(ToString::to_string).collect();
     view! {
         <div class="mesh-facts">
@@ -30,6 +37,14 @@ pub(crate) fn MeshFacts(name: String, size: usize, outcome: Arc<ReadOutcome>) ->
                 <dd data-testid="bounds">{bounds.unwrap_or_else(|| "—".to_owned())}</dd>
                 <dt>"File"</dt>
                 <dd>{format!("{format}, {}", megabytes(size))}</dd>
+                <dt>"Closed"</dt>
+                <dd data-testid="watertight" class:problem=!report.watertight>{closed(&report)}</dd>
+                <dt>"Volume"</dt>
+                <dd>{if report.watertight { format!("{:.0} mm³", report.signed_volume.abs()) } else { "— (not closed)".to_owned() }}</dd>
+                <dt>"Pieces"</dt>
+                <dd class:problem=report.components != 1>{report.components.to_string()}</dd>
+                <dt>"Faces"</dt>
+                <dd class:problem=!face_problems.is_empty()>{faces}</dd>
             </dl>
             {(!warnings.is_empty()).then(|| view! {
                 <ul class="warnings" data-testid="read-warnings">
@@ -38,6 +53,40 @@ pub(crate) fn MeshFacts(name: String, size: usize, outcome: Arc<ReadOutcome>) ->
             })}
         </div>
     }
+}
+
+/// Whether the surface is closed, and if not, why, in a technician's words.
+fn closed(report: &ValidationReport) -> String {
+    if report.watertight {
+        return "yes".to_owned();
+    }
+    let mut reasons = Vec::new();
+    match report.boundary_loops.len() {
+        0 => {}
+        1 => reasons.push("1 hole".to_owned()),
+        n => reasons.push(format!("{n} holes")),
+    }
+    if report.non_manifold_edges > 0 {
+        reasons.push(format!("{} non-manifold edges", report.non_manifold_edges));
+    }
+    format!("no ({})", reasons.join(", "))
+}
+
+/// What is wrong with the faces, if anything.
+fn face_problems(report: &ValidationReport) -> Vec<String> {
+    let mut problems = Vec::new();
+    if report.degenerate_faces > 0 {
+        problems.push(format!("{} degenerate", report.degenerate_faces));
+    }
+    if report.duplicate_faces > 0 {
+        problems.push(format!("{} duplicate", report.duplicate_faces));
+    }
+    if let Orientation::Inconsistent { misoriented_edges } = report.orientation {
+        problems.push(format!("flipped ({misoriented_edges} edges disagree)"));
+    } else if let Orientation::Consistent { outward: false } = report.orientation {
+        problems.push("inside out".to_owned());
+    }
+    problems
 }
 
 /// `83262` → `83 262` (a thin space groups thousands, as in the SI style).

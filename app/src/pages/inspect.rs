@@ -16,7 +16,7 @@ use crate::viewer::Viewer;
 enum Inspection {
     Waiting,
     Reading { name: String },
-    Read { name: String, size: usize, outcome: Arc<mesh_core::ReadOutcome> },
+    Read { name: String, size: usize, outcome: Arc<mesh_core::ReadOutcome>, report: Arc<mesh_core::ValidationReport> },
     Failed { name: String, message: String },
 }
 
@@ -34,7 +34,10 @@ pub(crate) fn InspectPage() -> impl IntoView {
         spawn_local(async move {
             let next = match read_file(&file).await {
                 Ok(bytes) => match mesh_core::read(&bytes) {
-                    Ok(outcome) => Inspection::Read { name, size: bytes.len(), outcome: Arc::new(outcome) },
+                    Ok(outcome) => {
+                        let report = Arc::new(mesh_core::validate(&outcome.mesh));
+                        Inspection::Read { name, size: bytes.len(), outcome: Arc::new(outcome), report }
+                    }
                     Err(error) => Inspection::Failed { name, message: error.to_string() },
                 },
                 Err(message) => Inspection::Failed { name, message },
@@ -50,13 +53,13 @@ pub(crate) fn InspectPage() -> impl IntoView {
                 <DropZone on_file=on_file busy=Signal::derive(move || matches!(inspection.get(), Inspection::Reading { .. })) />
                 {move || match inspection.get() {
                     Inspection::Waiting => view! {
-                        <p class="hint">"Binary and ASCII STL files are read here, in your browser; nothing is uploaded."</p>
+                        <p class="hint">"Binary and ASCII STL files are read and checked here, in your browser; nothing is uploaded."</p>
                     }.into_any(),
                     Inspection::Reading { name } => view! {
                         <p class="status" role="status">"Reading " <strong>{name}</strong> "…"</p>
                     }.into_any(),
-                    Inspection::Read { name, size, outcome } => view! {
-                        <MeshFacts name=name size=size outcome=outcome />
+                    Inspection::Read { name, size, outcome, report } => view! {
+                        <MeshFacts name=name size=size outcome=outcome report=report />
                     }.into_any(),
                     Inspection::Failed { name, message } => view! {
                         <div class="read-error" role="alert" data-testid="read-error">
