@@ -63,6 +63,25 @@ pub enum ReadWarning {
     MissingEndsolid,
 }
 
+/// The mesh as binary STL (our own header, normals from the corners).
+pub fn write_binary_stl(mesh: &IndexedMesh) -> Vec<u8> {
+    stl_binary::write(mesh)
+}
+
+/// The mesh as ASCII STL, one `solid` named `name`.
+pub fn write_ascii_stl(mesh: &IndexedMesh, name: &str) -> String {
+    stl_ascii::write(mesh, name)
+}
+
+/// The unit normal of a face by the right-hand rule, or zero for a degenerate face.
+fn face_normal([a, b, c]: [[f32; 3]; 3]) -> [f32; 3] {
+    let u = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+    let v = [c[0] - a[0], c[1] - a[1], c[2] - a[2]];
+    let n = [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]];
+    let length = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
+    if length > 0.0 && length.is_finite() { n.map(|c| c / length) } else { [0.0; 3] }
+}
+
 /// Reads a mesh from the bytes of a file, detecting its format from the
 /// content (never from a name, and never fooled by a binary STL whose header
 /// starts with `solid`).

@@ -149,3 +149,24 @@ fn shown(text: &[u8]) -> String {
         None => text.into_owned(),
     }
 }
+
+/// The mesh as ASCII STL in one `solid`. Coordinates are written in the
+/// shortest form that reads back to the same `f32`, so a round trip is exact.
+pub(crate) fn write(mesh: &IndexedMesh, name: &str) -> String {
+    use std::fmt::Write;
+    // A name is one line of plain words.
+    let name: String = name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut text = String::with_capacity(mesh.triangles.len() * 260);
+    let _ = writeln!(text, "solid {name}");
+    for triangle in &mesh.triangles {
+        let corners = triangle.map(|i| mesh.positions[i as usize]);
+        let [nx, ny, nz] = super::face_normal(corners);
+        let _ = writeln!(text, "  facet normal {nx:e} {ny:e} {nz:e}\n    outer loop");
+        for [x, y, z] in corners {
+            let _ = writeln!(text, "      vertex {x:e} {y:e} {z:e}");
+        }
+        text.push_str("    endloop\n  endfacet\n");
+    }
+    let _ = writeln!(text, "endsolid {name}");
+    text
+}

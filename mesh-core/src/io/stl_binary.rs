@@ -61,3 +61,24 @@ fn truncated_or_noise(body: &[u8], declared: u32, held: usize) -> ReadError {
         ReadError::NotStl { what: "its content is neither ASCII STL nor binary STL triangles" }
     }
 }
+
+/// What our binary STL header says: never the source's header, which can
+/// hold a patient's name.
+const HEADER: &[u8] = b"Trayforge binary STL";
+
+/// The mesh as binary STL, with face normals computed from the corners.
+pub(crate) fn write(mesh: &IndexedMesh) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(BINARY_PREAMBLE_LEN + BINARY_TRIANGLE_LEN * mesh.triangles.len());
+    bytes.extend_from_slice(HEADER);
+    bytes.resize(super::probe::BINARY_HEADER_LEN, b' ');
+    // A mesh read from a file or built by an operation holds fewer than 2³² triangles.
+    bytes.extend_from_slice(&(mesh.triangles.len() as u32).to_le_bytes());
+    for triangle in &mesh.triangles {
+        let corners = triangle.map(|i| mesh.positions[i as usize]);
+        for value in super::face_normal(corners).into_iter().chain(corners.into_iter().flatten()) {
+            bytes.extend_from_slice(&value.to_le_bytes());
+        }
+        bytes.extend_from_slice(&[0, 0]);
+    }
+    bytes
+}
