@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod http;
+pub mod mesh_command;
 pub mod startup;
 pub mod storage;
 pub mod telemetry;

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use std::io::Write;
+
 use trayforge_server::config::Settings;
+use trayforge_server::mesh_command::{self, MeshCommandError};
 use trayforge_server::startup::{Application, shutdown_signal};
 use trayforge_server::storage::Database;
 use trayforge_server::telemetry;
@@ -26,15 +29,74 @@ enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Inspect or convert mesh files (exit code 2 for a file that cannot be read).
+    #[command(subcommand)]
+    Mesh(MeshCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum MeshCommand {
+    /// Print the validation report of a mesh file.
+    Inspect {
+        file: PathBuf,
+        /// Print JSON (field names in README.md) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read a mesh file and write it as binary STL (or ASCII with --ascii).
+    Convert {
+        input: PathBuf,
+        output: PathBuf,
+        #[arg(long)]
+        ascii: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let result = match cli.command {
+        Command::Mesh(command) => return mesh(command),
+        Command::Serve => run(cli.config.as_deref(), Task::Serve),
+        Command::Migrate => run(cli.config.as_deref(), Task::Migrate),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("trayforge: {}", one_line(&error));
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Mesh commands need no configuration, database or logs: bytes in, report out.
+fn mesh(command: MeshCommand) -> ExitCode {
+    let result = match command {
+        MeshCommand::Inspect { file, json } => mesh_command::read_mesh(&file).and_then(|outcome| {
+            let report = mesh_command::report(&outcome);
+            let text = if json {
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            } else {
+                mesh_command::describe(&file, &report)
+            };
+            writeln!(std::io::stdout(), "{text}")
+                .map_err(|source| MeshCommandError::Unwritable { path: "stdout".into(), source })
+        }),
+        MeshCommand::Convert { input, output, ascii } => mesh_command::read_mesh(&input).and_then(|outcome| {
+            let bytes = if ascii {
+                let name = output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                mesh_core::write_ascii_stl(&outcome.mesh, &name).into_bytes()
+            } else {
+                mesh_core::write_binary_stl(&outcome.mesh)
+            };
+            mesh_command::write_atomically(&output, &bytes)
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("trayforge: {error}");
+            let bad_input = matches!(error, MeshCommandError::BadInput { .. });
+            ExitCode::from(if bad_input { 2 } else { 1 })
         }
     }
 }
@@ -52,17 +114,23 @@ fn one_line(error: &anyhow::Error) -> String {
     message
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
-    let settings = Settings::load(cli.config.as_deref())?;
+/// The commands that run with configuration, logs and a database.
+enum Task {
+    Serve,
+    Migrate,
+}
+
+fn run(config: Option<&std::path::Path>, task: Task) -> anyhow::Result<()> {
+    let settings = Settings::load(config)?;
     telemetry::init(&settings.log)?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
-        match cli.command {
-            Command::Serve => {
+        match task {
+            Task::Serve => {
                 let app = Application::build(&settings).await?;
                 app.run_until(shutdown_signal()).await?;
             }
-            Command::Migrate => {
+            Task::Migrate => {
                 let db = Database::connect(&settings.database_url()).await?;
                 db.migrate().await?;
                 tracing::info!(backend = db.backend_name(), "database is migrated");

@@ -46,3 +46,39 @@ pub enum DatabaseState {
         message: String,
     },
 }
+
+/// What is known about one mesh file: `trayforge mesh inspect --json`, and
+/// the report stored with each uploaded model. Lengths in mm, areas in mm²,
+/// volumes in mm³.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeshReport {
+    /// `binary_stl` or `ascii_stl`.
+    pub format: String,
+    pub triangles: usize,
+    pub vertices: usize,
+    /// Absent for a mesh without vertices.
+    pub bounds: Option<BoundingBox>,
+    pub surface_area_mm2: f64,
+    /// Present only for a watertight mesh.
+    pub volume_mm3: Option<f64>,
+    pub watertight: bool,
+    /// Edges around each hole.
+    pub boundary_loops: Vec<usize>,
+    pub non_manifold_edges: usize,
+    pub degenerate_faces: usize,
+    pub duplicate_faces: usize,
+    pub components: usize,
+    /// `outward`, `inward` or `inconsistent`.
+    pub orientation: String,
+    /// Shared edges whose two faces disagree on their winding.
+    pub misoriented_edges: usize,
+    /// What the reader overlooked, in words.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BoundingBox {
+    pub min: [f32; 3],
+    pub max: [f32; 3],
+    pub size: [f32; 3],
+}

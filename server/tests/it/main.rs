@@ -9,5 +9,6 @@
 mod cli;
 mod client;
 mod health;
+mod mesh_cli;
 mod storage;
 mod support;
