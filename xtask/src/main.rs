@@ -1,9 +1,10 @@
-//! `cargo xtask`: the project's commands, in Rust so they run wherever cargo does.
+//! `cargo xtask`: the project's commands, in Rust (std only) so they build
+//! in seconds and run wherever cargo does.
 //!
 //! - `cargo xtask run [--port N]` installs what is missing, builds the
-//!   client and the server, and serves the app.
-//! - `cargo xtask test [STAGE…]` runs every check in order and ends with
-//!   `N passed, N failed`.
+//!   client and the server, and serves the app on `http://127.0.0.1:N`.
+//! - `cargo xtask test [STAGE…]` runs every check in order (or only the
+//!   named stages) and ends with the line `N passed, N failed`.
 
 // A build tool talks to its user on the terminal.
 #![allow(clippy::print_stdout)]
@@ -17,19 +18,27 @@ mod tools;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+const USAGE: &str = "usage: cargo xtask run [--port N]\n       cargo xtask test [STAGE…]";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("run") => run::run(&args[1..]),
-        Some("test") => test::test(&args[1..]),
-        _ => {
-            println!("usage: cargo xtask run [--port N] | cargo xtask test [STAGE…]");
-            println!("stages: {}", test::STAGE_NAMES.join(", "));
-            return ExitCode::from(2);
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => ("", &[][..]),
+    };
+    let result = match command {
+        "run" => run::run(rest).map(|()| true),
+        "test" => test::test(rest),
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}\nstages: {}", test::stage_names().join(", "));
+            return ExitCode::SUCCESS;
         }
+        _ => Err(format!("{USAGE}\nstages: {}", test::stage_names().join(", "))),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        // The test summary has already said what failed, on its last line.
+        Ok(false) => ExitCode::FAILURE,
         Err(message) => {
             println!("xtask: {message}");
             ExitCode::FAILURE
@@ -37,8 +46,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root: the parent of this crate.
+/// The workspace root: the parent of this crate's folder.
 fn root() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().map_or(manifest_dir.clone(), PathBuf::from)
+    manifest_dir.parent().map_or_else(|| manifest_dir.clone(), PathBuf::from)
 }

@@ -1,8 +1,11 @@
-//! `cargo xtask test`: every check in order, each timed, and a closing
-//! line `N passed, N failed` (stages). A failed stage does not stop the
-//! ones after it, except those that need its output.
+//! `cargo xtask test [STAGE…]`: every check in order, each under a header
+//! and closed by its duration and PASS or FAIL, then a summary table and,
+//! alone on the last line, `N passed, N failed` (`, N skipped` when some
+//! were). A failed stage does not stop the ones after it, except those
+//! that need its output: those are skipped. Naming stages runs only them,
+//! still in this order.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -10,121 +13,219 @@ use crate::cmd::{self, Result, cargo};
 use crate::postgres::Cluster;
 use crate::{root, tools};
 
-pub(crate) const STAGE_NAMES: &[&str] = &["fmt", "clippy", "clippy-wasm", "test", "storage", "trunk", "server", "e2e"];
+#[derive(Debug)]
+struct Stage {
+    name: &'static str,
+    /// What it does, for the header.
+    what: &'static str,
+    /// Stages whose output this one uses: when one of them ran and did not pass, this one is skipped.
+    needs: &'static [&'static str],
+    /// Installs what the stage needs, before its header and outside its time.
+    prepare: fn(&Path) -> Result,
+    run: fn(&Path) -> Result,
+}
+
+const STAGES: &[Stage] = &[
+    Stage { name: "fmt", what: "cargo fmt --all --check", needs: &[], prepare: nothing, run: fmt },
+    Stage {
+        name: "clippy",
+        what: "cargo clippy --workspace --all-targets -- -D warnings",
+        needs: &[],
+        prepare: nothing,
+        run: clippy,
+    },
+    Stage {
+        name: "clippy-wasm",
+        what: "cargo clippy -p mesh-core -p trayforge-app --target wasm32-unknown-unknown -- -D warnings",
+        needs: &[],
+        prepare: |_| tools::ensure_wasm_target(),
+        run: clippy_wasm,
+    },
+    Stage { name: "test", what: "cargo test --workspace (SQLite)", needs: &[], prepare: nothing, run: unit_tests },
+    Stage {
+        name: "storage",
+        what: "cargo test -p trayforge-server on SQLite and a throwaway PostgreSQL",
+        needs: &[],
+        prepare: nothing,
+        run: storage,
+    },
+    Stage {
+        name: "trunk",
+        what: "trunk build --release (the client, into dist/)",
+        needs: &[],
+        prepare: tools::ensure_client_tools,
+        run: trunk,
+    },
+    Stage {
+        name: "server",
+        what: "cargo build -p trayforge-server (the binary the browser tests run)",
+        needs: &[],
+        prepare: nothing,
+        run: server,
+    },
+    Stage {
+        name: "e2e",
+        what: "npm test in end2end/ (Chromium against the real server)",
+        needs: &["trunk", "server"],
+        prepare: prepare_e2e,
+        run: e2e,
+    },
+];
+
+pub(crate) fn stage_names() -> Vec<&'static str> {
+    STAGES.iter().map(|stage| stage.name).collect()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
-    Passed,
-    Failed,
-    Skipped,
+    Pass,
+    Fail,
+    Skip,
 }
 
-pub(crate) fn test(args: &[String]) -> Result {
-    if let Some(unknown) = args.iter().find(|a| !STAGE_NAMES.contains(&a.as_str())) {
-        return Err(format!("unknown stage `{unknown}`; stages: {}", STAGE_NAMES.join(", ")));
+impl Outcome {
+    fn label(self) -> &'static str {
+        match self {
+            Outcome::Pass => "PASS",
+            Outcome::Fail => "FAIL",
+            Outcome::Skip => "SKIPPED",
+        }
+    }
+}
+
+/// Runs the stages; `Ok(true)` when every one passed. `Err` only for a bad command line.
+pub(crate) fn test(args: &[String]) -> Result<bool> {
+    if let Some(unknown) = args.iter().find(|a| !STAGES.iter().any(|s| s.name == a.as_str())) {
+        return Err(format!("unknown stage `{unknown}`; stages: {}", stage_names().join(", ")));
     }
     let root = root();
+    let chosen: Vec<&Stage> =
+        STAGES.iter().filter(|stage| args.is_empty() || args.iter().any(|a| a == stage.name)).collect();
+    let count = chosen.len();
     let mut results: Vec<(&str, Outcome, Duration)> = Vec::new();
-    for &name in STAGE_NAMES {
-        if !args.is_empty() && !args.iter().any(|a| a == name) {
+
+    for (index, stage) in chosen.into_iter().enumerate() {
+        let title = format!("[{}/{count}] {}", index + 1, stage.name);
+        let failed_need = stage
+            .needs
+            .iter()
+            .find(|need| results.iter().any(|(name, outcome, _)| name == *need && *outcome != Outcome::Pass));
+        if let Some(need) = failed_need {
+            println!("\n=== {title}: SKIPPED (needs `{need}`, which did not pass)");
+            results.push((stage.name, Outcome::Skip, Duration::ZERO));
             continue;
         }
-        let needs_failed =
-            needs(name).iter().find(|dep| results.iter().any(|(n, o, _)| n == *dep && *o != Outcome::Passed));
-        if let Some(dep) = needs_failed {
-            println!("\n=== {name}: skipped (needs `{dep}`, which did not pass)");
-            results.push((name, Outcome::Skipped, Duration::ZERO));
-            continue;
-        }
-        println!("\n=== {name}");
+        let prepared = (stage.prepare)(&root);
+        println!("\n=== {title}: {}", stage.what);
         let started = Instant::now();
-        let outcome = match stage(name, &root) {
-            Ok(()) => Outcome::Passed,
+        // A panic inside a stage fails that stage, not the whole run (guards such as the cluster still drop).
+        let ran = prepared.and_then(|()| {
+            std::panic::catch_unwind(|| (stage.run)(&root)).unwrap_or_else(|_| Err("panicked".to_owned()))
+        });
+        let outcome = match ran {
+            Ok(()) => Outcome::Pass,
             Err(message) => {
-                println!("!!! {name}: {message}");
-                Outcome::Failed
+                println!("!!! {}: {message}", stage.name);
+                Outcome::Fail
             }
         };
         let took = started.elapsed();
-        println!("=== {name}: {} in {took:.1?}", if outcome == Outcome::Passed { "passed" } else { "FAILED" });
-        results.push((name, outcome, took));
+        println!("=== {title}: {} in {}", outcome.label(), cmd::duration(took));
+        results.push((stage.name, outcome, took));
     }
 
-    println!("\nstage         result    time");
+    println!("\n=== summary");
+    println!("{:<13} {:>10}  result", "stage", "duration");
     for (name, outcome, took) in &results {
-        println!("{name:<13} {:<9} {:>6.1}s", format!("{outcome:?}").to_lowercase(), took.as_secs_f64());
+        let took = if *outcome == Outcome::Skip { "-".to_owned() } else { cmd::duration(*took) };
+        println!("{name:<13} {took:>10}  {}", outcome.label());
     }
-    let count = |o| results.iter().filter(|(_, outcome, _)| *outcome == o).count();
-    let (passed, failed, skipped) = (count(Outcome::Passed), count(Outcome::Failed), count(Outcome::Skipped));
+    let total = |wanted| results.iter().filter(|(_, outcome, _)| *outcome == wanted).count();
+    let (passed, failed, skipped) = (total(Outcome::Pass), total(Outcome::Fail), total(Outcome::Skip));
     if skipped > 0 {
         println!("{passed} passed, {failed} failed, {skipped} skipped");
     } else {
         println!("{passed} passed, {failed} failed");
     }
-    if failed + skipped > 0 { Err(format!("{} stage(s) did not pass", failed + skipped)) } else { Ok(()) }
+    Ok(failed == 0 && skipped == 0)
 }
 
-/// The stages whose output a stage uses.
-fn needs(stage: &str) -> &'static [&'static str] {
-    match stage {
-        "e2e" => &["trunk", "server"],
-        _ => &[],
+fn nothing(_: &Path) -> Result {
+    Ok(())
+}
+
+fn fmt(root: &Path) -> Result {
+    cmd::run(cargo(root).args(["fmt", "--all", "--check"]))
+}
+
+fn clippy(root: &Path) -> Result {
+    cmd::run(cargo(root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+}
+
+fn clippy_wasm(root: &Path) -> Result {
+    cmd::run(cargo(root).args([
+        "clippy",
+        "-p",
+        "mesh-core",
+        "-p",
+        "trayforge-app",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}
+
+fn unit_tests(root: &Path) -> Result {
+    // SQLite only, even when the caller's environment names a PostgreSQL.
+    cmd::run(cargo(root).args(["test", "--workspace"]).env_remove("TEST_DATABASE_URL"))
+}
+
+fn storage(root: &Path) -> Result {
+    // Stopped and removed when dropped: after the tests, on failure, or on panic.
+    let cluster = Cluster::start()?;
+    println!("  TEST_DATABASE_URL={}", cluster.url);
+    cmd::run(cargo(root).args(["test", "-p", "trayforge-server"]).env("TEST_DATABASE_URL", &cluster.url))
+}
+
+fn trunk(root: &Path) -> Result {
+    cmd::run(Command::new("trunk").args(["build", "--release"]).current_dir(root).env("PATH", tools::tool_path(root)))
+}
+
+fn server(root: &Path) -> Result {
+    cmd::run(cargo(root).args(["build", "-p", "trayforge-server"]))
+}
+
+fn prepare_e2e(root: &Path) -> Result {
+    tools::ensure_apt_package(Path::new("/usr/bin/chromium"), "chromium", "about 3 minutes, once")?;
+    tools::ensure_npm_packages(root)
+}
+
+fn e2e(root: &Path) -> Result {
+    let bin = root.join("target/debug/trayforge");
+    let dist = root.join("dist");
+    if !bin.is_file() || !dist.join("index.html").is_file() {
+        return Err(format!(
+            "{} or {} is missing: run the `trunk` and `server` stages first",
+            bin.display(),
+            dist.join("index.html").display()
+        ));
     }
+    cmd::run(
+        Command::new("npm")
+            .args(["test", "--silent"])
+            .current_dir(root.join("end2end"))
+            .env("TRAYFORGE_BIN", bin)
+            .env("TRAYFORGE_DIST", dist)
+            .env("TRAYFORGE_CORPUS", corpus(root)),
+    )
 }
 
-fn stage(name: &str, root: &Path) -> Result {
-    match name {
-        "fmt" => cmd::run(cargo(root).args(["fmt", "--all", "--check"])),
-        "clippy" => cmd::run(cargo(root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])),
-        "clippy-wasm" => {
-            tools::ensure_client_tools(root)?;
-            cmd::run(cargo(root).args([
-                "clippy",
-                "-p",
-                "mesh-core",
-                "-p",
-                "trayforge-app",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--",
-                "-D",
-                "warnings",
-            ]))
-        }
-        "test" => cmd::run(cargo(root).args(["test", "--workspace"]).env_remove("TEST_DATABASE_URL")),
-        "storage" => {
-            let cluster = Cluster::start()?;
-            println!("  PostgreSQL at {}", cluster.url);
-            // SQLite always, PostgreSQL through TEST_DATABASE_URL; the cluster stops when dropped.
-            // `--workspace` keeps the feature set of the `test` stage, so nothing is rebuilt.
-            cmd::run(cargo(root).args(["test", "--workspace", "--", "storage"]).env("TEST_DATABASE_URL", &cluster.url))
-        }
-        "trunk" => {
-            tools::ensure_client_tools(root)?;
-            cmd::run(
-                Command::new("trunk")
-                    .args(["build", "--release"])
-                    .current_dir(root)
-                    .env("PATH", cmd::path_with(&tools::npm_bin(root))),
-            )
-        }
-        // The binary `cargo test` builds (target/debug/trayforge), with the same
-        // features, so this is a no-op after the `test` stage.
-        "server" => cmd::run(cargo(root).args(["test", "--workspace", "--no-run"])),
-        "e2e" => {
-            tools::ensure_apt_package(Path::new("/usr/bin/chromium"), "chromium", "2 to 4 minutes, once")?;
-            tools::ensure_npm_packages(root)?;
-            let corpus = std::env::var_os("TRAYFORGE_CORPUS")
-                .map_or_else(|| root.join("../shared/corpus"), std::path::PathBuf::from);
-            cmd::run(
-                Command::new("npm")
-                    .args(["test", "--silent"])
-                    .current_dir(root.join("end2end"))
-                    .env("TRAYFORGE_BIN", root.join("target/debug/trayforge"))
-                    .env("TRAYFORGE_DIST", root.join("dist"))
-                    .env("TRAYFORGE_CORPUS", corpus),
-            )
-        }
-        other => Err(format!("unknown stage `{other}`")),
+/// `$TRAYFORGE_CORPUS`, else the shared STL corpus beside the checkout.
+fn corpus(root: &Path) -> PathBuf {
+    match std::env::var_os("TRAYFORGE_CORPUS") {
+        Some(corpus) => PathBuf::from(corpus),
+        None => root.parent().unwrap_or(root).join("shared/corpus"),
     }
 }

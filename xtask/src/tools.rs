@@ -1,15 +1,22 @@
-//! Installing the tools the build needs, each only when missing, saying
-//! what is installed and about how long it takes.
+//! Installing the tools the build needs, each only when missing or at the
+//! wrong version, saying what is installed and about how long it takes.
+//!
+//! Versions are pinned here and nowhere else: Trunk 0.22 needs a newer
+//! rustc than this project's 1.95, wasm-bindgen-cli must equal the
+//! `wasm-bindgen` crate the client links, and `wasm-opt` comes from npm's
+//! binaryen 132 in `end2end/node_modules` (Debian's binaryen 108
+//! mis-binds wasm-bindgen's externrefs: never use it).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 use crate::cmd::{self, Result, cargo};
 
 pub(crate) const TRUNK_VERSION: &str = "0.21.14";
-/// Must equal the `wasm-bindgen` version pinned in `app/Cargo.toml`.
+/// Must equal the `wasm-bindgen` version pinned in `app/Cargo.toml` and `Trunk.toml`.
 pub(crate) const WASM_BINDGEN_VERSION: &str = "0.2.130";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Everything `trunk build` needs.
 pub(crate) fn ensure_client_tools(root: &Path) -> Result {
@@ -19,82 +26,111 @@ pub(crate) fn ensure_client_tools(root: &Path) -> Result {
     ensure_npm_packages(root)
 }
 
-fn ensure_wasm_target() -> Result {
+pub(crate) fn ensure_wasm_target() -> Result {
     let installed = cmd::output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
         return Ok(());
     }
-    announce("the wasm32-unknown-unknown Rust target", "under a minute");
-    cmd::run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+    install(&format!("the Rust target {WASM_TARGET} with rustup"), "about 1 minute, once", || {
+        cmd::run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+    })
 }
 
 fn ensure_trunk(root: &Path) -> Result {
-    if version_of("trunk").is_some_and(|v| v.contains(TRUNK_VERSION)) {
+    if has_version(root, "trunk", TRUNK_VERSION) {
         return Ok(());
     }
-    announce(&format!("Trunk {TRUNK_VERSION} with cargo install"), "10 to 15 minutes, once");
-    timed(|| cmd::run(cargo(root).args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"])))
+    install(&format!("Trunk {TRUNK_VERSION} with cargo install"), "about 14 minutes, once", || {
+        cmd::run(cargo(root).args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))
+    })
 }
 
 fn ensure_wasm_bindgen(root: &Path) -> Result {
-    if version_of("wasm-bindgen").is_some_and(|v| v.contains(WASM_BINDGEN_VERSION)) {
+    if has_version(root, "wasm-bindgen", WASM_BINDGEN_VERSION) {
         return Ok(());
     }
-    announce(&format!("wasm-bindgen-cli {WASM_BINDGEN_VERSION} with cargo install"), "3 to 5 minutes, once");
-    // Not --locked: its lock file pins crates that no longer build on this toolchain.
-    timed(|| cmd::run(cargo(root).args(["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION])))
+    install(&format!("wasm-bindgen-cli {WASM_BINDGEN_VERSION} with cargo install"), "about 5 minutes, once", || {
+        // Not --locked: its lock file pins crates that do not build on rustc 1.95.
+        cmd::run(cargo(root).args(["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION]))
+    })
 }
 
 /// `end2end/node_modules`: playwright-core for the browser tests and
-/// binaryen's `wasm-opt` for the client build.
+/// binaryen's `wasm-opt` for the client build. Installed with `npm ci` when
+/// missing or older than `end2end/package-lock.json`.
 pub(crate) fn ensure_npm_packages(root: &Path) -> Result {
     let end2end = root.join("end2end");
-    let installed = end2end.join("node_modules/.package-lock.json");
-    let fresh = match (modified(&installed), modified(&end2end.join("package-lock.json"))) {
-        (Some(installed), Some(lock)) => installed >= lock,
-        _ => false,
-    };
-    if fresh {
+    // npm ci writes node_modules/.package-lock.json last: its time is when the install finished.
+    let installed = modified(&end2end.join("node_modules/.package-lock.json"));
+    let lock = modified(&end2end.join("package-lock.json"));
+    let fresh = matches!((installed, lock), (Some(installed), Some(lock)) if installed >= lock);
+    if fresh && npm_bin(root).join("wasm-opt").is_file() {
         return Ok(());
     }
-    announce("the npm packages of end2end/ (playwright-core, binaryen) with npm ci", "under a minute");
-    cmd::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&end2end))
+    install("the npm packages of end2end/ (playwright-core, binaryen) with npm ci", "about 1 minute", || {
+        cmd::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&end2end))
+    })
 }
 
-/// Debian packages, installed with apt when `probe` is not found.
+/// A Debian package, installed with apt-get when `probe` does not exist.
 pub(crate) fn ensure_apt_package(probe: &Path, package: &str, takes: &str) -> Result {
     if probe.exists() {
         return Ok(());
     }
-    announce(&format!("Debian's {package} with apt-get"), takes);
-    cmd::run(Command::new("apt-get").arg("update").arg("-qq"))?;
-    cmd::run(
-        Command::new("apt-get")
-            .args(["install", "-y", "-qq", "--no-install-recommends", package])
-            .env("DEBIAN_FRONTEND", "noninteractive"),
-    )
+    install_apt_package(package, takes)
 }
 
-/// The directory holding binaryen's `wasm-opt` (npm), to put first on `PATH`.
-pub(crate) fn npm_bin(root: &Path) -> std::path::PathBuf {
+pub(crate) fn install_apt_package(package: &str, takes: &str) -> Result {
+    install(&format!("Debian's {package} with apt-get"), takes, || {
+        cmd::run(Command::new("apt-get").arg("update"))?;
+        cmd::run(Command::new("apt-get").args(["install", "-y", package]).env("DEBIAN_FRONTEND", "noninteractive"))
+    })
+}
+
+/// The folder holding binaryen's `wasm-opt` (npm).
+pub(crate) fn npm_bin(root: &Path) -> PathBuf {
     root.join("end2end/node_modules/.bin")
 }
 
-fn version_of(program: &str) -> Option<String> {
-    cmd::output(Command::new(program).arg("--version"))
+/// `PATH` for the client tools: npm's `wasm-opt` first, then what
+/// `cargo install` installed, then the rest.
+pub(crate) fn tool_path(root: &Path) -> std::ffi::OsString {
+    let mut first = vec![npm_bin(root)];
+    first.extend(cmd::cargo_bin());
+    cmd::path_with(&first)
+}
+
+/// Whether `program --version` names exactly `version` ("trunk 0.21.14").
+fn has_version(root: &Path, program: &str, version: &str) -> bool {
+    cmd::output(Command::new(program).arg("--version").env("PATH", tool_path(root)))
+        .is_some_and(|text| names_version(&text, version))
+}
+
+fn names_version(text: &str, version: &str) -> bool {
+    text.split_whitespace().any(|word| word.trim_start_matches('v') == version)
 }
 
 fn modified(path: &Path) -> Option<std::time::SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
-fn announce(what: &str, takes: &str) {
-    println!("==> installing {what} (about {takes})");
+fn install(what: &str, takes: &str, install: impl FnOnce() -> Result) -> Result {
+    println!("==> installing {what} ({takes})");
+    let started = Instant::now();
+    install().map_err(|e| format!("installing {what} failed: {e}"))?;
+    println!("==> installed {what} in {}", cmd::duration(started.elapsed()));
+    Ok(())
 }
 
-fn timed(install: impl FnOnce() -> Result) -> Result {
-    let started = Instant::now();
-    install()?;
-    println!("==> installed in {:.0?}", started.elapsed());
-    Ok(())
+#[cfg(test)]
+mod tests {
+    use super::names_version;
+
+    #[test]
+    fn versions_match_exactly() {
+        assert!(names_version("trunk 0.21.14\n", "0.21.14"));
+        assert!(names_version("wasm-bindgen 0.2.130\n", "0.2.130"));
+        assert!(!names_version("wasm-bindgen 0.2.1301\n", "0.2.130"));
+        assert!(!names_version("trunk 0.22.0\n", "0.21.14"));
+    }
 }
