@@ -37,6 +37,7 @@ pub fn report(outcome: &ReadOutcome) -> MeshReport {
         format: match outcome.format {
             SourceFormat::BinaryStl => "binary_stl",
             SourceFormat::AsciiStl => "ascii_stl",
+            SourceFormat::Obj => "obj",
         }
         .to_owned(),
         triangles: report.triangles,

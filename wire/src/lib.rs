@@ -52,7 +52,7 @@ pub enum DatabaseState {
 /// volumes in mm³.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeshReport {
-    /// `binary_stl` or `ascii_stl`.
+    /// `binary_stl`, `ascii_stl` or `obj`.
     pub format: String,
     pub triangles: usize,
     pub vertices: usize,

@@ -54,15 +54,15 @@ pub(crate) fn DropZone(
             on:dragleave=move |_| hovering.set(false)
             on:drop=on_drop
         >
-            <p class="drop-title">"Drop an STL file here"</p>
+            <p class="drop-title">"Drop an STL or OBJ file here"</p>
             <button type="button" class="primary" on:click=open_picker>"Choose a file…"</button>
             <input
                 node_ref=input
                 type="file"
-                accept=".stl,model/stl,application/sla"
+                accept=".stl,.obj,model/stl,model/obj,application/sla"
                 class="visually-hidden"
                 tabindex="-1"
-                aria-label="STL file"
+                aria-label="STL or OBJ file"
                 data-testid="file-input"
                 on:change=on_change
             />

@@ -21,6 +21,7 @@ pub(crate) fn MeshFacts(
     let format = match outcome.format {
         SourceFormat::BinaryStl => "binary STL",
         SourceFormat::AsciiStl => "ASCII STL",
+        SourceFormat::Obj => "OBJ",
     };
     let face_problems = face_problems(&report);
     let faces = if face_problems.is_empty() { "all fine".to_owned() } else { face_problems.join(", ") };

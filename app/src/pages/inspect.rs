@@ -53,7 +53,7 @@ pub(crate) fn InspectPage() -> impl IntoView {
                 <DropZone on_file=on_file busy=Signal::derive(move || matches!(inspection.get(), Inspection::Reading { .. })) />
                 {move || match inspection.get() {
                     Inspection::Waiting => view! {
-                        <p class="hint">"Binary and ASCII STL files are read and checked here, in your browser; nothing is uploaded."</p>
+                        <p class="hint">"Binary and ASCII STL and OBJ files are read and checked here, in your browser; nothing is uploaded."</p>
                     }.into_any(),
                     Inspection::Reading { name } => view! {
                         <p class="status" role="status">"Reading " <strong>{name}</strong> "…"</p>

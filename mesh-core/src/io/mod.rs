@@ -5,6 +5,7 @@
 //! anything it cannot read fully is an error, and anything it read but had
 //! to overlook is a warning.
 
+mod obj;
 mod probe;
 mod stl_ascii;
 mod stl_binary;
@@ -17,6 +18,7 @@ use crate::IndexedMesh;
 pub enum SourceFormat {
     BinaryStl,
     AsciiStl,
+    Obj,
 }
 
 /// A mesh read from bytes, with what the reader noticed on the way.
@@ -42,8 +44,8 @@ pub enum ReadError {
         "triangle {triangle} has a coordinate that is not a finite number (NaN or infinity); the exporter wrote a broken model — export it again"
     )]
     NonFiniteCoordinate { triangle: usize },
-    #[error("ASCII STL, line {line}, column {column}: {problem}; fix or export the file again")]
-    AsciiSyntax { line: usize, column: usize, problem: String },
+    #[error("{format}, line {line}, column {column}: {problem}; fix or export the file again")]
+    AsciiSyntax { format: &'static str, line: usize, column: usize, problem: String },
     #[error(
         "ASCII STL ends at line {line} inside a facet (expected {expected}); the file is truncated — export it again"
     )]
@@ -94,6 +96,10 @@ pub fn read(bytes: &[u8]) -> Result<ReadOutcome, ReadError> {
         probe::Format::AsciiStl => {
             let (mesh, warnings) = stl_ascii::read(bytes)?;
             (mesh, SourceFormat::AsciiStl, warnings)
+        }
+        probe::Format::Obj => {
+            let (mesh, warnings) = obj::read(bytes)?;
+            (mesh, SourceFormat::Obj, warnings)
         }
     };
     if mesh.is_empty() {

@@ -16,6 +16,7 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 pub(crate) enum Format {
     BinaryStl,
     AsciiStl,
+    Obj,
 }
 
 /// Signatures of files people pick by mistake, with what to call them.
@@ -42,6 +43,9 @@ pub(crate) fn probe(bytes: &[u8]) -> Result<Format, ReadError> {
     }
     if looks_like_ascii_stl(bytes) {
         return Ok(Format::AsciiStl);
+    }
+    if is_mostly_text(bytes) && looks_like_obj(bytes) {
+        return Ok(Format::Obj);
     }
     if is_mostly_text(bytes) {
         return Err(ReadError::NotStl { what: "it is a text file that does not start with `solid`" });
@@ -86,6 +90,14 @@ fn looks_like_ascii_stl(bytes: &[u8]) -> bool {
     let word_len = body.iter().position(u8::is_ascii_whitespace).unwrap_or(body.len());
     let word = &body[..word_len];
     word.is_empty() || word.eq_ignore_ascii_case(b"facet") || word.eq_ignore_ascii_case(b"endsolid")
+}
+
+/// The first statement (past comments and blank lines) is one OBJ uses.
+fn looks_like_obj(bytes: &[u8]) -> bool {
+    const KEYWORDS: &[&[u8]] = &[b"v", b"vn", b"vt", b"f", b"o", b"g", b"s", b"mtllib", b"usemtl"];
+    let first =
+        bytes.split(|&b| b == b'\n').map(<[u8]>::trim_ascii).find(|line| !line.is_empty() && !line.starts_with(b"#"));
+    first.and_then(|line| line.split(u8::is_ascii_whitespace).next()).is_some_and(|word| KEYWORDS.contains(&word))
 }
 
 /// Every one of the first 512 bytes is printable ASCII, whitespace or part

@@ -137,7 +137,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn syntax(&self, word: &Word<'_>, problem: String) -> ReadError {
-        ReadError::AsciiSyntax { line: word.line, column: word.column, problem }
+        ReadError::AsciiSyntax { format: "ASCII STL", line: word.line, column: word.column, problem }
     }
 }
 

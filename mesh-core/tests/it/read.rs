@@ -54,3 +54,16 @@ fn bounds_of_the_corpus_cube_are_ten_millimetres() {
     assert_eq!(bounds.size(), [10.0, 10.0, 10.0]);
     assert_eq!(read(&bytes).unwrap().mesh.vertex_count(), 8);
 }
+
+#[test]
+fn the_obj_arch_reads_like_its_stl_conversion() {
+    let obj = read(&std::fs::read(corpus_dir().join("public/dental/ref_upper_tag0.obj")).unwrap()).unwrap();
+    let stl = read(&std::fs::read(corpus_dir().join("public/dental/ref_upper_tag0.stl")).unwrap()).unwrap();
+    assert_eq!(obj.format, SourceFormat::Obj);
+    assert_eq!(obj.mesh.triangle_count(), stl.mesh.triangle_count());
+    assert_eq!(obj.mesh.vertex_count(), stl.mesh.vertex_count());
+    let (a, b) = (obj.mesh.bounds().unwrap(), stl.mesh.bounds().unwrap());
+    for axis in 0..3 {
+        assert!((a.min[axis] - b.min[axis]).abs() < 1e-5 && (a.max[axis] - b.max[axis]).abs() < 1e-5);
+    }
+}
