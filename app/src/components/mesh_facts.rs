@@ -3,29 +3,29 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use mesh_core::{Orientation, ReadOutcome, SourceFormat, ValidationReport};
+use mesh_core::{Orientation, ReadWarning, SourceFormat, ValidationReport};
 
 #[component]
 pub(crate) fn MeshFacts(
     name: String,
     size: usize,
-    outcome: Arc<ReadOutcome>,
+    format: SourceFormat,
+    warnings: Vec<ReadWarning>,
     report: Arc<ValidationReport>,
 ) -> impl IntoView {
-    let mesh = &outcome.mesh;
-    let triangles = mesh.triangle_count();
-    let bounds = mesh.bounds().map(|b| {
+    let triangles = report.triangles;
+    let bounds = report.bounds.map(|b| {
         let [x, y, z] = b.size();
         format!("{x:.1} × {y:.1} × {z:.1} mm")
     });
-    let format = match outcome.format {
+    let format = match format {
         SourceFormat::BinaryStl => "binary STL",
         SourceFormat::AsciiStl => "ASCII STL",
         SourceFormat::Obj => "OBJ",
     };
     let face_problems = face_problems(&report);
     let faces = if face_problems.is_empty() { "all fine".to_owned() } else { face_problems.join(", ") };
-    let warnings: Vec<String> = outcome.warnings.iter().map(ToString::to_string).collect();
+    let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
     view! {
         <div class="mesh-facts">
             <h2 class="file-name">{name}</h2>
@@ -33,7 +33,7 @@ pub(crate) fn MeshFacts(
                 <dt>"Triangles"</dt>
                 <dd data-testid="triangle-count" data-count=triangles.to_string()>{group_thousands(triangles)}</dd>
                 <dt>"Vertices"</dt>
-                <dd>{group_thousands(mesh.vertex_count())}</dd>
+                <dd>{group_thousands(report.vertices)}</dd>
                 <dt>"Size (x × y × z)"</dt>
                 <dd data-testid="bounds">{bounds.unwrap_or_else(|| "—".to_owned())}</dd>
                 <dt>"File"</dt>

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mesh_core::IndexedMesh;
+use mesh_core::{IndexedMesh, ReadWarning, SourceFormat, ValidationReport};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::components::{DropZone, MeshFacts};
@@ -15,16 +15,28 @@ use crate::viewer::Viewer;
 #[derive(Debug, Clone)]
 enum Inspection {
     Waiting,
-    Reading { name: String },
-    Read { name: String, size: usize, outcome: Arc<mesh_core::ReadOutcome>, report: Arc<mesh_core::ValidationReport> },
-    Failed { name: String, message: String },
+    Reading {
+        name: String,
+    },
+    Read {
+        name: String,
+        size: usize,
+        format: SourceFormat,
+        warnings: Vec<ReadWarning>,
+        mesh: Arc<IndexedMesh>,
+        report: Arc<ValidationReport>,
+    },
+    Failed {
+        name: String,
+        message: String,
+    },
 }
 
 #[component]
 pub(crate) fn InspectPage() -> impl IntoView {
     let inspection = RwSignal::new(Inspection::Waiting);
     let mesh = Signal::derive(move || match inspection.get() {
-        Inspection::Read { outcome, .. } => Some(Arc::new(outcome.mesh.clone())),
+        Inspection::Read { mesh, .. } => Some(mesh),
         _ => None::<Arc<IndexedMesh>>,
     });
 
@@ -34,10 +46,14 @@ pub(crate) fn InspectPage() -> impl IntoView {
         spawn_local(async move {
             let next = match read_file(&file).await {
                 Ok(bytes) => match mesh_core::read(&bytes) {
-                    Ok(outcome) => {
-                        let report = Arc::new(mesh_core::validate(&outcome.mesh));
-                        Inspection::Read { name, size: bytes.len(), outcome: Arc::new(outcome), report }
-                    }
+                    Ok(outcome) => Inspection::Read {
+                        name,
+                        size: bytes.len(),
+                        format: outcome.format,
+                        report: Arc::new(mesh_core::validate(&outcome.mesh)),
+                        warnings: outcome.warnings,
+                        mesh: Arc::new(outcome.mesh),
+                    },
                     Err(error) => Inspection::Failed { name, message: error.to_string() },
                 },
                 Err(message) => Inspection::Failed { name, message },
@@ -58,8 +74,8 @@ pub(crate) fn InspectPage() -> impl IntoView {
                     Inspection::Reading { name } => view! {
                         <p class="status" role="status">"Reading " <strong>{name}</strong> "…"</p>
                     }.into_any(),
-                    Inspection::Read { name, size, outcome, report } => view! {
-                        <MeshFacts name=name size=size outcome=outcome report=report />
+                    Inspection::Read { name, size, format, warnings, report, .. } => view! {
+                        <MeshFacts name=name size=size format=format warnings=warnings report=report />
                     }.into_any(),
                     Inspection::Failed { name, message } => view! {
                         <div class="read-error" role="alert" data-testid="read-error">
