@@ -13,5 +13,5 @@ pub mod io;
 mod mesh;
 
 pub use analysis::{Orientation, ValidationReport, validate};
-pub use io::{ReadError, ReadOutcome, ReadWarning, SourceFormat, read, write_ascii_stl, write_binary_stl};
+pub use io::{Body, ReadError, ReadOutcome, ReadWarning, Rgb, SourceFormat, read, write_ascii_stl, write_binary_stl};
 pub use mesh::{Bounds, IndexedMesh};

@@ -5,13 +5,27 @@
 //! anything it cannot read fully is an error, and anything it read but had
 //! to overlook is a warning.
 
+mod colour;
 mod obj;
 mod probe;
 mod stl_ascii;
 mod stl_binary;
 mod weld;
 
+use std::ops::Range;
+
 use crate::IndexedMesh;
+
+/// A colour as 8-bit red, green, blue.
+pub type Rgb = [u8; 3];
+
+/// A named part of a file (an ASCII STL `solid`): a run of the mesh's triangles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    /// As written in the file; empty when it has none.
+    pub name: String,
+    pub triangles: Range<usize>,
+}
 
 /// The file format a mesh was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +40,11 @@ pub enum SourceFormat {
 pub struct ReadOutcome {
     pub mesh: IndexedMesh,
     pub format: SourceFormat,
+    /// The file's parts in file order; together they hold every triangle once.
+    /// Formats without parts give one unnamed body.
+    pub bodies: Vec<Body>,
+    /// One colour per triangle, when the file gives colours.
+    pub colors: Option<Vec<Rgb>>,
     pub warnings: Vec<ReadWarning>,
 }
 
@@ -65,6 +84,14 @@ pub enum ReadWarning {
     MissingEndsolid,
 }
 
+impl ReadOutcome {
+    /// The outcome of a format without parts or colours.
+    fn single_body(mesh: IndexedMesh, format: SourceFormat, warnings: Vec<ReadWarning>) -> Self {
+        let bodies = vec![Body { name: String::new(), triangles: 0..mesh.triangle_count() }];
+        ReadOutcome { mesh, format, bodies, colors: None, warnings }
+    }
+}
+
 /// The mesh as binary STL (our own header, normals from the corners).
 pub fn write_binary_stl(mesh: &IndexedMesh) -> Vec<u8> {
     stl_binary::write(mesh)
@@ -88,22 +115,22 @@ fn face_normal([a, b, c]: [[f32; 3]; 3]) -> [f32; 3] {
 /// content (never from a name, and never fooled by a binary STL whose header
 /// starts with `solid`).
 pub fn read(bytes: &[u8]) -> Result<ReadOutcome, ReadError> {
-    let (mesh, format, mut warnings) = match probe::probe(bytes)? {
+    let mut outcome = match probe::probe(bytes)? {
         probe::Format::BinaryStl => {
-            let (mesh, warnings) = stl_binary::read(bytes)?;
-            (mesh, SourceFormat::BinaryStl, warnings)
+            let (mesh, colors, warnings) = stl_binary::read(bytes)?;
+            ReadOutcome { colors, ..ReadOutcome::single_body(mesh, SourceFormat::BinaryStl, warnings) }
         }
         probe::Format::AsciiStl => {
-            let (mesh, warnings) = stl_ascii::read(bytes)?;
-            (mesh, SourceFormat::AsciiStl, warnings)
+            let (mesh, bodies, warnings) = stl_ascii::read(bytes)?;
+            ReadOutcome { mesh, format: SourceFormat::AsciiStl, bodies, colors: None, warnings }
         }
         probe::Format::Obj => {
             let (mesh, warnings) = obj::read(bytes)?;
-            (mesh, SourceFormat::Obj, warnings)
+            ReadOutcome::single_body(mesh, SourceFormat::Obj, warnings)
         }
     };
-    if mesh.is_empty() {
-        warnings.push(ReadWarning::NoTriangles);
+    if outcome.mesh.is_empty() {
+        outcome.warnings.push(ReadWarning::NoTriangles);
     }
-    Ok(ReadOutcome { mesh, format, warnings })
+    Ok(outcome)
 }

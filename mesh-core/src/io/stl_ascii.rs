@@ -4,26 +4,31 @@
 
 use super::weld::Welder;
 use super::{ReadError, ReadWarning};
-use crate::IndexedMesh;
+use crate::{Body, IndexedMesh};
 
-pub(crate) fn read(bytes: &[u8]) -> Result<(IndexedMesh, Vec<ReadWarning>), ReadError> {
+/// The mesh of every solid, and each solid as a body named as in the file.
+pub(crate) fn read(bytes: &[u8]) -> Result<(IndexedMesh, Vec<Body>, Vec<ReadWarning>), ReadError> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // About 250 bytes per facet in typical exports.
     let mut welder = Welder::with_capacity(text.len() / 250);
     let mut lexer = Lexer::new(text);
     let mut warnings = Vec::new();
+    let mut bodies = Vec::new();
     let mut triangle = 0;
 
     while lexer.skip_whitespace() {
         lexer.keyword("`solid`")?;
-        lexer.skip_line();
+        let name = String::from_utf8_lossy(lexer.rest_of_line()).trim().to_owned();
+        let first = triangle;
         loop {
             let Some(word) = lexer.word() else {
                 warnings.push(ReadWarning::MissingEndsolid);
-                return Ok((welder.finish(), warnings));
+                bodies.push(Body { name, triangles: first..triangle });
+                return Ok((welder.finish(), bodies, warnings));
             };
             if word.text.eq_ignore_ascii_case(b"endsolid") {
-                lexer.skip_line();
+                lexer.rest_of_line();
+                bodies.push(Body { name, triangles: first..triangle });
                 break;
             }
             if !word.text.eq_ignore_ascii_case(b"facet") {
@@ -44,7 +49,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<(IndexedMesh, Vec<ReadWarning>), Read
             welder.push_triangle(corners);
         }
     }
-    Ok((welder.finish(), warnings))
+    Ok((welder.finish(), bodies, warnings))
 }
 
 struct Word<'a> {
@@ -80,15 +85,20 @@ impl<'a> Lexer<'a> {
         false
     }
 
-    /// Skips the rest of the line (a solid's name), whatever it holds.
-    fn skip_line(&mut self) {
-        match self.text[self.at..].iter().position(|&b| b == b'\n') {
+    /// Moves past the rest of the line (a solid's name), whatever it holds, and returns it.
+    fn rest_of_line(&mut self) -> &'a [u8] {
+        let start = self.at;
+        match self.text[start..].iter().position(|&b| b == b'\n') {
             Some(offset) => {
                 self.at += offset + 1;
                 self.line += 1;
                 self.line_start = self.at;
+                &self.text[start..start + offset]
             }
-            None => self.at = self.text.len(),
+            None => {
+                self.at = self.text.len();
+                &self.text[start..]
+            }
         }
     }
 

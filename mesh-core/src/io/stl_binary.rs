@@ -1,17 +1,18 @@
 //! Binary STL: an 80-byte header, a little-endian `u32` triangle count, then
 //! 50 bytes per triangle (normal, three corners, a 16-bit attribute word).
 //!
-//! The header is never kept: exporters put patient names in it.
+//! The header is never kept: exporters put patient names in it. Only its
+//! `COLOR=` marker is looked at, to read face colours the Materialise way.
 
 use super::probe::{BINARY_PREAMBLE_LEN, BINARY_TRIANGLE_LEN, declared_count};
 use super::weld::Welder;
-use super::{ReadError, ReadWarning};
-use crate::IndexedMesh;
+use super::{ReadError, ReadWarning, colour};
+use crate::{IndexedMesh, Rgb};
 
 /// Coordinates beyond a kilometre are not a dental model but noise read as floats.
 const PLAUSIBLE_COORDINATE: f32 = 1.0e6;
 
-pub(crate) fn read(bytes: &[u8]) -> Result<(IndexedMesh, Vec<ReadWarning>), ReadError> {
+pub(crate) fn read(bytes: &[u8]) -> Result<(IndexedMesh, Option<Vec<Rgb>>, Vec<ReadWarning>), ReadError> {
     let declared = declared_count(bytes).ok_or(ReadError::HeaderWithoutCount { len: bytes.len() })?;
     let body = &bytes[BINARY_PREAMBLE_LEN..];
     let held = body.len() / BINARY_TRIANGLE_LEN;
@@ -21,19 +22,22 @@ pub(crate) fn read(bytes: &[u8]) -> Result<(IndexedMesh, Vec<ReadWarning>), Read
     let (triangles, trailing) = body.split_at(declared as usize * BINARY_TRIANGLE_LEN);
 
     let mut welder = Welder::with_capacity(declared as usize);
+    let mut attributes = Vec::with_capacity(declared as usize);
     for (index, record) in triangles.chunks_exact(BINARY_TRIANGLE_LEN).enumerate() {
         let corners = corners(record);
         if corners.iter().flatten().any(|c| !c.is_finite()) {
             return Err(ReadError::NonFiniteCoordinate { triangle: index + 1 });
         }
         welder.push_triangle(corners);
+        attributes.push(u16::from_le_bytes([record[48], record[49]]));
     }
+    let colors = colour::face_colours(&bytes[..super::probe::BINARY_HEADER_LEN], &attributes);
 
     let mut warnings = Vec::new();
     if !trailing.is_empty() {
         warnings.push(ReadWarning::TrailingBytes { count: trailing.len() });
     }
-    Ok((welder.finish(), warnings))
+    Ok((welder.finish(), colors, warnings))
 }
 
 /// The three corners of one 50-byte triangle record (the normal is skipped:

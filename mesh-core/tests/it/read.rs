@@ -67,3 +67,40 @@ fn the_obj_arch_reads_like_its_stl_conversion() {
         assert!((a.min[axis] - b.min[axis]).abs() < 1e-5 && (a.max[axis] - b.max[axis]).abs() < 1e-5);
     }
 }
+
+fn read_corpus(relative: &str) -> mesh_core::ReadOutcome {
+    read(&std::fs::read(corpus_dir().join(relative)).unwrap()).unwrap()
+}
+
+#[test]
+fn every_ascii_solid_is_kept_as_a_named_body() {
+    let outcome = read_corpus("public/trimesh/two_objects_mixed_case_names.stl");
+    let bodies: Vec<_> = outcome.bodies.iter().map(|b| (b.name.as_str(), b.triangles.len())).collect();
+    expect![[r#"[("CubeExportedFromCAD", 12), ("TranslatedCubeExportedFromCAD", 12)]"#]]
+        .assert_eq(&format!("{bodies:?}"));
+
+    let outcome = read_corpus("synthetic/ascii_two_solids.stl");
+    let bodies: Vec<_> = outcome.bodies.iter().map(|b| (b.name.as_str(), b.triangles.clone())).collect();
+    expect![[r#"[("upper", 0..12), ("lower", 12..24)]"#]].assert_eq(&format!("{bodies:?}"));
+}
+
+#[test]
+fn a_file_without_parts_is_one_unnamed_body_holding_every_triangle() {
+    let outcome = read_corpus("public/dental/ref_upper_tag0.stl");
+    assert_eq!(outcome.bodies, [mesh_core::Body { name: String::new(), triangles: 0..85232 }]);
+}
+
+#[test]
+fn colour_words_give_one_colour_per_face() {
+    let outcome = read_corpus("synthetic/binary_colour_viscam.stl");
+    let colors = outcome.colors.expect("the file has colours");
+    assert_eq!(colors.len(), 12);
+    assert_eq!(colors.iter().filter(|&&c| c == [255, 0, 0]).count(), 6, "{colors:?}");
+    assert_eq!(colors.iter().filter(|&&c| c == [0, 0, 255]).count(), 6, "{colors:?}");
+}
+
+#[test]
+fn meshmixer_and_plain_attribute_words_carry_no_colour() {
+    assert_eq!(read_corpus("synthetic/binary_meshmixer_ffff.stl").colors, None);
+    assert_eq!(read_corpus("synthetic/cube_binary.stl").colors, None);
+}
