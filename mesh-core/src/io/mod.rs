@@ -7,6 +7,7 @@
 
 mod colour;
 mod obj;
+mod parts;
 mod probe;
 mod stl_ascii;
 mod stl_binary;

@@ -6,7 +6,7 @@
 
 use super::probe::{BINARY_PREAMBLE_LEN, BINARY_TRIANGLE_LEN, declared_count};
 use super::weld::Welder;
-use super::{ReadError, ReadWarning, colour};
+use super::{ReadError, ReadWarning, colour, parts};
 use crate::{IndexedMesh, Rgb};
 
 /// Coordinates beyond a kilometre are not a dental model but noise read as floats.
@@ -21,23 +21,47 @@ pub(crate) fn read(bytes: &[u8]) -> Result<(IndexedMesh, Option<Vec<Rgb>>, Vec<R
     }
     let (triangles, trailing) = body.split_at(declared as usize * BINARY_TRIANGLE_LEN);
 
-    let mut welder = Welder::with_capacity(declared as usize);
     let mut attributes = Vec::with_capacity(declared as usize);
-    for (index, record) in triangles.chunks_exact(BINARY_TRIANGLE_LEN).enumerate() {
-        let corners = corners(record);
-        if corners.iter().flatten().any(|c| !c.is_finite()) {
-            return Err(ReadError::NonFiniteCoordinate { triangle: index + 1 });
-        }
-        welder.push_triangle(corners);
-        attributes.push(u16::from_le_bytes([record[48], record[49]]));
-    }
+    attributes
+        .extend(triangles.chunks_exact(BINARY_TRIANGLE_LEN).map(|record| u16::from_le_bytes([record[48], record[49]])));
+    let mesh = weld(triangles)?;
     let colors = colour::face_colours(&bytes[..super::probe::BINARY_HEADER_LEN], &attributes);
 
     let mut warnings = Vec::new();
     if !trailing.is_empty() {
         warnings.push(ReadWarning::TrailingBytes { count: trailing.len() });
     }
-    Ok((welder.finish(), colors, warnings))
+    Ok((mesh, colors, warnings))
+}
+
+/// Welds whole triangle records, in parts on hosts with several cores.
+fn weld(records: &[u8]) -> Result<IndexedMesh, ReadError> {
+    let count = records.len() / BINARY_TRIANGLE_LEN;
+    let per_part = count.div_ceil(parts::count(records.len())).max(1) * BINARY_TRIANGLE_LEN;
+    let chunks: Vec<&[u8]> = records.chunks(per_part).collect();
+    let mut welded = parts::read_each(&chunks, |part| {
+        let mut welder = Welder::with_capacity(part.len() / BINARY_TRIANGLE_LEN);
+        for (index, record) in part.chunks_exact(BINARY_TRIANGLE_LEN).enumerate() {
+            let corners = corners(record);
+            if corners.iter().flatten().any(|c| !c.is_finite()) {
+                return Err(index);
+            }
+            welder.push_triangle(corners);
+        }
+        Ok(welder)
+    })
+    .into_iter()
+    .enumerate()
+    .map(|(part, welded)| {
+        welded.map_err(|index| ReadError::NonFiniteCoordinate {
+            triangle: part * per_part / BINARY_TRIANGLE_LEN + index + 1,
+        })
+    });
+    let mut welder = welded.next().unwrap_or_else(|| Ok(Welder::with_capacity(0)))?;
+    for next in welded {
+        welder.append(next?);
+    }
+    Ok(welder.finish())
 }
 
 /// The three corners of one 50-byte triangle record (the normal is skipped:

@@ -1,9 +1,17 @@
 //! Exact-position vertex welding, shared by every reader that sees a
 //! triangle soup.
-
-use rustc_hash::FxHashMap;
+//!
+//! This is the hot loop of reading STL: every corner of every triangle is
+//! looked up once. A general-purpose hash map spends most of that time on
+//! its own bookkeeping, so the table here is open addressing over vertex
+//! indices alone, with keys compared against the positions already stored.
+//! Meshes are spatially coherent (a vertex comes back within a few hundred
+//! triangles), so the slots and positions a lookup touches are mostly in
+//! cache.
 
 use crate::IndexedMesh;
+
+const EMPTY: u32 = u32::MAX;
 
 /// Builds an indexed mesh from triangles given by their corner positions,
 /// giving bit-identical positions one shared vertex.
@@ -12,7 +20,12 @@ use crate::IndexedMesh;
 /// must not be split along a plane through the origin because of them.
 #[derive(Debug, Default)]
 pub(crate) struct Welder {
-    index_of: FxHashMap<[u32; 3], u32>,
+    /// Vertex indices by hash, `EMPTY` where free; the length is a power of
+    /// two at least twice the number of vertices.
+    slots: Vec<u32>,
+    /// The previous triangle's corners (keys and indices): neighbouring
+    /// triangles in a file share corners, and this spares their lookups.
+    previous: [([u32; 3], u32); 3],
     mesh: IndexedMesh,
 }
 
@@ -20,32 +33,118 @@ impl Welder {
     pub(crate) fn with_capacity(triangles: usize) -> Self {
         // Closed meshes have about half as many vertices as triangles.
         let vertices = triangles / 2 + 16;
-        let mut index_of = FxHashMap::default();
-        index_of.reserve(vertices);
         Welder {
-            index_of,
+            slots: vec![EMPTY; (vertices * 2).next_power_of_two()],
+            previous: [([u32::MAX; 3], EMPTY); 3],
             mesh: IndexedMesh { positions: Vec::with_capacity(vertices), triangles: Vec::with_capacity(triangles) },
         }
     }
 
+    #[inline]
     pub(crate) fn push_triangle(&mut self, corners: [[f32; 3]; 3]) {
-        let triangle = corners.map(|p| self.vertex(p));
-        self.mesh.triangles.push(triangle);
+        let previous = self.previous;
+        let corners = corners.map(|p| {
+            // Adding 0.0 turns -0.0 into 0.0 and leaves every other value as it is.
+            let position = p.map(|c| c + 0.0);
+            let key = position.map(f32::to_bits);
+            match previous.iter().find(|(k, _)| *k == key) {
+                Some(&(_, index)) => (key, index),
+                None => (key, self.vertex(key, position)),
+            }
+        });
+        self.previous = corners;
+        self.mesh.triangles.push(corners.map(|(_, index)| index));
+    }
+
+    /// Adds the triangles of a welder that read the next part of the same
+    /// file. The result is the same mesh, vertex order included, as one
+    /// welder reading both parts in turn.
+    #[cfg_attr(target_family = "wasm", allow(dead_code))]
+    pub(crate) fn append(&mut self, next: Welder) {
+        let index_of: Vec<u32> =
+            next.mesh.positions.iter().map(|&position| self.vertex(position.map(f32::to_bits), position)).collect();
+        self.mesh.triangles.extend(next.mesh.triangles.iter().map(|t| t.map(|i| index_of[i as usize])));
+        self.previous = [([u32::MAX; 3], EMPTY); 3];
     }
 
     pub(crate) fn finish(self) -> IndexedMesh {
         self.mesh
     }
 
-    fn vertex(&mut self, position: [f32; 3]) -> u32 {
-        let key = position.map(|c| if c == 0.0 { 0 } else { c.to_bits() });
-        let positions = &mut self.mesh.positions;
-        *self.index_of.entry(key).or_insert_with(|| {
-            // A mesh with more than u32::MAX vertices cannot come from a file
-            // whose triangle count is itself a u32 within memory limits.
-            let index = positions.len() as u32;
-            positions.push(position.map(|c| if c == 0.0 { 0.0 } else { c }));
-            index
-        })
+    /// The index of the vertex at `position` (whose bits are `key`), added if new.
+    #[inline]
+    fn vertex(&mut self, key: [u32; 3], position: [f32; 3]) -> u32 {
+        let mask = self.slots.len() - 1;
+        let mut slot = hash(key) & mask;
+        loop {
+            let index = self.slots[slot];
+            if index == EMPTY {
+                break;
+            }
+            if self.mesh.positions[index as usize].map(f32::to_bits) == key {
+                return index;
+            }
+            slot = (slot + 1) & mask;
+        }
+        // A mesh with more than u32::MAX vertices cannot come from a file
+        // whose triangle count is itself a u32 within memory limits.
+        let index = self.mesh.positions.len() as u32;
+        self.slots[slot] = index;
+        self.mesh.positions.push(position);
+        if self.mesh.positions.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+        index
+    }
+
+    /// Doubles the table and places every vertex again.
+    #[cold]
+    fn grow(&mut self) {
+        self.slots = vec![EMPTY; self.slots.len() * 2];
+        let mask = self.slots.len() - 1;
+        for (index, position) in self.mesh.positions.iter().enumerate() {
+            let mut slot = hash(position.map(f32::to_bits)) & mask;
+            while self.slots[slot] != EMPTY {
+                slot = (slot + 1) & mask;
+            }
+            self.slots[slot] = index as u32;
+        }
+    }
+}
+
+/// Mixes the three coordinates' bits so that nearby positions land far apart.
+#[inline]
+fn hash([x, y, z]: [u32; 3]) -> usize {
+    let h = u64::from(x).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ u64::from(y).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
+        ^ u64::from(z).wrapping_mul(0x1656_67B1_9E37_79F9);
+    // The high bits are the best mixed; fold them down.
+    (h ^ (h >> 32)) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_corners_become_one_vertex_and_negative_zero_is_zero() {
+        let mut welder = Welder::with_capacity(2);
+        welder.push_triangle([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]);
+        welder.push_triangle([[-0.0, 1.0, 0.0], [1.0, 0.0, -0.0], [1.0, 1.0, 0.0]]);
+        let mesh = welder.finish();
+        assert_eq!(mesh.triangles, [[0, 1, 2], [2, 1, 3]]);
+        assert!(mesh.positions.iter().flatten().all(|c| c.is_sign_positive()));
+    }
+
+    #[test]
+    fn a_soup_of_distinct_corners_grows_the_table_and_keeps_every_vertex() {
+        let mut welder = Welder::with_capacity(1);
+        for i in 0..10_000 {
+            let f = i as f32;
+            welder.push_triangle([[f, 0.0, 0.0], [f, 1.0, 0.0], [f, 0.0, 1.0]]);
+        }
+        let mesh = welder.finish();
+        assert_eq!(mesh.positions.len(), 30_000);
+        assert_eq!(mesh.triangles[9_999], [29_997, 29_998, 29_999]);
     }
 }
