@@ -1,12 +1,13 @@
-//! The edge structure of a triangle mesh, from one sort of its directed
-//! half-edges: boundary edges (one face), manifold edges (two faces) and
+//! The edge structure of a triangle mesh, from its directed half-edges
+//! grouped by undirected edge: boundary edges (one face), manifold edges (two faces) and
 //! non-manifold edges (three or more), and whether neighbours agree on
 //! their winding.
 
+use super::buckets::Buckets;
 use crate::IndexedMesh;
 
 /// A half-edge: the directed edge `from → to` of one face.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(super) struct HalfEdge {
     pub(super) from: u32,
     pub(super) to: u32,
@@ -25,32 +26,37 @@ pub(super) struct EdgeCensus {
 }
 
 pub(super) fn census(mesh: &IndexedMesh) -> EdgeCensus {
-    let mut half_edges: Vec<(u64, HalfEdge)> = Vec::with_capacity(mesh.triangles.len() * 3);
-    for (face, t) in mesh.triangles.iter().enumerate() {
-        for (from, to) in [(t[0], t[1]), (t[1], t[2]), (t[2], t[0])] {
-            if from == to {
-                continue; // a collapsed face has no edge here
-            }
-            let key = (u64::from(from.min(to)) << 32) | u64::from(from.max(to));
-            half_edges.push((key, HalfEdge { from, to, face: face as u32 }));
-        }
-    }
-    half_edges.sort_unstable_by_key(|(key, _)| *key);
+    // Half-edges grouped by their lower vertex, then sorted by the upper one
+    // within each (small) group: the same order as sorting all of them by
+    // undirected edge, for a fraction of the cost.
+    let half_edges = || {
+        mesh.triangles.iter().enumerate().flat_map(|(face, t)| {
+            [(t[0], t[1]), (t[1], t[2]), (t[2], t[0])]
+                .into_iter()
+                // A collapsed face has no edge where two corners coincide.
+                .filter(|(from, to)| from != to)
+                .map(move |(from, to)| (from.min(to), HalfEdge { from, to, face: face as u32 }))
+        })
+    };
+    let mut buckets = Buckets::new(mesh.positions.len(), half_edges);
 
     let mut census = EdgeCensus::default();
-    for group in half_edges.chunk_by(|a, b| a.0 == b.0) {
-        match group {
-            [(_, only)] => census.boundary.push(*only),
-            [(_, a), (_, b)] => {
-                if a.from == b.from {
-                    census.misoriented += 1;
+    for group in buckets.groups_mut() {
+        group.sort_unstable_by_key(|e| e.from.max(e.to));
+        for edge in group.chunk_by(|a, b| a.from.max(a.to) == b.from.max(b.to)) {
+            match edge {
+                [only] => census.boundary.push(*only),
+                [a, b] => {
+                    if a.from == b.from {
+                        census.misoriented += 1;
+                    }
+                    census.neighbours.push((a.face, b.face));
                 }
-                census.neighbours.push((a.face, b.face));
+                _ => {
+                    census.non_manifold += 1;
+                    census.neighbours.extend(edge.windows(2).map(|pair| (pair[0].face, pair[1].face)));
+                }
             }
-            _ => census.non_manifold += 1,
-        }
-        if group.len() > 2 {
-            census.neighbours.extend(group.windows(2).map(|pair| (pair[0].1.face, pair[1].1.face)));
         }
     }
     census

@@ -2,6 +2,7 @@
 
 use crate::{Bounds, IndexedMesh};
 
+use super::buckets::Buckets;
 use super::edges::{boundary_loops, census};
 
 /// Everything a technician needs to judge a model before printing.
@@ -82,18 +83,23 @@ pub fn validate(mesh: &IndexedMesh) -> ValidationReport {
     }
 }
 
+/// Faces with the same three vertices as another, in any order, beyond the first.
 fn duplicate_faces(mesh: &IndexedMesh) -> usize {
-    let mut faces: Vec<[u32; 3]> = mesh
-        .triangles
-        .iter()
-        .map(|t| {
+    let sorted = || {
+        mesh.triangles.iter().map(|t| {
             let mut sorted = *t;
             sorted.sort_unstable();
-            sorted
+            (sorted[0], [sorted[1], sorted[2]])
         })
-        .collect();
-    faces.sort_unstable();
-    faces.windows(2).filter(|pair| pair[0] == pair[1]).count()
+    };
+    let mut buckets = Buckets::new(mesh.positions.len(), sorted);
+    buckets
+        .groups_mut()
+        .map(|group| {
+            group.sort_unstable();
+            group.windows(2).filter(|pair| pair[0] == pair[1]).count()
+        })
+        .sum()
 }
 
 /// Connected pieces of faces, by union-find over faces sharing an edge.
