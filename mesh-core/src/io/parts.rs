@@ -17,26 +17,29 @@ pub(crate) fn count(len: usize) -> usize {
     cores.min(len / MIN_PART_BYTES).max(1)
 }
 
-/// `read(part)` for every part, in order; in parallel where threads exist.
-pub(crate) fn read_each<'a, T: Send>(parts: &[&'a [u8]], read: impl Fn(&'a [u8]) -> T + Sync) -> Vec<T> {
+/// `read(index, part)` for every part, in order; in parallel where threads exist.
+pub(crate) fn read_each<'a, T: Send>(parts: &[&'a [u8]], read: impl Fn(usize, &'a [u8]) -> T + Sync) -> Vec<T> {
     #[cfg(not(target_family = "wasm"))]
     if parts.len() > 1 {
         return std::thread::scope(|scope| {
             let read = &read;
             let started: Vec<_> = parts
                 .iter()
-                .map(|&part| (part, std::thread::Builder::new().spawn_scoped(scope, move || read(part))))
+                .enumerate()
+                .map(|(index, &part)| {
+                    (index, part, std::thread::Builder::new().spawn_scoped(scope, move || read(index, part)))
+                })
                 .collect();
             started
                 .into_iter()
-                .map(|(part, thread)| match thread {
+                .map(|(index, part, thread)| match thread {
                     // A panic in a part is a bug; pass it on rather than hide it.
                     Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
                     // No thread to be had: read it here.
-                    Err(_) => read(part),
+                    Err(_) => read(index, part),
                 })
                 .collect()
         });
     }
-    parts.iter().map(|&part| read(part)).collect()
+    parts.iter().enumerate().map(|(index, &part)| read(index, part)).collect()
 }

@@ -1,83 +1,214 @@
 //! ASCII STL: `solid` blocks of `facet normal … outer loop vertex ×3 endloop
 //! endfacet`, keywords in any case, any whitespace (CRLF, tabs), several
-//! solids per file (all kept), an optional UTF-8 byte order mark.
+//! solids per file (all kept, each a body), an optional UTF-8 byte order mark.
+//!
+//! Large files are read in parts cut where a line starts with `facet`, one
+//! part per core. A part cannot know how the file reads before it, so the
+//! parts are accepted only when each one but the last ends inside a solid
+//! and all of them read cleanly; anything else is read again in one go,
+//! which gives the exact error. Line and column are worked out only for an
+//! error, from its byte offset: counting lines costs as much as reading.
 
 use super::weld::Welder;
-use super::{ReadError, ReadWarning};
+use super::{ReadError, ReadWarning, parts};
 use crate::{Body, IndexedMesh};
 
 /// The mesh of every solid, and each solid as a body named as in the file.
 pub(crate) fn read(bytes: &[u8]) -> Result<(IndexedMesh, Vec<Body>, Vec<ReadWarning>), ReadError> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    // About 250 bytes per facet in typical exports.
-    let mut welder = Welder::with_capacity(text.len() / 250);
-    let mut lexer = Lexer::new(text);
-    let mut warnings = Vec::new();
-    let mut bodies = Vec::new();
-    let mut triangle = 0;
-
-    while lexer.skip_whitespace() {
-        lexer.keyword("`solid`")?;
-        let name = String::from_utf8_lossy(lexer.rest_of_line()).trim().to_owned();
-        let first = triangle;
-        loop {
-            let Some(word) = lexer.word() else {
-                warnings.push(ReadWarning::MissingEndsolid);
-                bodies.push(Body { name, triangles: first..triangle });
-                return Ok((welder.finish(), bodies, warnings));
-            };
-            if word.text.eq_ignore_ascii_case(b"endsolid") {
-                lexer.rest_of_line();
-                bodies.push(Body { name, triangles: first..triangle });
-                break;
-            }
-            if !word.text.eq_ignore_ascii_case(b"facet") {
-                return Err(lexer.unexpected(&word, "`facet` or `endsolid`"));
-            }
-            triangle += 1;
-            lexer.keyword("`normal`")?;
-            lexer.point(triangle)?;
-            lexer.keyword("`outer`")?;
-            lexer.keyword("`loop`")?;
-            let mut corners = [[0.0; 3]; 3];
-            for corner in &mut corners {
-                lexer.keyword("`vertex`")?;
-                *corner = lexer.point(triangle)?;
-            }
-            lexer.keyword("`endloop`")?;
-            lexer.keyword("`endfacet`")?;
-            welder.push_triangle(corners);
+    let starts = part_starts(text, parts::count(text.len()));
+    if starts.len() > 1 {
+        let chunks: Vec<&[u8]> =
+            starts.iter().zip(starts.iter().skip(1).chain([&text.len()])).map(|(&a, &b)| &text[a..b]).collect();
+        let read = parts::read_each(&chunks, |index, chunk| read_part(chunk, index > 0));
+        if let Some(joined) = join(read) {
+            return Ok(joined);
         }
     }
-    Ok((welder.finish(), bodies, warnings))
+    match read_part(text, false) {
+        Ok(part) => Ok(join(vec![Ok(part)]).unwrap_or_default()),
+        Err(problem) => Err(problem.into_error(text)),
+    }
 }
 
-struct Word<'a> {
-    text: &'a [u8],
-    line: usize,
-    column: usize,
+/// Where the parts begin: 0, then the start of the first line that begins
+/// with `facet` after each even share of the text.
+fn part_starts(text: &[u8], parts: usize) -> Vec<usize> {
+    let mut starts = vec![0];
+    for k in 1..parts {
+        let from = (text.len() * k / parts).max(starts[starts.len() - 1] + 1);
+        if let Some(at) = next_facet_line(text, from) {
+            starts.push(at);
+        }
+    }
+    starts.dedup();
+    starts
 }
 
-/// A cursor over the text that knows its line and column, for messages.
-struct Lexer<'a> {
+fn next_facet_line(text: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    loop {
+        at += text.get(at..)?.iter().position(|&b| b == b'\n')? + 1;
+        let line = &text[at..];
+        let indent = line.iter().position(|&b| b != b' ' && b != b'\t')?;
+        if line.get(indent..indent + 6).is_some_and(|w| w[..5].eq_ignore_ascii_case(b"facet") && is_space(w[5])) {
+            return Some(at + indent);
+        }
+    }
+}
+
+/// What one part read, in its own numbering.
+struct Part {
+    welder: Welder,
+    triangles: usize,
+    /// Each `solid` the part opened: its name and first triangle.
+    solids: Vec<(String, usize)>,
+    /// The part ended inside a solid (no `endsolid` yet).
+    ends_inside_solid: bool,
+}
+
+/// The parts in order, as one mesh; `None` when they do not fit together.
+fn join(parts: Vec<Result<Part, Problem>>) -> Option<(IndexedMesh, Vec<Body>, Vec<ReadWarning>)> {
+    let last = parts.len().checked_sub(1)?;
+    let mut welder: Option<Welder> = None;
+    let mut starts: Vec<(String, usize)> = Vec::new();
+    let mut ends_inside_solid = false;
+    let mut triangles = 0;
+    for (index, part) in parts.into_iter().enumerate() {
+        let part = part.ok()?;
+        if index < last && !part.ends_inside_solid {
+            return None;
+        }
+        starts.extend(part.solids.into_iter().map(|(name, first)| (name, triangles + first)));
+        triangles += part.triangles;
+        ends_inside_solid = part.ends_inside_solid;
+        match &mut welder {
+            Some(welder) => welder.append(part.welder),
+            None => welder = Some(part.welder),
+        }
+    }
+    let bodies = starts
+        .iter()
+        .enumerate()
+        .map(|(i, (name, first))| {
+            let end = starts.get(i + 1).map_or(triangles, |(_, next)| *next);
+            Body { name: name.clone(), triangles: *first..end }
+        })
+        .collect();
+    let warnings = if ends_inside_solid { vec![ReadWarning::MissingEndsolid] } else { Vec::new() };
+    Some((welder?.finish(), bodies, warnings))
+}
+
+/// What went wrong in a part, by byte offset within it; made into a
+/// [`ReadError`] against the whole text only when read in one go.
+#[derive(Debug)]
+enum Problem {
+    Unexpected { at: usize, len: usize, expected: &'static str },
+    NotANumber { at: usize, len: usize },
+    NonFinite { triangle: usize },
+    End { expected: &'static str },
+}
+
+impl Problem {
+    fn into_error(self, text: &[u8]) -> ReadError {
+        let syntax = |at: usize, problem: String| {
+            let line_start = text[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            ReadError::AsciiSyntax {
+                format: "ASCII STL",
+                line: line_of(text, at),
+                column: at - line_start + 1,
+                problem,
+            }
+        };
+        match self {
+            Problem::Unexpected { at, len, expected } => {
+                syntax(at, format!("expected {expected}, found `{}`", shown(&text[at..at + len])))
+            }
+            Problem::NotANumber { at, len } => syntax(at, format!("`{}` is not a number", shown(&text[at..at + len]))),
+            Problem::NonFinite { triangle } => ReadError::NonFiniteCoordinate { triangle },
+            Problem::End { expected } => ReadError::UnexpectedEnd { line: line_of(text, text.len()), expected },
+        }
+    }
+}
+
+/// The line (from 1) holding byte `at`.
+fn line_of(text: &[u8], at: usize) -> usize {
+    1 + text[..at].iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Reads facets and solids from `text`; `inside_solid` when the part starts
+/// after a `solid` line that an earlier part read.
+fn read_part(text: &[u8], inside_solid: bool) -> Result<Part, Problem> {
+    // About 210 bytes per facet in typical exports.
+    let mut welder = Welder::with_capacity(text.len() / 210);
+    let mut cursor = Cursor { text, at: 0 };
+    let mut solids = Vec::new();
+    let mut triangles = 0;
+    let mut inside = inside_solid;
+    loop {
+        if !inside {
+            if !cursor.skip_whitespace() {
+                break;
+            }
+            cursor.keyword(b"solid", "`solid`")?;
+            let name = String::from_utf8_lossy(cursor.rest_of_line()).trim().to_owned();
+            solids.push((name, triangles));
+            inside = true;
+        }
+        let Some((at, word)) = cursor.word() else {
+            break;
+        };
+        if word.eq_ignore_ascii_case(b"endsolid") {
+            cursor.rest_of_line();
+            inside = false;
+            continue;
+        }
+        if !word.eq_ignore_ascii_case(b"facet") {
+            return Err(Problem::Unexpected { at, len: word.len(), expected: "`facet` or `endsolid`" });
+        }
+        triangles += 1;
+        cursor.keyword(b"normal", "`normal`")?;
+        cursor.point().map_err(|p| p.in_triangle(triangles))?;
+        cursor.keyword(b"outer", "`outer`")?;
+        cursor.keyword(b"loop", "`loop`")?;
+        let mut corners = [[0.0; 3]; 3];
+        for corner in &mut corners {
+            cursor.keyword(b"vertex", "`vertex`")?;
+            *corner = cursor.point().map_err(|p| p.in_triangle(triangles))?;
+        }
+        cursor.keyword(b"endloop", "`endloop`")?;
+        cursor.keyword(b"endfacet", "`endfacet`")?;
+        welder.push_triangle(corners);
+    }
+    Ok(Part { welder, triangles, solids, ends_inside_solid: inside })
+}
+
+impl Problem {
+    /// A non-finite number is reported with the triangle it belongs to.
+    fn in_triangle(self, triangle: usize) -> Problem {
+        match self {
+            Problem::NonFinite { .. } => Problem::NonFinite { triangle },
+            other => other,
+        }
+    }
+}
+
+fn is_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c')
+}
+
+/// A position in the text.
+struct Cursor<'a> {
     text: &'a [u8],
     at: usize,
-    line: usize,
-    line_start: usize,
 }
 
-impl<'a> Lexer<'a> {
-    fn new(text: &'a [u8]) -> Self {
-        Lexer { text, at: 0, line: 1, line_start: 0 }
-    }
-
+impl<'a> Cursor<'a> {
     /// Skips whitespace; false at the end of the text.
+    #[inline]
     fn skip_whitespace(&mut self) -> bool {
         while let Some(&byte) = self.text.get(self.at) {
-            if byte == b'\n' {
-                self.line += 1;
-                self.line_start = self.at + 1;
-            } else if !byte.is_ascii_whitespace() {
+            if !is_space(byte) {
                 return true;
             }
             self.at += 1;
@@ -88,66 +219,59 @@ impl<'a> Lexer<'a> {
     /// Moves past the rest of the line (a solid's name), whatever it holds, and returns it.
     fn rest_of_line(&mut self) -> &'a [u8] {
         let start = self.at;
-        match self.text[start..].iter().position(|&b| b == b'\n') {
-            Some(offset) => {
-                self.at += offset + 1;
-                self.line += 1;
-                self.line_start = self.at;
-                &self.text[start..start + offset]
-            }
-            None => {
-                self.at = self.text.len();
-                &self.text[start..]
-            }
-        }
+        let len = self.text[start..].iter().position(|&b| b == b'\n').unwrap_or(self.text.len() - start);
+        self.at = (start + len + 1).min(self.text.len());
+        &self.text[start..start + len]
     }
 
-    fn word(&mut self) -> Option<Word<'a>> {
+    /// The next word and where it starts.
+    #[inline]
+    fn word(&mut self) -> Option<(usize, &'a [u8])> {
         if !self.skip_whitespace() {
             return None;
         }
         let start = self.at;
-        let len = self.text[start..].iter().position(u8::is_ascii_whitespace).unwrap_or(self.text.len() - start);
+        let len = self.text[start..].iter().position(|&b| is_space(b)).unwrap_or(self.text.len() - start);
         self.at += len;
-        Some(Word { text: &self.text[start..start + len], line: self.line, column: start - self.line_start + 1 })
+        Some((start, &self.text[start..start + len]))
     }
 
-    fn expect_word(&mut self, expected: &'static str) -> Result<Word<'a>, ReadError> {
-        self.word().ok_or(ReadError::UnexpectedEnd { line: self.line, expected })
-    }
-
-    /// Reads the next word and checks it is `expected` (given in backticks), in any case.
-    fn keyword(&mut self, expected: &'static str) -> Result<(), ReadError> {
-        let word = self.expect_word(expected)?;
-        if word.text.eq_ignore_ascii_case(expected.trim_matches('`').as_bytes()) {
+    /// Reads the next word and checks it is `keyword`, in any case.
+    #[inline]
+    fn keyword(&mut self, keyword: &[u8], expected: &'static str) -> Result<(), Problem> {
+        let (at, word) = self.word().ok_or(Problem::End { expected })?;
+        if word.eq_ignore_ascii_case(keyword) {
             Ok(())
         } else {
-            Err(self.unexpected(&word, expected))
+            Err(Problem::Unexpected { at, len: word.len(), expected })
         }
     }
 
-    fn point(&mut self, triangle: usize) -> Result<[f32; 3], ReadError> {
+    #[inline]
+    fn point(&mut self) -> Result<[f32; 3], Problem> {
         let mut point = [0.0; 3];
         for coordinate in &mut point {
-            let word = self.expect_word("a number")?;
-            let value = std::str::from_utf8(word.text)
-                .ok()
-                .and_then(|s| s.parse::<f32>().ok())
-                .ok_or_else(|| self.syntax(&word, format!("`{}` is not a number", shown(word.text))))?;
+            if !self.skip_whitespace() {
+                return Err(Problem::End { expected: "a number" });
+            }
+            let at = self.at;
+            let rest = &self.text[at..];
+            let value = match fast_float2::parse_partial::<f32, _>(rest) {
+                Ok((value, len)) if rest.get(len).is_none_or(|&b| is_space(b)) => {
+                    self.at += len;
+                    value
+                }
+                _ => {
+                    let len = rest.iter().position(|&b| is_space(b)).unwrap_or(rest.len());
+                    return Err(Problem::NotANumber { at, len });
+                }
+            };
             if !value.is_finite() {
-                return Err(ReadError::NonFiniteCoordinate { triangle });
+                return Err(Problem::NonFinite { triangle: 0 });
             }
             *coordinate = value;
         }
         Ok(point)
-    }
-
-    fn unexpected(&self, word: &Word<'_>, expected: &str) -> ReadError {
-        self.syntax(word, format!("expected {expected}, found `{}`", shown(word.text)))
-    }
-
-    fn syntax(&self, word: &Word<'_>, problem: String) -> ReadError {
-        ReadError::AsciiSyntax { format: "ASCII STL", line: word.line, column: word.column, problem }
     }
 }
 

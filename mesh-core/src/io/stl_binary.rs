@@ -39,7 +39,7 @@ fn weld(records: &[u8]) -> Result<IndexedMesh, ReadError> {
     let count = records.len() / BINARY_TRIANGLE_LEN;
     let per_part = count.div_ceil(parts::count(records.len())).max(1) * BINARY_TRIANGLE_LEN;
     let chunks: Vec<&[u8]> = records.chunks(per_part).collect();
-    let mut welded = parts::read_each(&chunks, |part| {
+    let mut welded = parts::read_each(&chunks, |_, part| {
         let mut welder = Welder::with_capacity(part.len() / BINARY_TRIANGLE_LEN);
         for (index, record) in part.chunks_exact(BINARY_TRIANGLE_LEN).enumerate() {
             let corners = corners(record);

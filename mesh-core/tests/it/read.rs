@@ -104,3 +104,49 @@ fn meshmixer_and_plain_attribute_words_carry_no_colour() {
     assert_eq!(read_corpus("synthetic/binary_meshmixer_ffff.stl").colors, None);
     assert_eq!(read_corpus("synthetic/cube_binary.stl").colors, None);
 }
+
+/// Two solids of the real arch as ASCII STL: large enough to be read in parts.
+fn large_ascii_with_two_solids() -> (String, usize) {
+    let arch = read_corpus("public/dental/ref_upper_tag0.stl").mesh;
+    let text = mesh_core::write_ascii_stl(&arch, "upper") + &mesh_core::write_ascii_stl(&arch, "upper again");
+    (text, arch.triangle_count())
+}
+
+#[test]
+fn a_large_ascii_file_read_in_parts_keeps_both_bodies_and_welds_across_them() {
+    let (text, triangles) = large_ascii_with_two_solids();
+    let outcome = read(text.as_bytes()).unwrap();
+    let bodies: Vec<_> = outcome.bodies.iter().map(|b| (b.name.as_str(), b.triangles.clone())).collect();
+    assert_eq!(bodies, [("upper", 0..triangles), ("upper again", triangles..2 * triangles)]);
+    // The second solid repeats the first: every corner welds to a vertex of the first.
+    let arch = read_corpus("public/dental/ref_upper_tag0.stl").mesh;
+    assert_eq!(outcome.mesh.positions, arch.positions);
+    assert_eq!(outcome.mesh.triangles[triangles..], arch.triangles[..]);
+}
+
+#[test]
+fn an_error_late_in_a_large_ascii_file_names_its_line_column_and_triangle() {
+    let (text, triangles) = large_ascii_with_two_solids();
+    let lines = text.lines().count();
+    // The last vertex line is four lines before the end: vertex, endloop, endfacet, endsolid.
+    let cut = text.rfind("vertex ").unwrap() + "vertex ".len();
+    let broken = format!("{}banana {}", &text[..cut], &text[cut..]);
+    let message = read(broken.as_bytes()).unwrap_err().to_string();
+    assert_eq!(
+        message,
+        format!("ASCII STL, line {}, column 14: `banana` is not a number; fix or export the file again", lines - 3)
+    );
+
+    let infinite = format!("{}inf {}", &text[..cut], &text[cut..]);
+    let message = read(infinite.as_bytes()).unwrap_err().to_string();
+    assert!(message.starts_with(&format!("triangle {} has a coordinate", 2 * triangles)), "{message}");
+}
+
+#[test]
+fn facet_on_the_name_line_of_a_solid_is_part_of_the_name() {
+    let facet = "facet normal 0 0 1\n outer loop\n vertex 0 0 0\n vertex 1 0 0\n vertex 0 1 0\n endloop\nendfacet\n";
+    let text = format!("solid name facet normal\n{facet}endsolid\n");
+    let outcome = read(text.as_bytes()).unwrap();
+    assert_eq!(outcome.bodies[0].name, "name facet normal");
+    assert_eq!(outcome.mesh.triangle_count(), 1);
+}
