@@ -5,10 +5,13 @@
 //!   client and the server, and serves the app on `http://127.0.0.1:N`.
 //! - `cargo xtask test [STAGE…]` runs every check in order (or only the
 //!   named stages) and ends with the line `N passed, N failed`.
+//! - `cargo xtask bench mesh` prints the mesh benchmarks, native and in
+//!   the browser, each with a ratio against its anchor.
 
 // A build tool talks to its user on the terminal.
 #![allow(clippy::print_stdout)]
 
+mod bench;
 mod cmd;
 mod postgres;
 mod run;
@@ -18,7 +21,8 @@ mod tools;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask run [--port N]\n       cargo xtask test [STAGE…]";
+const USAGE: &str =
+    "usage: cargo xtask run [--port N]\n       cargo xtask test [STAGE…]\n       cargo xtask bench mesh";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,6 +33,7 @@ fn main() -> ExitCode {
     let result = match command {
         "run" => run::run(rest).map(|()| true),
         "test" => test::test(rest),
+        "bench" => bench::bench(rest).map(|()| true),
         "help" | "-h" | "--help" => {
             println!("{USAGE}\nstages: {}", test::stage_names().join(", "));
             return ExitCode::SUCCESS;
@@ -50,4 +55,12 @@ fn main() -> ExitCode {
 fn root() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest_dir.parent().map_or_else(|| manifest_dir.clone(), PathBuf::from)
+}
+
+/// `$TRAYFORGE_CORPUS`, else the shared STL corpus beside the checkout.
+fn corpus(root: &std::path::Path) -> PathBuf {
+    match std::env::var_os("TRAYFORGE_CORPUS") {
+        Some(corpus) => PathBuf::from(corpus),
+        None => root.parent().unwrap_or(root).join("shared/corpus"),
+    }
 }

@@ -5,13 +5,13 @@
 //! that need its output: those are skipped. Naming stages runs only them,
 //! still in this order.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::cmd::{self, Result, cargo};
 use crate::postgres::Cluster;
-use crate::{root, tools};
+use crate::{corpus, root, tools};
 
 #[derive(Debug)]
 struct Stage {
@@ -189,7 +189,7 @@ fn storage(root: &Path) -> Result {
     cmd::run(cargo(root).args(["test", "-p", "trayforge-server"]).env("TEST_DATABASE_URL", &cluster.url))
 }
 
-fn trunk(root: &Path) -> Result {
+pub(crate) fn trunk(root: &Path) -> Result {
     cmd::run(Command::new("trunk").args(["build", "--release"]).current_dir(root).env("PATH", tools::tool_path(root)))
 }
 
@@ -197,7 +197,7 @@ fn server(root: &Path) -> Result {
     cmd::run(cargo(root).args(["build", "-p", "trayforge-server"]))
 }
 
-fn prepare_e2e(root: &Path) -> Result {
+pub(crate) fn prepare_e2e(root: &Path) -> Result {
     tools::ensure_apt_package(Path::new("/usr/bin/chromium"), "chromium", "about 3 minutes, once")?;
     tools::ensure_npm_packages(root)
 }
@@ -220,12 +220,4 @@ fn e2e(root: &Path) -> Result {
             .env("TRAYFORGE_DIST", dist)
             .env("TRAYFORGE_CORPUS", corpus(root)),
     )
-}
-
-/// `$TRAYFORGE_CORPUS`, else the shared STL corpus beside the checkout.
-fn corpus(root: &Path) -> PathBuf {
-    match std::env::var_os("TRAYFORGE_CORPUS") {
-        Some(corpus) => PathBuf::from(corpus),
-        None => root.parent().unwrap_or(root).join("shared/corpus"),
-    }
 }

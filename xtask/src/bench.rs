@@ -1,0 +1,63 @@
+//! `cargo xtask bench mesh`: the mesh benchmarks, each printing its figures
+//! and a `ratio=` against an anchor run side by side on the same input.
+//!
+//! Natively, our readers against stl_io 0.11 (`mesh-core/benches/mesh.rs`);
+//! in headless Chromium, our wasm reader against three.js
+//! (`end2end/bench/mesh.mjs`). The 400k-triangle torus inputs are made once
+//! by the corpus's `make_synthetic.py --large` into `target/bench-inputs/`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::cmd::{self, Result, cargo};
+use crate::{corpus, root, test, tools};
+
+pub(crate) const USAGE: &str = "cargo xtask bench mesh";
+
+pub(crate) fn bench(args: &[String]) -> Result {
+    match args {
+        [] => mesh(&root()),
+        [what] if what == "mesh" => mesh(&root()),
+        _ => Err(format!("usage: {USAGE}")),
+    }
+}
+
+fn mesh(root: &Path) -> Result {
+    let (torus_binary, torus_ascii) = torus(root)?;
+    let arch = corpus(root).join("public/dental/ref_upper_tag0.stl");
+
+    println!("==> native: mesh-core against stl_io 0.11 (cargo bench -p mesh-core --bench mesh)");
+    cmd::run(cargo(root).args(["bench", "-p", "mesh-core", "--bench", "mesh", "--"]).args([
+        &torus_binary,
+        &torus_ascii,
+        &arch,
+    ]))?;
+
+    println!("==> browser: mesh-core in wasm against three.js (npm run bench:mesh in end2end/)");
+    tools::ensure_client_tools(root)?;
+    test::prepare_e2e(root)?;
+    test::trunk(root)?;
+    cmd::run(cargo(root).args(["build", "--release", "-p", "trayforge-server"]))?;
+    cmd::run(
+        Command::new("npm")
+            .args(["run", "--silent", "bench:mesh", "--"])
+            .arg(&torus_binary)
+            .current_dir(root.join("end2end"))
+            .env("TRAYFORGE_BIN", root.join("target/release/trayforge"))
+            .env("TRAYFORGE_DIST", root.join("dist"))
+            .env("TRAYFORGE_CORPUS", corpus(root)),
+    )
+}
+
+/// The 400k-triangle torus as binary and ASCII STL, made if missing.
+fn torus(root: &Path) -> Result<(PathBuf, PathBuf)> {
+    let dir = root.join("target/bench-inputs");
+    let binary = dir.join("torus_400k_binary.stl");
+    let ascii = dir.join("torus_400k_ascii.stl");
+    if !binary.is_file() || !ascii.is_file() {
+        println!("==> making the 400k-triangle torus (make_synthetic.py --large, about 20 s, once)");
+        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        cmd::run(Command::new("python3").arg(corpus(root).join("make_synthetic.py")).arg("--large").arg(&dir))?;
+    }
+    Ok((binary, ascii))
+}
