@@ -3,13 +3,14 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use mesh_core::{Orientation, ReadWarning, SourceFormat, ValidationReport};
+use mesh_core::{Body, Orientation, ReadWarning, SourceFormat, ValidationReport};
 
 #[component]
 pub(crate) fn MeshFacts(
     name: String,
     size: usize,
     format: SourceFormat,
+    bodies: Vec<Body>,
     warnings: Vec<ReadWarning>,
     report: Arc<ValidationReport>,
 ) -> impl IntoView {
@@ -42,6 +43,10 @@ pub(crate) fn MeshFacts(
                 <dd data-testid="watertight" class:problem=!report.watertight>{closed(&report)}</dd>
                 <dt>"Volume"</dt>
                 <dd>{if report.watertight { format!("{:.0} mm³", report.signed_volume.abs()) } else { "— (not closed)".to_owned() }}</dd>
+                {(bodies.len() > 1).then(|| view! {
+                    <dt>"Bodies"</dt>
+                    <dd data-testid="bodies" data-count=bodies.len().to_string()>{body_list(&bodies)}</dd>
+                })}
                 <dt>"Pieces"</dt>
                 <dd class:problem=report.components != 1>{report.components.to_string()}</dd>
                 <dt>"Faces"</dt>
@@ -71,6 +76,16 @@ fn closed(report: &ValidationReport) -> String {
         reasons.push(format!("{} non-manifold edges", report.non_manifold_edges));
     }
     format!("no ({})", reasons.join(", "))
+}
+
+/// The file's named parts: `upper (12 faces), lower (12 faces)`.
+fn body_list(bodies: &[Body]) -> String {
+    let named = |b: &Body| if b.name.is_empty() { "unnamed".to_owned() } else { b.name.clone() };
+    bodies
+        .iter()
+        .map(|b| format!("{} ({} faces)", named(b), group_thousands(b.triangles.len())))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What is wrong with the faces, if anything.

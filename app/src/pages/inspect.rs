@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mesh_core::{IndexedMesh, ReadWarning, SourceFormat, ValidationReport};
+use mesh_core::{Body, IndexedMesh, ReadWarning, SourceFormat, ValidationReport};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::components::{DropZone, MeshFacts};
@@ -22,6 +22,7 @@ enum Inspection {
         name: String,
         size: usize,
         format: SourceFormat,
+        bodies: Vec<Body>,
         warnings: Vec<ReadWarning>,
         mesh: Arc<IndexedMesh>,
         report: Arc<ValidationReport>,
@@ -50,6 +51,7 @@ pub(crate) fn InspectPage() -> impl IntoView {
                         name,
                         size: bytes.len(),
                         format: outcome.format,
+                        bodies: outcome.bodies,
                         report: Arc::new(mesh_core::validate(&outcome.mesh)),
                         warnings: outcome.warnings,
                         mesh: Arc::new(outcome.mesh),
@@ -74,8 +76,8 @@ pub(crate) fn InspectPage() -> impl IntoView {
                     Inspection::Reading { name } => view! {
                         <p class="status" role="status">"Reading " <strong>{name}</strong> "…"</p>
                     }.into_any(),
-                    Inspection::Read { name, size, format, warnings, report, .. } => view! {
-                        <MeshFacts name=name size=size format=format warnings=warnings report=report />
+                    Inspection::Read { name, size, format, bodies, warnings, report, .. } => view! {
+                        <MeshFacts name=name size=size format=format bodies=bodies warnings=warnings report=report />
                     }.into_any(),
                     Inspection::Failed { name, message } => view! {
                         <div class="read-error" role="alert" data-testid="read-error">

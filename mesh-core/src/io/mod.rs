@@ -117,14 +117,8 @@ fn face_normal([a, b, c]: [[f32; 3]; 3]) -> [f32; 3] {
 /// starts with `solid`).
 pub fn read(bytes: &[u8]) -> Result<ReadOutcome, ReadError> {
     let mut outcome = match probe::probe(bytes)? {
-        probe::Format::BinaryStl => {
-            let (mesh, colors, warnings) = stl_binary::read(bytes)?;
-            ReadOutcome { colors, ..ReadOutcome::single_body(mesh, SourceFormat::BinaryStl, warnings) }
-        }
-        probe::Format::AsciiStl => {
-            let (mesh, bodies, warnings) = stl_ascii::read(bytes)?;
-            ReadOutcome { mesh, format: SourceFormat::AsciiStl, bodies, colors: None, warnings }
-        }
+        probe::Format::BinaryStl => stl_binary::read(bytes)?,
+        probe::Format::AsciiStl => stl_ascii::read(bytes)?,
         probe::Format::Obj => {
             let (mesh, warnings) = obj::read(bytes)?;
             ReadOutcome::single_body(mesh, SourceFormat::Obj, warnings)

@@ -10,11 +10,11 @@
 //! error, from its byte offset: counting lines costs as much as reading.
 
 use super::weld::Welder;
-use super::{ReadError, ReadWarning, parts};
+use super::{ReadError, ReadOutcome, ReadWarning, SourceFormat, parts};
 use crate::{Body, IndexedMesh};
 
 /// The mesh of every solid, and each solid as a body named as in the file.
-pub(crate) fn read(bytes: &[u8]) -> Result<(IndexedMesh, Vec<Body>, Vec<ReadWarning>), ReadError> {
+pub(crate) fn read(bytes: &[u8]) -> Result<ReadOutcome, ReadError> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let starts = part_starts(text, parts::count(text.len()));
     if starts.len() > 1 {
@@ -26,7 +26,8 @@ pub(crate) fn read(bytes: &[u8]) -> Result<(IndexedMesh, Vec<Body>, Vec<ReadWarn
         }
     }
     match read_part(text, false) {
-        Ok(part) => Ok(join(vec![Ok(part)]).unwrap_or_default()),
+        // One part that read cleanly always joins.
+        Ok(part) => join(vec![Ok(part)]).ok_or(ReadError::Empty),
         Err(problem) => Err(problem.into_error(text)),
     }
 }
@@ -68,7 +69,7 @@ struct Part {
 }
 
 /// The parts in order, as one mesh; `None` when they do not fit together.
-fn join(parts: Vec<Result<Part, Problem>>) -> Option<(IndexedMesh, Vec<Body>, Vec<ReadWarning>)> {
+fn join(parts: Vec<Result<Part, Problem>>) -> Option<ReadOutcome> {
     let last = parts.len().checked_sub(1)?;
     let mut welder: Option<Welder> = None;
     let mut starts: Vec<(String, usize)> = Vec::new();
@@ -96,7 +97,7 @@ fn join(parts: Vec<Result<Part, Problem>>) -> Option<(IndexedMesh, Vec<Body>, Ve
         })
         .collect();
     let warnings = if ends_inside_solid { vec![ReadWarning::MissingEndsolid] } else { Vec::new() };
-    Some((welder?.finish(), bodies, warnings))
+    Some(ReadOutcome { mesh: welder?.finish(), format: SourceFormat::AsciiStl, bodies, colors: None, warnings })
 }
 
 /// What went wrong in a part, by byte offset within it; made into a

@@ -6,13 +6,13 @@
 
 use super::probe::{BINARY_PREAMBLE_LEN, BINARY_TRIANGLE_LEN, declared_count};
 use super::weld::Welder;
-use super::{ReadError, ReadWarning, colour, parts};
-use crate::{IndexedMesh, Rgb};
+use super::{ReadError, ReadOutcome, ReadWarning, SourceFormat, colour, parts};
+use crate::IndexedMesh;
 
 /// Coordinates beyond a kilometre are not a dental model but noise read as floats.
 const PLAUSIBLE_COORDINATE: f32 = 1.0e6;
 
-pub(crate) fn read(bytes: &[u8]) -> Result<(IndexedMesh, Option<Vec<Rgb>>, Vec<ReadWarning>), ReadError> {
+pub(crate) fn read(bytes: &[u8]) -> Result<ReadOutcome, ReadError> {
     let declared = declared_count(bytes).ok_or(ReadError::HeaderWithoutCount { len: bytes.len() })?;
     let body = &bytes[BINARY_PREAMBLE_LEN..];
     let held = body.len() / BINARY_TRIANGLE_LEN;
@@ -31,7 +31,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<(IndexedMesh, Option<Vec<Rgb>>, Vec<R
     if !trailing.is_empty() {
         warnings.push(ReadWarning::TrailingBytes { count: trailing.len() });
     }
-    Ok((mesh, colors, warnings))
+    Ok(ReadOutcome { colors, ..ReadOutcome::single_body(mesh, SourceFormat::BinaryStl, warnings) })
 }
 
 /// Welds whole triangle records, in parts on hosts with several cores.
