@@ -5,5 +5,6 @@
 
 mod corpus;
 mod read;
+mod robust;
 mod validate;
 mod write;
