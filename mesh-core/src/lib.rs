@@ -12,6 +12,6 @@ pub mod analysis;
 pub mod io;
 mod mesh;
 
-pub use analysis::{Orientation, ValidationReport, validate};
+pub use analysis::{HeightCheck, Orientation, ValidationReport, validate};
 pub use io::{Body, ReadError, ReadOutcome, ReadWarning, Rgb, SourceFormat, read, write_ascii_stl, write_binary_stl};
 pub use mesh::{Bounds, IndexedMesh};

@@ -5,4 +5,4 @@ mod buckets;
 mod edges;
 mod report;
 
-pub use report::{Orientation, ValidationReport, validate};
+pub use report::{HeightCheck, Orientation, ValidationReport, validate};

@@ -38,6 +38,41 @@ pub enum Orientation {
     Inconsistent { misoriented_edges: usize },
 }
 
+/// How a model's height compares with the heights a printer can build.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum HeightCheck {
+    Fits {
+        height_mm: f32,
+    },
+    TooTall {
+        height_mm: f32,
+        max_mm: f32,
+    },
+    TooShort {
+        height_mm: f32,
+        min_mm: f32,
+    },
+    /// A mesh without vertices has no height.
+    Empty,
+}
+
+impl ValidationReport {
+    /// The model's height in mm: its extent along Z, the axis it is printed along.
+    pub fn height_mm(&self) -> Option<f32> {
+        self.bounds.map(|b| b.size()[2])
+    }
+
+    /// The height against the printable range `min_mm..=max_mm`.
+    pub fn check_height(&self, min_mm: f32, max_mm: f32) -> HeightCheck {
+        match self.height_mm() {
+            None => HeightCheck::Empty,
+            Some(height_mm) if height_mm > max_mm => HeightCheck::TooTall { height_mm, max_mm },
+            Some(height_mm) if height_mm < min_mm => HeightCheck::TooShort { height_mm, min_mm },
+            Some(height_mm) => HeightCheck::Fits { height_mm },
+        }
+    }
+}
+
 pub fn validate(mesh: &IndexedMesh) -> ValidationReport {
     let bounds = mesh.bounds();
     let scale = bounds.map_or(1.0, |b| b.size().iter().map(|s| f64::from(*s).powi(2)).sum::<f64>());

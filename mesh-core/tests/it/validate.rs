@@ -1,6 +1,6 @@
 //! The validation report on known shapes.
 
-use mesh_core::{Orientation, read, validate};
+use mesh_core::{HeightCheck, Orientation, read, validate};
 
 use crate::corpus::corpus_dir;
 
@@ -39,4 +39,15 @@ fn the_real_dental_arch_is_one_consistently_oriented_piece() {
     let report = report_of("public/dental/ref_lower_tag0.stl");
     assert_eq!(report.triangles, 83262);
     assert!(matches!(report.orientation, Orientation::Consistent { .. }), "{:?}", report.orientation);
+}
+
+#[test]
+fn height_is_checked_against_the_printable_range() {
+    let cube = read(&std::fs::read(corpus_dir().join("synthetic/cube_binary.stl")).unwrap()).unwrap().mesh;
+    let report = validate(&cube);
+    assert_eq!(report.height_mm(), Some(10.0));
+    assert_eq!(report.check_height(0.0, 100.0), HeightCheck::Fits { height_mm: 10.0 });
+    assert_eq!(report.check_height(0.0, 8.0), HeightCheck::TooTall { height_mm: 10.0, max_mm: 8.0 });
+    assert_eq!(report.check_height(12.0, 100.0), HeightCheck::TooShort { height_mm: 10.0, min_mm: 12.0 });
+    assert_eq!(validate(&mesh_core::IndexedMesh::default()).check_height(0.0, 1.0), HeightCheck::Empty);
 }
