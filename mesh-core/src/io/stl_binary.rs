@@ -41,9 +41,10 @@ fn weld(records: &[u8]) -> Result<IndexedMesh, ReadError> {
     let chunks: Vec<&[u8]> = records.chunks(per_part).collect();
     let mut welded = parts::read_each(&chunks, |_, part| {
         let mut welder = Welder::with_capacity(part.len() / BINARY_TRIANGLE_LEN);
-        for (index, record) in part.chunks_exact(BINARY_TRIANGLE_LEN).enumerate() {
+        let (records, _) = part.as_chunks::<BINARY_TRIANGLE_LEN>();
+        for (index, record) in records.iter().enumerate() {
             let corners = corners(record);
-            if corners.iter().flatten().any(|c| !c.is_finite()) {
+            if !corners.iter().flatten().fold(true, |finite, c| finite & c.is_finite()) {
                 return Err(index);
             }
             welder.push_triangle(corners);
@@ -66,18 +67,20 @@ fn weld(records: &[u8]) -> Result<IndexedMesh, ReadError> {
 
 /// The three corners of one 50-byte triangle record (the normal is skipped:
 /// it is recomputed from the corners wherever it is needed).
-fn corners(record: &[u8]) -> [[f32; 3]; 3] {
+#[inline]
+fn corners(record: &[u8; BINARY_TRIANGLE_LEN]) -> [[f32; 3]; 3] {
     let float = |at: usize| f32::from_le_bytes([record[at], record[at + 1], record[at + 2], record[at + 3]]);
-    [0, 1, 2].map(|corner| {
-        let at = 12 + corner * 12;
-        [float(at), float(at + 4), float(at + 8)]
-    })
+    [
+        [float(12), float(16), float(20)],
+        [float(24), float(28), float(32)],
+        [float(36), float(40), float(44)],
+    ]
 }
 
 /// A file shorter than its count says is a truncated STL if what it holds
 /// reads as triangles, and something else if it reads as noise.
 fn truncated_or_noise(body: &[u8], declared: u32, held: usize) -> ReadError {
-    let plausible = body.chunks_exact(BINARY_TRIANGLE_LEN).take(8).all(|record| {
+    let plausible = body.as_chunks::<BINARY_TRIANGLE_LEN>().0.iter().take(8).all(|record| {
         corners(record)
             .iter()
             .flatten()

@@ -12,6 +12,8 @@
 use crate::IndexedMesh;
 
 const EMPTY: u32 = u32::MAX;
+/// No corner has these keys: the bits of a NaN, which readers refuse.
+const NO_PREVIOUS: ([[u32; 3]; 3], [u32; 3]) = ([[u32::MAX; 3]; 3], [EMPTY; 3]);
 
 /// Builds an indexed mesh from triangles given by their corner positions,
 /// giving bit-identical positions one shared vertex.
@@ -25,7 +27,7 @@ pub(crate) struct Welder {
     slots: Vec<u32>,
     /// The previous triangle's corners (keys and indices): neighbouring
     /// triangles in a file share corners, and this spares their lookups.
-    previous: [([u32; 3], u32); 3],
+    previous: ([[u32; 3]; 3], [u32; 3]),
     mesh: IndexedMesh,
 }
 
@@ -35,25 +37,34 @@ impl Welder {
         let vertices = triangles / 2 + 16;
         Welder {
             slots: vec![EMPTY; (vertices * 2).next_power_of_two()],
-            previous: [([u32::MAX; 3], EMPTY); 3],
+            previous: NO_PREVIOUS,
             mesh: IndexedMesh { positions: Vec::with_capacity(vertices), triangles: Vec::with_capacity(triangles) },
         }
     }
 
     #[inline]
     pub(crate) fn push_triangle(&mut self, corners: [[f32; 3]; 3]) {
-        let previous = self.previous;
-        let corners = corners.map(|p| {
+        let mut triangle = [0; 3];
+        let mut keys = [[0; 3]; 3];
+        for corner in 0..3 {
+            let [x, y, z] = corners[corner];
             // Adding 0.0 turns -0.0 into 0.0 and leaves every other value as it is.
-            let position = p.map(|c| c + 0.0);
-            let key = position.map(f32::to_bits);
-            match previous.iter().find(|(k, _)| *k == key) {
-                Some(&(_, index)) => (key, index),
-                None => (key, self.vertex(key, position)),
-            }
-        });
-        self.previous = corners;
-        self.mesh.triangles.push(corners.map(|(_, index)| index));
+            let position = [x + 0.0, y + 0.0, z + 0.0];
+            let key = [position[0].to_bits(), position[1].to_bits(), position[2].to_bits()];
+            let (previous_keys, previous_indices) = (&self.previous.0, &self.previous.1);
+            triangle[corner] = if key == previous_keys[0] {
+                previous_indices[0]
+            } else if key == previous_keys[1] {
+                previous_indices[1]
+            } else if key == previous_keys[2] {
+                previous_indices[2]
+            } else {
+                self.vertex(key, position)
+            };
+            keys[corner] = key;
+        }
+        self.previous = (keys, triangle);
+        self.mesh.triangles.push(triangle);
     }
 
     /// Adds the triangles of a welder that read the next part of the same
@@ -64,7 +75,7 @@ impl Welder {
         let index_of: Vec<u32> =
             next.mesh.positions.iter().map(|&position| self.vertex(position.map(f32::to_bits), position)).collect();
         self.mesh.triangles.extend(next.mesh.triangles.iter().map(|t| t.map(|i| index_of[i as usize])));
-        self.previous = [([u32::MAX; 3], EMPTY); 3];
+        self.previous = NO_PREVIOUS;
     }
 
     pub(crate) fn finish(self) -> IndexedMesh {
@@ -81,7 +92,8 @@ impl Welder {
             if index == EMPTY {
                 break;
             }
-            if self.mesh.positions[index as usize].map(f32::to_bits) == key {
+            let [x, y, z] = self.mesh.positions[index as usize];
+            if [x.to_bits(), y.to_bits(), z.to_bits()] == key {
                 return index;
             }
             slot = (slot + 1) & mask;
