@@ -38,6 +38,7 @@ pub fn report(outcome: &ReadOutcome) -> MeshReport {
             SourceFormat::BinaryStl => "binary_stl",
             SourceFormat::AsciiStl => "ascii_stl",
             SourceFormat::Obj => "obj",
+            SourceFormat::Ply => "ply",
         }
         .to_owned(),
         triangles: report.triangles,

@@ -23,6 +23,7 @@ pub(crate) fn MeshFacts(
         SourceFormat::BinaryStl => "binary STL",
         SourceFormat::AsciiStl => "ASCII STL",
         SourceFormat::Obj => "OBJ",
+        SourceFormat::Ply => "PLY",
     };
     let face_problems = face_problems(&report);
     let faces = if face_problems.is_empty() { "all fine".to_owned() } else { face_problems.join(", ") };

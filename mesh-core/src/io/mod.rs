@@ -8,6 +8,7 @@
 mod colour;
 mod obj;
 mod parts;
+mod ply;
 mod probe;
 mod stl_ascii;
 mod stl_binary;
@@ -34,6 +35,7 @@ pub enum SourceFormat {
     BinaryStl,
     AsciiStl,
     Obj,
+    Ply,
 }
 
 /// A mesh read from bytes, with what the reader noticed on the way.
@@ -72,6 +74,36 @@ pub enum ReadError {
     UnexpectedEnd { line: usize, expected: &'static str },
     #[error("this is not an STL file ({what}); choose the .stl export of the model")]
     NotStl { what: &'static str },
+    #[error("the PLY header has no `end_header` line; the file is truncated or damaged — export it again")]
+    PlyNoEndHeader,
+    #[error("PLY header, line {line}: {problem}; fix or export the file again")]
+    PlyHeader { line: usize, problem: String },
+    #[error(
+        "PLY format `{format}` is not one Trayforge reads (ascii, binary_little_endian or binary_big_endian); export the model again as binary PLY or STL"
+    )]
+    PlyFormat { format: String },
+    #[error(
+        "the PLY vertices have no `{missing}` property, so their positions are unknown; export the model again with vertex positions"
+    )]
+    PlyNoPosition { missing: &'static str },
+    #[error("the PLY faces have no `vertex_indices` list; export the model again as a triangle mesh")]
+    PlyNoFaceIndices,
+    #[error(
+        "PLY declares {declared} {elements} but the file ends after {read}; the file is truncated — export it again"
+    )]
+    PlyTruncated { elements: String, declared: usize, read: usize },
+    #[error(
+        "vertex {vertex} (counting from 0) has a coordinate that is not a finite number (NaN, infinity, or beyond single precision); the exporter wrote a broken model — export it again"
+    )]
+    NonFiniteVertex { vertex: usize },
+    #[error(
+        "PLY face {face} (counting from 0) refers to vertex {index}, but the file has only {vertices} vertices, counted from 0; the file is damaged — export it again"
+    )]
+    PlyIndexOutOfRange { face: usize, index: i64, vertices: usize },
+    #[error(
+        "PLY {element} {number} (counting from 0) has a list of {length} values; the file is damaged — export it again"
+    )]
+    PlyListLength { element: String, number: usize, length: i64 },
 }
 
 /// Something the reader overlooked while reading a usable mesh.
@@ -83,6 +115,8 @@ pub enum ReadWarning {
     NoTriangles,
     #[error("the ASCII STL has no closing `endsolid`")]
     MissingEndsolid,
+    #[error("{count} PLY faces with fewer than three vertices were skipped")]
+    ShortFacesSkipped { count: usize },
 }
 
 impl ReadOutcome {
@@ -122,6 +156,10 @@ pub fn read(bytes: &[u8]) -> Result<ReadOutcome, ReadError> {
         probe::Format::Obj => {
             let (mesh, warnings) = obj::read(bytes)?;
             ReadOutcome::single_body(mesh, SourceFormat::Obj, warnings)
+        }
+        probe::Format::Ply => {
+            let (mesh, colors, warnings) = ply::read(bytes)?;
+            ReadOutcome { colors, ..ReadOutcome::single_body(mesh, SourceFormat::Ply, warnings) }
         }
     };
     if outcome.mesh.is_empty() {

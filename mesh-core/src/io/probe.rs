@@ -17,6 +17,7 @@ pub(crate) enum Format {
     BinaryStl,
     AsciiStl,
     Obj,
+    Ply,
 }
 
 /// Signatures of files people pick by mistake, with what to call them.
@@ -26,8 +27,6 @@ const FOREIGN_SIGNATURES: &[(&[u8], &str)] = &[
     (b"\x89PNG", "it is a PNG image"),
     (b"\xFF\xD8\xFF", "it is a JPEG image"),
     (b"GIF8", "it is a GIF image"),
-    (b"ply\n", "it is a PLY file"),
-    (b"ply\r\n", "it is a PLY file"),
     (b"<?xml", "it is an XML document"),
 ];
 
@@ -37,6 +36,9 @@ pub(crate) fn probe(bytes: &[u8]) -> Result<Format, ReadError> {
     }
     if declared_binary_len(bytes) == Some(bytes.len() as u64) {
         return Ok(Format::BinaryStl);
+    }
+    if bytes.starts_with(b"ply\n") || bytes.starts_with(b"ply\r\n") {
+        return Ok(Format::Ply);
     }
     if let Some((_, what)) = FOREIGN_SIGNATURES.iter().find(|(magic, _)| bytes.starts_with(magic)) {
         return Err(ReadError::NotStl { what });

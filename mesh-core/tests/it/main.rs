@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod corpus;
+mod ply;
 mod read;
 mod robust;
 mod validate;
