@@ -41,6 +41,13 @@ const STAGES: &[Stage] = &[
         prepare: |_| tools::ensure_wasm_target(),
         run: clippy_wasm,
     },
+    Stage {
+        name: "deny",
+        what: "cargo deny check licenses bans sources (not advisories: their database is on GitHub, out of reach here)",
+        needs: &[],
+        prepare: tools::ensure_cargo_deny,
+        run: deny,
+    },
     Stage { name: "test", what: "cargo test --workspace (SQLite)", needs: &[], prepare: nothing, run: unit_tests },
     Stage {
         name: "storage",
@@ -175,6 +182,14 @@ fn clippy_wasm(root: &Path) -> Result {
         "-D",
         "warnings",
     ]))
+}
+
+/// `deny.toml` says what is allowed. Offline, because the advisory
+/// database lives on GitHub; without the inclusion graphs, which print the
+/// whole tree under every duplicate warning (`cargo tree --target all -i
+/// CRATE` shows who brings a crate in).
+fn deny(root: &Path) -> Result {
+    cmd::run(cargo(root).args(["deny", "--offline", "check", "--hide-inclusion-graph", "licenses", "bans", "sources"]))
 }
 
 fn unit_tests(root: &Path) -> Result {

@@ -5,7 +5,8 @@
 //! rustc than this project's 1.95, wasm-bindgen-cli must equal the
 //! `wasm-bindgen` crate the client links, and `wasm-opt` comes from npm's
 //! binaryen 132 in `end2end/node_modules` (Debian's binaryen 108
-//! mis-binds wasm-bindgen's externrefs: never use it).
+//! mis-binds wasm-bindgen's externrefs: never use it). cargo-deny is pinned
+//! so that a new release cannot raise its `rust-version` past ours.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,6 +17,8 @@ use crate::cmd::{self, Result, cargo};
 pub(crate) const TRUNK_VERSION: &str = "0.21.14";
 /// Must equal the `wasm-bindgen` version pinned in `app/Cargo.toml` and `Trunk.toml`.
 pub(crate) const WASM_BINDGEN_VERSION: &str = "0.2.130";
+/// The newest release when pinned; it needs rustc 1.88.
+pub(crate) const CARGO_DENY_VERSION: &str = "0.20.2";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Everything `trunk build` needs.
@@ -52,6 +55,16 @@ fn ensure_wasm_bindgen(root: &Path) -> Result {
     install(&format!("wasm-bindgen-cli {WASM_BINDGEN_VERSION} with cargo install"), "about 5 minutes, once", || {
         // Not --locked: its lock file pins crates that do not build on rustc 1.95.
         cmd::run(cargo(root).args(["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION]))
+    })
+}
+
+/// cargo-deny, for the licence, ban and source checks of `deny.toml`.
+pub(crate) fn ensure_cargo_deny(root: &Path) -> Result {
+    if has_version(root, "cargo-deny", CARGO_DENY_VERSION) {
+        return Ok(());
+    }
+    install(&format!("cargo-deny {CARGO_DENY_VERSION} with cargo install"), "about 10 minutes, once", || {
+        cmd::run(cargo(root).args(["install", "cargo-deny", "--version", CARGO_DENY_VERSION, "--locked"]))
     })
 }
 
