@@ -6,6 +6,7 @@
 //! to overlook is a warning.
 
 mod colour;
+mod decimal;
 mod obj;
 mod parts;
 mod ply;

@@ -10,7 +10,7 @@
 //! error, from its byte offset: counting lines costs as much as reading.
 
 use super::weld::Welder;
-use super::{ReadError, ReadOutcome, ReadWarning, SourceFormat, parts};
+use super::{ReadError, ReadOutcome, ReadWarning, SourceFormat, decimal, parts};
 use crate::{Body, IndexedMesh};
 
 /// The mesh of every solid, and each solid as a body named as in the file.
@@ -169,7 +169,11 @@ fn read_part(text: &[u8], inside_solid: bool) -> Result<Part, Problem> {
         }
         triangles += 1;
         cursor.keyword(b"normal", "`normal`")?;
-        cursor.point().map_err(|p| p.in_triangle(triangles))?;
+        // The normal is recomputed from the corners wherever it is needed, so
+        // it is skipped unread: exporters write `nan` there for flat faces.
+        for _ in 0..3 {
+            cursor.word().ok_or(Problem::End { expected: "a number" })?;
+        }
         cursor.keyword(b"outer", "`outer`")?;
         cursor.keyword(b"loop", "`loop`")?;
         let mut corners = [[0.0; 3]; 3];
@@ -194,8 +198,12 @@ impl Problem {
     }
 }
 
+/// ASCII whitespace (space, tab, LF, VT, FF, CR) as bits of a mask.
+const SPACE: u64 = 1 << b' ' | 1 << b'\t' | 1 << b'\n' | 1 << 0x0b | 1 << 0x0c | 1 << b'\r';
+
+#[inline]
 fn is_space(byte: u8) -> bool {
-    matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c')
+    byte < 64 && SPACE >> byte & 1 != 0
 }
 
 /// A position in the text.
@@ -232,20 +240,39 @@ impl<'a> Cursor<'a> {
             return None;
         }
         let start = self.at;
-        let len = self.text[start..].iter().position(|&b| is_space(b)).unwrap_or(self.text.len() - start);
-        self.at += len;
-        Some((start, &self.text[start..start + len]))
+        while self.text.get(self.at).is_some_and(|&b| !is_space(b)) {
+            self.at += 1;
+        }
+        Some((start, &self.text[start..self.at]))
     }
 
-    /// Reads the next word and checks it is `keyword`, in any case.
+    /// Reads the next word and checks it is `keyword` (lower-case letters), in any case.
     #[inline]
-    fn keyword(&mut self, keyword: &[u8], expected: &'static str) -> Result<(), Problem> {
-        let (at, word) = self.word().ok_or(Problem::End { expected })?;
-        if word.eq_ignore_ascii_case(keyword) {
-            Ok(())
-        } else {
-            Err(Problem::Unexpected { at, len: word.len(), expected })
+    fn keyword<const N: usize>(&mut self, keyword: &[u8; N], expected: &'static str) -> Result<(), Problem> {
+        if !self.skip_whitespace() {
+            return Err(Problem::End { expected });
         }
+        let rest = &self.text[self.at..];
+        let len = N;
+        // Setting bit 5 lower-cases an ASCII letter and turns no other byte
+        // into a lower-case letter.
+        let letters_match = match rest.first_chunk::<8>() {
+            // Eight bytes at once, keeping the keyword's length of them.
+            Some(head) if len <= 8 => {
+                let mut wanted = [0u8; 8];
+                wanted[..len].copy_from_slice(keyword);
+                let kept = u64::MAX >> (64 - 8 * len as u32);
+                (u64::from_le_bytes(*head) | 0x2020_2020_2020_2020) & kept == u64::from_le_bytes(wanted)
+            }
+            _ => rest.len() >= len && keyword.iter().zip(rest).all(|(k, b)| b | 0x20 == *k),
+        };
+        let matches = letters_match && rest.get(len).is_none_or(|&b| is_space(b));
+        if matches {
+            self.at += len;
+            return Ok(());
+        }
+        let (at, word) = self.word().ok_or(Problem::End { expected })?;
+        Err(Problem::Unexpected { at, len: word.len(), expected })
     }
 
     #[inline]
@@ -257,8 +284,8 @@ impl<'a> Cursor<'a> {
             }
             let at = self.at;
             let rest = &self.text[at..];
-            let value = match fast_float2::parse_partial::<f32, _>(rest) {
-                Ok((value, len)) if rest.get(len).is_none_or(|&b| is_space(b)) => {
+            let value = match decimal::parse(rest) {
+                Some((value, len)) if rest.get(len).is_none_or(|&b| is_space(b)) => {
                     self.at += len;
                     value
                 }

@@ -70,11 +70,7 @@ fn weld(records: &[u8]) -> Result<IndexedMesh, ReadError> {
 #[inline]
 fn corners(record: &[u8; BINARY_TRIANGLE_LEN]) -> [[f32; 3]; 3] {
     let float = |at: usize| f32::from_le_bytes([record[at], record[at + 1], record[at + 2], record[at + 3]]);
-    [
-        [float(12), float(16), float(20)],
-        [float(24), float(28), float(32)],
-        [float(36), float(40), float(44)],
-    ]
+    [[float(12), float(16), float(20)], [float(24), float(28), float(32)], [float(36), float(40), float(44)]]
 }
 
 /// A file shorter than its count says is a truncated STL if what it holds
