@@ -23,6 +23,7 @@ mod values;
 
 use self::header::{Element, Encoding, Header, Kind, Role, Scalar, Use};
 use self::values::{Ascii, Binary, Shortfall, Values, decode};
+use super::weld::Welder;
 use super::{ReadError, ReadWarning};
 use crate::{IndexedMesh, Rgb};
 
@@ -363,74 +364,18 @@ fn read_fixed_vertices<const BIG: bool>(
 }
 
 /// Gives bit-identical positions one vertex (the first in file order) and
-/// turns `-0.0` into `0.0`, as the STL welder does.
-///
-/// The table is open addressing over vertex indices, sized once for every
-/// vertex (see `weld.rs` for why not a general-purpose map): with no
-/// duplicates, which is the common case, it costs one probe per vertex.
-fn weld(mut positions: Vec<[f32; 3]>, triangles: &mut [[u32; 3]]) -> Vec<[f32; 3]> {
-    let Some(table_len) = positions.len().checked_mul(2).and_then(usize::checked_next_power_of_two) else {
-        return positions;
-    };
-    let mut slots = vec![FREE; table_len.max(2)];
-    let mask = slots.len() - 1;
-    // Kept vertices are moved down in place: the first `kept` are done.
-    let mut kept = 0;
-    // Made at the first duplicate: until then every vertex keeps its index.
-    let mut index_of: Option<Vec<u32>> = None;
-    for read in 0..positions.len() {
-        // Adding 0.0 turns -0.0 into 0.0 and leaves every other value as it is.
-        let Some(position) = positions.get(read).map(|p| p.map(|c| c + 0.0)) else { break };
-        let key = position.map(f32::to_bits);
-        let mut slot = hash(key) & mask;
-        let index = loop {
-            match slots.get(slot).copied() {
-                Some(FREE) | None => {
-                    // Fewer than u32::MAX vertices: more would take a file of over 48 GB.
-                    let index = u32::try_from(kept).unwrap_or(FREE);
-                    if let Some(free) = slots.get_mut(slot) {
-                        *free = index;
-                    }
-                    if let Some(target) = positions.get_mut(kept) {
-                        *target = position;
-                    }
-                    kept += 1;
-                    break index;
-                }
-                Some(index) if positions.get(index as usize).map(|p| p.map(f32::to_bits)) == Some(key) => break index,
-                Some(_) => slot = (slot + 1) & mask,
-            }
-        };
-        match &mut index_of {
-            Some(index_of) => index_of.push(index),
-            None if index as usize != read => {
-                let mut map = Vec::with_capacity(positions.len());
-                // Every vertex before this one was kept at its own index.
-                map.extend((0..=u32::MAX).take(read));
-                map.push(index);
-                index_of = Some(map);
-            }
-            None => {}
-        }
-    }
-    positions.truncate(kept);
-    if let Some(index_of) = index_of {
+/// turns `-0.0` into `0.0`, as the STL readers do; a file without
+/// duplicates keeps its vertex order.
+fn weld(positions: Vec<[f32; 3]>, triangles: &mut [[u32; 3]]) -> Vec<[f32; 3]> {
+    let mut welder = Welder::for_vertices(positions.len());
+    let index_of: Vec<u32> = positions.iter().map(|&position| welder.add_vertex(position)).collect();
+    let welded = welder.finish().positions;
+    if welded.len() < positions.len() {
         for triangle in triangles.iter_mut() {
             *triangle = triangle.map(|i| index_of.get(i as usize).copied().unwrap_or_default());
         }
     }
-    positions
-}
-
-const FREE: u32 = u32::MAX;
-
-/// Mixes the three coordinates' bits so that nearby positions land far apart.
-#[inline]
-fn hash([x, y, z]: [u32; 3]) -> usize {
-    let h = u64::from(x).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        ^ u64::from(y).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
-        ^ u64::from(z).wrapping_mul(0x1656_67B1_9E37_79F9);
-    (h ^ (h >> 32)) as usize
+    welded
 }
 
 /// Words from the file as they can be shown in a message: valid UTF-8, at most 40 characters.

@@ -42,6 +42,22 @@ impl Welder {
         }
     }
 
+    /// A welder for about `vertices` distinct positions given one by one.
+    pub(crate) fn for_vertices(vertices: usize) -> Self {
+        Welder {
+            slots: vec![EMPTY; (vertices.max(8) * 2).next_power_of_two()],
+            previous: NO_PREVIOUS,
+            mesh: IndexedMesh { positions: Vec::with_capacity(vertices), triangles: Vec::new() },
+        }
+    }
+
+    /// The index of the vertex at `position`, added if new.
+    pub(crate) fn add_vertex(&mut self, position: [f32; 3]) -> u32 {
+        // Adding 0.0 turns -0.0 into 0.0 and leaves every other value as it is.
+        let position = position.map(|c| c + 0.0);
+        self.vertex(position.map(f32::to_bits), position)
+    }
+
     #[inline]
     pub(crate) fn push_triangle(&mut self, corners: [[f32; 3]; 3]) {
         let mut triangle = [0; 3];
