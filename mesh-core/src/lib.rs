@@ -13,5 +13,8 @@ pub mod io;
 mod mesh;
 
 pub use analysis::{HeightCheck, Orientation, ValidationReport, validate};
-pub use io::{Body, ReadError, ReadOutcome, ReadWarning, Rgb, SourceFormat, read, write_ascii_stl, write_binary_stl};
+pub use io::{
+    Body, ReadError, ReadOutcome, ReadWarning, Rgb, SourceFormat, ThreeMfObject, ThreeMfWriteError, read, write_3mf,
+    write_ascii_stl, write_binary_stl,
+};
 pub use mesh::{Bounds, IndexedMesh};

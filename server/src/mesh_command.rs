@@ -39,6 +39,7 @@ pub fn report(outcome: &ReadOutcome) -> MeshReport {
             SourceFormat::AsciiStl => "ascii_stl",
             SourceFormat::Obj => "obj",
             SourceFormat::Ply => "ply",
+            SourceFormat::ThreeMf => "3mf",
         }
         .to_owned(),
         triangles: report.triangles,

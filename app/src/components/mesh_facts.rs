@@ -24,6 +24,7 @@ pub(crate) fn MeshFacts(
         SourceFormat::AsciiStl => "ASCII STL",
         SourceFormat::Obj => "OBJ",
         SourceFormat::Ply => "PLY",
+        SourceFormat::ThreeMf => "3MF",
     };
     let face_problems = face_problems(&report);
     let faces = if face_problems.is_empty() { "all fine".to_owned() } else { face_problems.join(", ") };

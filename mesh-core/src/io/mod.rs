@@ -13,9 +13,12 @@ mod ply;
 mod probe;
 mod stl_ascii;
 mod stl_binary;
+mod threemf;
 mod weld;
 
 use std::ops::Range;
+
+pub use threemf::{ThreeMfObject, ThreeMfWriteError, write_3mf};
 
 use crate::IndexedMesh;
 
@@ -37,6 +40,7 @@ pub enum SourceFormat {
     AsciiStl,
     Obj,
     Ply,
+    ThreeMf,
 }
 
 /// A mesh read from bytes, with what the reader noticed on the way.
@@ -105,6 +109,16 @@ pub enum ReadError {
         "PLY {element} {number} (counting from 0) has a list of {length} values; the file is damaged — export it again"
     )]
     PlyListLength { element: String, number: usize, length: i64 },
+    #[error("the 3MF package is damaged ({problem}); export it again")]
+    ThreeMfPackage { problem: String },
+    #[error("the 3MF package has no 3D model part; export it again")]
+    ThreeMfNoModel,
+    #[error("3MF part `{part}`, line {line}, column {column}: {problem}; fix or export the file again")]
+    ThreeMfModel { part: String, line: usize, column: usize, problem: String },
+    #[error(
+        "the 3MF model uses {feature}, which Trayforge cannot read; export it as a plain 3MF (meshes only) or as STL"
+    )]
+    ThreeMfUnsupported { feature: String },
 }
 
 /// Something the reader overlooked while reading a usable mesh.
@@ -161,6 +175,10 @@ pub fn read(bytes: &[u8]) -> Result<ReadOutcome, ReadError> {
         probe::Format::Ply => {
             let (mesh, colors, warnings) = ply::read(bytes)?;
             ReadOutcome { colors, ..ReadOutcome::single_body(mesh, SourceFormat::Ply, warnings) }
+        }
+        probe::Format::ThreeMf => {
+            let (mesh, warnings) = threemf::read(bytes)?;
+            ReadOutcome::single_body(mesh, SourceFormat::ThreeMf, warnings)
         }
     };
     if outcome.mesh.is_empty() {

@@ -18,6 +18,7 @@ pub(crate) enum Format {
     AsciiStl,
     Obj,
     Ply,
+    ThreeMf,
 }
 
 /// Signatures of files people pick by mistake, with what to call them.
@@ -39,6 +40,10 @@ pub(crate) fn probe(bytes: &[u8]) -> Result<Format, ReadError> {
     }
     if bytes.starts_with(b"ply\n") || bytes.starts_with(b"ply\r\n") {
         return Ok(Format::Ply);
+    }
+    // Before the signatures: a 3MF is a ZIP, and other ZIPs stay "not an STL".
+    if bytes.starts_with(b"PK\x03\x04") && super::threemf::is_package(bytes) {
+        return Ok(Format::ThreeMf);
     }
     if let Some((_, what)) = FOREIGN_SIGNATURES.iter().find(|(magic, _)| bytes.starts_with(magic)) {
         return Err(ReadError::NotStl { what });

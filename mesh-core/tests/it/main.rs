@@ -7,5 +7,6 @@ mod corpus;
 mod ply;
 mod read;
 mod robust;
+mod threemf;
 mod validate;
 mod write;
