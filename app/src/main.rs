@@ -8,6 +8,7 @@
 #![allow(unreachable_pub)]
 
 mod app;
+mod bench;
 mod components;
 mod pages;
 mod viewer;
