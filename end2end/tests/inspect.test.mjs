@@ -78,6 +78,37 @@ test('an open model is reported as not closed, naming its hole', async () => {
   await page.close();
 });
 
+test('a file with two solids lists both bodies by name', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/ascii_two_solids.stl'));
+  await showsModel(page, 24);
+  const bodies = page.locator('[data-testid=bodies]');
+  assert.equal(await bodies.getAttribute('data-count'), '2');
+  assert.equal(await bodies.innerText(), 'upper (12 faces), lower (12 faces)');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a PLY scan is read in the browser like an STL', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  // A closed tetrahedron as ASCII PLY, the way intraoral scanners export it.
+  const ply = [
+    'ply', 'format ascii 1.0', 'comment exported by a scanner', 'element vertex 4',
+    'property float x', 'property float y', 'property float z',
+    'element face 4', 'property list uchar int vertex_indices', 'end_header',
+    '0 0 0', '10 0 0', '0 10 0', '0 0 10',
+    '3 0 2 1', '3 0 1 3', '3 1 2 3', '3 0 3 2', '',
+  ].join('\n');
+  await page.setInputFiles('[data-testid=file-input]', {
+    name: 'scan.ply', mimeType: 'application/octet-stream', buffer: Buffer.from(ply),
+  });
+  await showsModel(page, 4);
+  assert.equal(await page.locator('[data-testid=watertight]').innerText(), 'yes');
+  assert.match(await page.locator('.mesh-facts').innerText(), /PLY/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 /** Picks a corpus file that must be refused; returns the page and the error's text. */
 async function refused(file) {
   const opened = await openPage(browser.context, server.url);

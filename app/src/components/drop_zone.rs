@@ -54,15 +54,15 @@ pub(crate) fn DropZone(
             on:dragleave=move |_| hovering.set(false)
             on:drop=on_drop
         >
-            <p class="drop-title">"Drop an STL or OBJ file here"</p>
+            <p class="drop-title">"Drop an STL, OBJ, PLY or 3MF file here"</p>
             <button type="button" class="primary" on:click=open_picker>"Choose a file…"</button>
             <input
                 node_ref=input
                 type="file"
-                accept=".stl,.obj,model/stl,model/obj,application/sla"
+                accept=".stl,.obj,.ply,.3mf,model/stl,model/obj,model/3mf,application/sla"
                 class="visually-hidden"
                 tabindex="-1"
-                aria-label="STL or OBJ file"
+                aria-label="STL, OBJ, PLY or 3MF file"
                 data-testid="file-input"
                 on:change=on_change
             />

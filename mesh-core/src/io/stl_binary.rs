@@ -6,7 +6,7 @@
 
 use super::probe::{BINARY_PREAMBLE_LEN, BINARY_TRIANGLE_LEN, declared_count};
 use super::weld::Welder;
-use super::{ReadError, ReadOutcome, ReadWarning, SourceFormat, colour, parts};
+use super::{ReadError, ReadOutcome, ReadWarning, SourceFormat, colour};
 use crate::IndexedMesh;
 
 /// Coordinates beyond a kilometre are not a dental model but noise read as floats.
@@ -34,33 +34,27 @@ pub(crate) fn read(bytes: &[u8]) -> Result<ReadOutcome, ReadError> {
     Ok(ReadOutcome { colors, ..ReadOutcome::single_body(mesh, SourceFormat::BinaryStl, warnings) })
 }
 
-/// Welds whole triangle records, in parts on hosts with several cores.
+/// Welds whole triangle records.
+///
+/// One pass on one core: reading is so cheap here that splitting the file
+/// costs more (merging the parts' vertex tables misses the cache) than a
+/// second core gains.
 fn weld(records: &[u8]) -> Result<IndexedMesh, ReadError> {
-    let count = records.len() / BINARY_TRIANGLE_LEN;
-    let per_part = count.div_ceil(parts::count(records.len())).max(1) * BINARY_TRIANGLE_LEN;
-    let chunks: Vec<&[u8]> = records.chunks(per_part).collect();
-    let mut welded = parts::read_each(&chunks, |_, part| {
-        let mut welder = Welder::with_capacity(part.len() / BINARY_TRIANGLE_LEN);
-        let (records, _) = part.as_chunks::<BINARY_TRIANGLE_LEN>();
-        for (index, record) in records.iter().enumerate() {
-            let corners = corners(record);
-            if !corners.iter().flatten().fold(true, |finite, c| finite & c.is_finite()) {
-                return Err(index);
-            }
-            welder.push_triangle(corners);
+    weld_finite(records).map_err(|index| ReadError::NonFiniteCoordinate { triangle: index + 1 })
+}
+
+/// The welded mesh, or the index of the first triangle with a coordinate
+/// that is not finite. (A plain index keeps the hot loop free of the
+/// error's size.)
+fn weld_finite(records: &[u8]) -> Result<IndexedMesh, usize> {
+    let (records, _) = records.as_chunks::<BINARY_TRIANGLE_LEN>();
+    let mut welder = Welder::with_capacity(records.len());
+    for (index, record) in records.iter().enumerate() {
+        let corners = corners(record);
+        if !corners.iter().flatten().fold(true, |finite, c| finite & c.is_finite()) {
+            return Err(index);
         }
-        Ok(welder)
-    })
-    .into_iter()
-    .enumerate()
-    .map(|(part, welded)| {
-        welded.map_err(|index| ReadError::NonFiniteCoordinate {
-            triangle: part * per_part / BINARY_TRIANGLE_LEN + index + 1,
-        })
-    });
-    let mut welder = welded.next().unwrap_or_else(|| Ok(Welder::with_capacity(0)))?;
-    for next in welded {
-        welder.append(next?);
+        welder.push_triangle(corners);
     }
     Ok(welder.finish())
 }
