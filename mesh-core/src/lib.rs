@@ -11,6 +11,7 @@
 pub mod analysis;
 pub mod io;
 mod mesh;
+pub mod repair;
 
 pub use analysis::{HeightCheck, Orientation, ValidationReport, validate};
 pub use io::{
@@ -18,3 +19,4 @@ pub use io::{
     write_ascii_stl, write_binary_stl,
 };
 pub use mesh::{Bounds, IndexedMesh};
+pub use repair::{RepairOptions, RepairReport, repair};

@@ -6,6 +6,7 @@
 mod corpus;
 mod ply;
 mod read;
+mod repair;
 mod robust;
 mod threemf;
 mod validate;
