@@ -29,7 +29,7 @@ enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
-    /// Inspect or convert mesh files (exit code 2 for a file that cannot be read).
+    /// Inspect, convert or repair mesh files (exit code 2 for a file that cannot be read).
     #[command(subcommand)]
     Mesh(MeshCommand),
 }
@@ -45,6 +45,14 @@ enum MeshCommand {
     },
     /// Read a mesh file and write it as binary STL (or ASCII with --ascii).
     Convert {
+        input: PathBuf,
+        output: PathBuf,
+        #[arg(long)]
+        ascii: bool,
+    },
+    /// Repair a mesh file (degenerate faces, cracks, loose pieces, orientation,
+    /// holes), print what changed, and write it as binary STL (or ASCII with --ascii).
+    Repair {
         input: PathBuf,
         output: PathBuf,
         #[arg(long)]
@@ -90,6 +98,12 @@ fn mesh(command: MeshCommand) -> ExitCode {
             };
             mesh_command::write_atomically(&output, &bytes)
         }),
+        MeshCommand::Repair { input, output, ascii } => {
+            mesh_command::repair_file(&input, &output, ascii).and_then(|report| {
+                writeln!(std::io::stdout(), "{report}")
+                    .map_err(|source| MeshCommandError::Unwritable { path: "stdout".into(), source })
+            })
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

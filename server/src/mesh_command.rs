@@ -1,13 +1,14 @@
 //! `trayforge mesh …`: mesh-core on the command line, for people and scripts.
 //!
 //! `inspect FILE [--json]` prints the validation report; `convert IN OUT`
-//! writes binary STL (`--ascii` for ASCII). A file that cannot be read is
-//! reported on stderr with exit code 2.
+//! writes binary STL (`--ascii` for ASCII); `repair IN OUT` repairs with the
+//! default options, prints what changed, and writes like `convert`. A file
+//! that cannot be read is reported on stderr with exit code 2.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use mesh_core::{Orientation, ReadOutcome, SourceFormat, ValidationReport};
+use mesh_core::{Orientation, ReadOutcome, RepairOptions, RepairReport, SourceFormat, ValidationReport};
 use trayforge_wire::{BoundingBox, MeshReport};
 
 /// Why a mesh command failed: the input (exit code 2) or anything else.
@@ -89,6 +90,22 @@ pub fn describe(path: &Path, report: &MeshReport) -> String {
         lines.push(format!("  warning: {warning}"));
     }
     lines.join("\n")
+}
+
+/// Reads `input`, repairs it with the default options and writes the result
+/// to `output` (binary STL, or ASCII named after the file); nothing is
+/// written when the input cannot be read.
+pub fn repair_file(input: &Path, output: &Path, ascii: bool) -> Result<RepairReport, MeshCommandError> {
+    let outcome = read_mesh(input)?;
+    let (mesh, report) = mesh_core::repair(&outcome.mesh, &RepairOptions::default());
+    let bytes = if ascii {
+        let name = output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        mesh_core::write_ascii_stl(&mesh, &name).into_bytes()
+    } else {
+        mesh_core::write_binary_stl(&mesh)
+    };
+    write_atomically(output, &bytes)?;
+    Ok(report)
 }
 
 /// Writes `bytes` to `path` so that no partial file is ever visible: a

@@ -1,4 +1,4 @@
-//! `trayforge mesh inspect` and `trayforge mesh convert` on corpus files.
+//! `trayforge mesh inspect`, `convert` and `repair` on corpus files.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -59,4 +59,61 @@ fn convert_to_ascii_and_back_keeps_the_mesh_and_leaves_no_partial_file() {
     assert_eq!(converted.bounds, original.bounds);
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names, vec![std::ffi::OsString::from("arch.stl")]);
+}
+
+#[test]
+fn repair_fills_the_open_cube_says_so_and_writes_a_closed_cube() {
+    let dir = tempfile::tempdir().unwrap();
+    let repaired = dir.path().join("cube.stl");
+    let source = corpus("synthetic/open_cube_missing_face.stl");
+    let output = mesh(&["repair".as_ref(), source.as_os_str(), repaired.as_os_str()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "filled 1 hole (4 edges, 2 faces)\n");
+    let report = inspect_json(&repaired);
+    assert_eq!(report.format, "binary_stl");
+    assert!(report.watertight);
+    assert_eq!((report.triangles, report.boundary_loops.len()), (12, 0));
+    assert_eq!(report.volume_mm3, Some(1000.0));
+    assert_eq!(report.orientation, "outward");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("cube.stl")]);
+}
+
+#[test]
+fn repair_lists_each_change_of_a_cube_with_degenerate_faces() {
+    let dir = tempfile::tempdir().unwrap();
+    let repaired = dir.path().join("cube.stl");
+    let source = corpus("synthetic/binary_degenerate_faces.stl");
+    let output = mesh(&["repair".as_ref(), source.as_os_str(), repaired.as_os_str()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "removed 2 degenerate faces\nremoved 3 unused vertices\n");
+    let report = inspect_json(&repaired);
+    assert_eq!((report.triangles, report.vertices, report.degenerate_faces), (12, 8, 0));
+    assert!(report.watertight);
+}
+
+#[test]
+fn repair_of_a_valid_arch_says_nothing_to_repair_and_keeps_the_mesh_in_ascii() {
+    let dir = tempfile::tempdir().unwrap();
+    let repaired = dir.path().join("arch.stl");
+    let source = corpus("public/dental/ref_upper_tag0.stl");
+    let output = mesh(&["repair".as_ref(), source.as_os_str(), repaired.as_os_str(), "--ascii".as_ref()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "nothing to repair\n");
+    let (original, written) = (inspect_json(&source), inspect_json(&repaired));
+    assert_eq!(written.format, "ascii_stl");
+    assert_eq!((written.triangles, written.vertices), (original.triangles, original.vertices));
+    assert_eq!(written.bounds, original.bounds);
+}
+
+#[test]
+fn repair_of_a_bad_file_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let repaired = dir.path().join("out.stl");
+    let source = corpus("synthetic/binary_truncated.stl");
+    let output = mesh(&["repair".as_ref(), source.as_os_str(), repaired.as_os_str()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("declares 12 triangles but holds 7"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
