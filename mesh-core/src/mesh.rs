@@ -32,6 +32,28 @@ impl IndexedMesh {
         self.triangles.is_empty()
     }
 
+    /// The triangles `range` as a mesh of their own, with only the vertices
+    /// they use (in order of first use). A range past the end is cut to it.
+    pub fn submesh(&self, range: std::ops::Range<usize>) -> IndexedMesh {
+        let end = range.end.min(self.triangles.len());
+        let triangles = self.triangles.get(range.start.min(end)..end).unwrap_or_default();
+        let mut index_of = vec![u32::MAX; self.positions.len()];
+        let mut mesh = IndexedMesh::default();
+        for triangle in triangles {
+            let triangle = triangle.map(|i| {
+                let new = &mut index_of[i as usize];
+                if *new == u32::MAX {
+                    // Fewer vertices than the whole mesh, which has fewer than 2³².
+                    *new = mesh.positions.len() as u32;
+                    mesh.positions.push(self.positions[i as usize]);
+                }
+                *new
+            });
+            mesh.triangles.push(triangle);
+        }
+        mesh
+    }
+
     /// The smallest box holding every vertex, or `None` for a mesh without vertices.
     pub fn bounds(&self) -> Option<Bounds> {
         let (first, rest) = self.positions.split_first()?;

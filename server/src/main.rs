@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use std::io::Write;
 
 use trayforge_server::config::Settings;
-use trayforge_server::mesh_command::{self, MeshCommandError};
+use trayforge_server::mesh_command::{self, MeshCommandError, PrintableHeight};
 use trayforge_server::startup::{Application, shutdown_signal};
 use trayforge_server::storage::Database;
 use trayforge_server::telemetry;
@@ -42,8 +42,15 @@ enum MeshCommand {
         /// Print JSON (field names in README.md) instead of text.
         #[arg(long)]
         json: bool,
+        /// The lowest model the printer can build, in mm (with --max-height).
+        #[arg(long, value_name = "MM", default_value_t = 0.0, requires = "max_height")]
+        min_height: f32,
+        /// The tallest model the printer can build, in mm: the report says whether the model fits.
+        #[arg(long, value_name = "MM")]
+        max_height: Option<f32>,
     },
-    /// Read a mesh file and write it as binary STL (or ASCII with --ascii).
+    /// Read a mesh file and write it in the format OUTPUT's extension names:
+    /// .stl (binary, or ASCII with --ascii) or .3mf (one object per body).
     Convert {
         input: PathBuf,
         output: PathBuf,
@@ -51,7 +58,8 @@ enum MeshCommand {
         ascii: bool,
     },
     /// Repair a mesh file (degenerate faces, cracks, loose pieces, orientation,
-    /// holes), print what changed, and write it as binary STL (or ASCII with --ascii).
+    /// holes), print what changed, and write it in the format OUTPUT's
+    /// extension names: .stl (binary, or ASCII with --ascii) or .3mf.
     Repair {
         input: PathBuf,
         output: PathBuf,
@@ -79,23 +87,21 @@ fn main() -> ExitCode {
 /// Mesh commands need no configuration, database or logs: bytes in, report out.
 fn mesh(command: MeshCommand) -> ExitCode {
     let result = match command {
-        MeshCommand::Inspect { file, json } => mesh_command::read_mesh(&file).and_then(|outcome| {
-            let report = mesh_command::report(&outcome);
-            let text = if json {
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            } else {
-                mesh_command::describe(&file, &report)
-            };
-            writeln!(std::io::stdout(), "{text}")
-                .map_err(|source| MeshCommandError::Unwritable { path: "stdout".into(), source })
-        }),
+        MeshCommand::Inspect { file, json, min_height, max_height } => {
+            mesh_command::read_mesh(&file).and_then(|outcome| {
+                let printable = max_height.map(|max_mm| PrintableHeight { min_mm: min_height, max_mm });
+                let report = mesh_command::report(&outcome, printable);
+                let text = if json {
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                } else {
+                    mesh_command::describe(&file, &report)
+                };
+                writeln!(std::io::stdout(), "{text}")
+                    .map_err(|source| MeshCommandError::Unwritable { path: "stdout".into(), source })
+            })
+        }
         MeshCommand::Convert { input, output, ascii } => mesh_command::read_mesh(&input).and_then(|outcome| {
-            let bytes = if ascii {
-                let name = output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-                mesh_core::write_ascii_stl(&outcome.mesh, &name).into_bytes()
-            } else {
-                mesh_core::write_binary_stl(&outcome.mesh)
-            };
+            let bytes = mesh_command::encode(&outcome.mesh, &outcome.bodies, &output, ascii)?;
             mesh_command::write_atomically(&output, &bytes)
         }),
         MeshCommand::Repair { input, output, ascii } => {
@@ -109,8 +115,7 @@ fn mesh(command: MeshCommand) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("trayforge: {error}");
-            let bad_input = matches!(error, MeshCommandError::BadInput { .. });
-            ExitCode::from(if bad_input { 2 } else { 1 })
+            ExitCode::from(if error.is_bad_input() { 2 } else { 1 })
         }
     }
 }

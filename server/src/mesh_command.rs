@@ -1,15 +1,20 @@
 //! `trayforge mesh …`: mesh-core on the command line, for people and scripts.
 //!
-//! `inspect FILE [--json]` prints the validation report; `convert IN OUT`
-//! writes binary STL (`--ascii` for ASCII); `repair IN OUT` repairs with the
-//! default options, prints what changed, and writes like `convert`. A file
-//! that cannot be read is reported on stderr with exit code 2.
+//! `inspect FILE [--json] [--min-height MM] [--max-height MM]` prints the
+//! validation report; `convert IN OUT` writes the format OUT's extension
+//! names: binary STL (`--ascii` for ASCII) or 3MF (one object per body);
+//! `repair IN OUT` repairs with the default options, prints what changed,
+//! and writes STL like `convert`. A file that cannot be read is reported on
+//! stderr with exit code 2.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use mesh_core::{Orientation, ReadOutcome, RepairOptions, RepairReport, SourceFormat, ValidationReport};
-use trayforge_wire::{BoundingBox, MeshReport};
+use mesh_core::{
+    Body, HeightCheck, IndexedMesh, Orientation, ReadOutcome, RepairOptions, RepairReport, ThreeMfObject,
+    ValidationReport,
+};
+use trayforge_wire::{BoundingBox, MeshBody, MeshReport};
 
 /// Why a mesh command failed: the input (exit code 2) or anything else.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +25,25 @@ pub enum MeshCommandError {
     Unreadable { path: PathBuf, source: std::io::Error },
     #[error("cannot write {path}: {source}")]
     Unwritable { path: PathBuf, source: std::io::Error },
+    #[error("{path}: cannot write `{extension}` files; name the output .stl or .3mf")]
+    UnknownOutputFormat { path: PathBuf, extension: String },
+    #[error("{path}: {source}")]
+    Unencodable { path: PathBuf, source: mesh_core::ThreeMfWriteError },
+}
+
+impl MeshCommandError {
+    /// Whether the user gave something unusable (exit code 2), rather than
+    /// the machine failing to read or write (exit code 1).
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, MeshCommandError::BadInput { .. } | MeshCommandError::UnknownOutputFormat { .. })
+    }
+}
+
+/// The heights a printer can build, in mm.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PrintableHeight {
+    pub min_mm: f32,
+    pub max_mm: f32,
 }
 
 pub fn read_mesh(path: &Path) -> Result<ReadOutcome, MeshCommandError> {
@@ -27,22 +51,31 @@ pub fn read_mesh(path: &Path) -> Result<ReadOutcome, MeshCommandError> {
     mesh_core::read(&bytes).map_err(|source| MeshCommandError::BadInput { path: path.to_owned(), source })
 }
 
-pub fn report(outcome: &ReadOutcome) -> MeshReport {
+pub fn report(outcome: &ReadOutcome, printable: Option<PrintableHeight>) -> MeshReport {
     let report: ValidationReport = mesh_core::validate(&outcome.mesh);
     let (orientation, misoriented_edges) = match report.orientation {
         Orientation::Consistent { outward: true } => ("outward", 0),
         Orientation::Consistent { outward: false } => ("inward", 0),
         Orientation::Inconsistent { misoriented_edges } => ("inconsistent", misoriented_edges),
     };
-    MeshReport {
-        format: match outcome.format {
-            SourceFormat::BinaryStl => "binary_stl",
-            SourceFormat::AsciiStl => "ascii_stl",
-            SourceFormat::Obj => "obj",
-            SourceFormat::Ply => "ply",
-            SourceFormat::ThreeMf => "3mf",
+    let height_check = printable.map(|p| {
+        match report.check_height(p.min_mm, p.max_mm) {
+            HeightCheck::Fits { .. } | HeightCheck::Empty => "fits",
+            HeightCheck::TooTall { .. } => "too_tall",
+            HeightCheck::TooShort { .. } => "too_short",
         }
-        .to_owned(),
+        .to_owned()
+    });
+    MeshReport {
+        format: outcome.format.id().to_owned(),
+        bodies: outcome
+            .bodies
+            .iter()
+            .map(|b| MeshBody { name: b.name.clone(), triangles: b.triangles.len() })
+            .collect(),
+        face_colors: outcome.colors.is_some(),
+        height_mm: report.height_mm(),
+        height_check,
         triangles: report.triangles,
         vertices: report.vertices,
         bounds: report.bounds.map(|b| BoundingBox { min: b.min, max: b.max, size: b.size() }),
@@ -86,10 +119,62 @@ pub fn describe(path: &Path, report: &MeshReport) -> String {
     lines.push(format!("  duplicate faces    {}", report.duplicate_faces));
     lines.push(format!("  components         {}", report.components));
     lines.push(format!("  orientation        {}", report.orientation));
+    if let Some(height) = report.height_mm {
+        let check = match report.height_check.as_deref() {
+            Some("fits") => " (fits the printer)",
+            Some("too_tall") => " (TOO TALL for the printer)",
+            Some("too_short") => " (too short for the printer)",
+            _ => "",
+        };
+        lines.push(format!("  height             {height:.2} mm{check}"));
+    }
+    if report.bodies.len() > 1 {
+        let named = |b: &MeshBody| if b.name.is_empty() { "unnamed".to_owned() } else { b.name.clone() };
+        let bodies: Vec<String> = report.bodies.iter().map(|b| format!("{} ({})", named(b), b.triangles)).collect();
+        lines.push(format!("  bodies             {}", bodies.join(", ")));
+    }
+    if report.face_colors {
+        lines.push("  face colours       yes".to_owned());
+    }
     for warning in &report.warnings {
         lines.push(format!("  warning: {warning}"));
     }
     lines.join("\n")
+}
+
+/// The mesh in the format `output`'s extension names: `.stl` (binary, or
+/// ASCII when `ascii`) or `.3mf` (one object per body when there are
+/// several, named as in the file).
+pub fn encode(mesh: &IndexedMesh, bodies: &[Body], output: &Path, ascii: bool) -> Result<Vec<u8>, MeshCommandError> {
+    let stem = output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let extension = output.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    match extension.as_str() {
+        "stl" if ascii => Ok(mesh_core::write_ascii_stl(mesh, &stem).into_bytes()),
+        "stl" => Ok(mesh_core::write_binary_stl(mesh)),
+        "3mf" => {
+            let parts: Vec<(String, IndexedMesh)> = match bodies {
+                [_, _, ..] => bodies
+                    .iter()
+                    .filter(|b| !b.triangles.is_empty())
+                    .map(|b| {
+                        (
+                            if b.name.is_empty() { stem.clone() } else { b.name.clone() },
+                            mesh.submesh(b.triangles.clone()),
+                        )
+                    })
+                    .collect(),
+                _ => vec![(stem, mesh.clone())],
+            };
+            let objects: Vec<ThreeMfObject<'_>> =
+                parts.iter().map(|(name, mesh)| ThreeMfObject { name, mesh }).collect();
+            mesh_core::write_3mf(&objects)
+                .map_err(|source| MeshCommandError::Unencodable { path: output.to_owned(), source })
+        }
+        _ => Err(MeshCommandError::UnknownOutputFormat {
+            path: output.to_owned(),
+            extension: if extension.is_empty() { "(no extension)".to_owned() } else { format!(".{extension}") },
+        }),
+    }
 }
 
 /// Reads `input`, repairs it with the default options and writes the result
@@ -98,13 +183,8 @@ pub fn describe(path: &Path, report: &MeshReport) -> String {
 pub fn repair_file(input: &Path, output: &Path, ascii: bool) -> Result<RepairReport, MeshCommandError> {
     let outcome = read_mesh(input)?;
     let (mesh, report) = mesh_core::repair(&outcome.mesh, &RepairOptions::default());
-    let bytes = if ascii {
-        let name = output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        mesh_core::write_ascii_stl(&mesh, &name).into_bytes()
-    } else {
-        mesh_core::write_binary_stl(&mesh)
-    };
-    write_atomically(output, &bytes)?;
+    // Repair works on the whole mesh: the file's bodies do not survive it.
+    write_atomically(output, &encode(&mesh, &[], output, ascii)?)?;
     Ok(report)
 }
 

@@ -52,8 +52,12 @@ pub enum DatabaseState {
 /// volumes in mm³.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeshReport {
-    /// `binary_stl`, `ascii_stl` or `obj`.
+    /// `binary_stl`, `ascii_stl`, `obj`, `ply` or `3mf`.
     pub format: String,
+    /// The file's parts (ASCII STL solids) in file order; one unnamed body for formats without parts.
+    pub bodies: Vec<MeshBody>,
+    /// Whether the file gives a colour per face.
+    pub face_colors: bool,
     pub triangles: usize,
     pub vertices: usize,
     /// Absent for a mesh without vertices.
@@ -74,6 +78,18 @@ pub struct MeshReport {
     pub misoriented_edges: usize,
     /// What the reader overlooked, in words.
     pub warnings: Vec<String>,
+    /// The extent along Z, the axis the model is printed along; absent for a mesh without vertices.
+    pub height_mm: Option<f32>,
+    /// `fits`, `too_tall` or `too_short`, when a printable height range was given.
+    pub height_check: Option<String>,
+}
+
+/// A named part of a mesh file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeshBody {
+    /// As written in the file; empty when it has none.
+    pub name: String,
+    pub triangles: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -19,13 +19,6 @@ pub(crate) fn MeshFacts(
         let [x, y, z] = b.size();
         format!("{x:.1} × {y:.1} × {z:.1} mm")
     });
-    let format = match format {
-        SourceFormat::BinaryStl => "binary STL",
-        SourceFormat::AsciiStl => "ASCII STL",
-        SourceFormat::Obj => "OBJ",
-        SourceFormat::Ply => "PLY",
-        SourceFormat::ThreeMf => "3MF",
-    };
     let face_problems = face_problems(&report);
     let faces = if face_problems.is_empty() { "all fine".to_owned() } else { face_problems.join(", ") };
     let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();

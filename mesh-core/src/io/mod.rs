@@ -43,6 +43,32 @@ pub enum SourceFormat {
     ThreeMf,
 }
 
+impl SourceFormat {
+    /// A stable name for scripts and APIs: `binary_stl`, `ascii_stl`, `obj`, `ply`, `3mf`.
+    pub fn id(self) -> &'static str {
+        match self {
+            SourceFormat::BinaryStl => "binary_stl",
+            SourceFormat::AsciiStl => "ascii_stl",
+            SourceFormat::Obj => "obj",
+            SourceFormat::Ply => "ply",
+            SourceFormat::ThreeMf => "3mf",
+        }
+    }
+}
+
+impl std::fmt::Display for SourceFormat {
+    /// The name people know the format by.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SourceFormat::BinaryStl => "binary STL",
+            SourceFormat::AsciiStl => "ASCII STL",
+            SourceFormat::Obj => "OBJ",
+            SourceFormat::Ply => "PLY",
+            SourceFormat::ThreeMf => "3MF",
+        })
+    }
+}
+
 /// A mesh read from bytes, with what the reader noticed on the way.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReadOutcome {

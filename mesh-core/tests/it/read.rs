@@ -150,3 +150,14 @@ fn facet_on_the_name_line_of_a_solid_is_part_of_the_name() {
     assert_eq!(outcome.bodies[0].name, "name facet normal");
     assert_eq!(outcome.mesh.triangle_count(), 1);
 }
+
+#[test]
+fn a_body_taken_as_a_submesh_keeps_only_its_own_vertices() {
+    let outcome = read_corpus("synthetic/ascii_two_solids.stl");
+    let lower = outcome.mesh.submesh(outcome.bodies[1].triangles.clone());
+    assert_eq!((lower.triangle_count(), lower.vertex_count()), (12, 8));
+    let report = mesh_core::validate(&lower);
+    assert!(report.watertight);
+    assert_eq!(report.bounds.map(|b| b.min), Some([20.0, 0.0, 0.0]));
+    assert!(outcome.mesh.submesh(30..40).is_empty());
+}

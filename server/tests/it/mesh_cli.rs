@@ -62,6 +62,50 @@ fn convert_to_ascii_and_back_keeps_the_mesh_and_leaves_no_partial_file() {
 }
 
 #[test]
+fn inspect_json_names_bodies_colours_and_the_height_check() {
+    let report = inspect_json(&corpus("synthetic/ascii_two_solids.stl"));
+    let bodies: Vec<_> = report.bodies.iter().map(|b| (b.name.as_str(), b.triangles)).collect();
+    assert_eq!(bodies, [("upper", 12), ("lower", 12)]);
+    assert!(!report.face_colors);
+    assert_eq!((report.height_mm, report.height_check), (Some(10.0), None));
+    assert!(inspect_json(&corpus("synthetic/binary_colour_viscam.stl")).face_colors);
+
+    let file = corpus("synthetic/cube_binary.stl");
+    let output =
+        mesh(&["inspect".as_ref(), "--json".as_ref(), "--max-height".as_ref(), "8".as_ref(), file.as_os_str()]);
+    let report: MeshReport = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report.height_check.as_deref(), Some("too_tall"));
+    let output = mesh(&["inspect".as_ref(), "--max-height".as_ref(), "120".as_ref(), file.as_os_str()]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("height             10.00 mm (fits the printer)"), "{text}");
+}
+
+#[test]
+fn convert_to_3mf_writes_one_object_per_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let package = dir.path().join("case.3mf");
+    let source = corpus("synthetic/ascii_two_solids.stl");
+    let output = mesh(&["convert".as_ref(), source.as_os_str(), package.as_os_str()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = inspect_json(&package);
+    assert_eq!(report.format, "3mf");
+    // Two closed 10 mm cubes, kept apart as objects.
+    assert_eq!((report.triangles, report.vertices, report.components), (24, 16, 2));
+    assert_eq!(report.volume_mm3, Some(2000.0));
+}
+
+#[test]
+fn convert_to_an_unknown_extension_exits_2_naming_what_it_can_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("arch.xyz");
+    let output = mesh(&["convert".as_ref(), corpus("synthetic/cube_binary.stl").as_os_str(), target.as_os_str()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot write `.xyz` files; name the output .stl or .3mf"), "{stderr}");
+    assert!(!target.exists());
+}
+
+#[test]
 fn repair_fills_the_open_cube_says_so_and_writes_a_closed_cube() {
     let dir = tempfile::tempdir().unwrap();
     let repaired = dir.path().join("cube.stl");
