@@ -11,6 +11,7 @@ mod app;
 mod bench;
 mod components;
 mod pages;
+mod save;
 mod viewer;
 
 fn main() {

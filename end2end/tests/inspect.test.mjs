@@ -109,6 +109,36 @@ test('a PLY scan is read in the browser like an STL', async () => {
   await page.close();
 });
 
+test('an open model is repaired in the browser and downloaded closed', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/open_cube_missing_face.stl'));
+  await showsModel(page, 10);
+  await page.locator('[data-testid=repair]').click();
+  const report = page.locator('[data-testid=repair-report]');
+  await report.waitFor();
+  assert.match(await report.innerText(), /filled 1 hole \(4 edges, 2 faces\)/);
+  await page.locator('[data-testid=triangle-count][data-count="12"]').waitFor();
+  assert.equal(await page.locator('[data-testid=watertight]').innerText(), 'yes');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=download]').click()]);
+  assert.equal(download.suggestedFilename(), 'open_cube_missing_face-repaired.stl');
+  const saved = await readFile(await download.path());
+  assert.equal(saved.length, 84 + 50 * 12, 'a binary STL of the 12 triangles');
+  await screenshot(page, 'inspect-repaired.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a valid model says there is nothing to repair', async () => {
+  const { page, problems } = await openPage(browser.context, server.url);
+  await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/cube_binary.stl'));
+  await showsModel(page, 12);
+  await page.locator('[data-testid=nothing-to-repair]').waitFor();
+  assert.equal(await page.locator('[data-testid=repair]').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 /** Picks a corpus file that must be refused; returns the page and the error's text. */
 async function refused(file) {
   const opened = await openPage(browser.context, server.url);

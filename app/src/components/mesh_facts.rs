@@ -114,12 +114,23 @@ fn group_thousands(n: usize) -> String {
 }
 
 fn megabytes(bytes: usize) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    match bytes {
+        0..1_000 => format!("{bytes} bytes"),
+        1_000..1_000_000 => format!("{:.0} kB", bytes as f64 / 1_000.0),
+        _ => format!("{:.1} MB", bytes as f64 / 1_000_000.0),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::group_thousands;
+
+    #[test]
+    fn file_sizes_read_in_the_unit_that_fits() {
+        assert_eq!(super::megabytes(684), "684 bytes");
+        assert_eq!(super::megabytes(53_899), "54 kB");
+        assert_eq!(super::megabytes(4_261_684), "4.3 MB");
+    }
 
     #[test]
     fn thousands_are_grouped_by_thin_spaces() {

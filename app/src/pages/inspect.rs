@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mesh_core::{Body, IndexedMesh, ReadWarning, SourceFormat, ValidationReport};
+use mesh_core::{Body, IndexedMesh, ReadWarning, RepairOptions, SourceFormat, ValidationReport};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::components::{DropZone, MeshFacts};
+use crate::components::{DropZone, MeshFacts, RepairPanel, RepairState};
+use crate::save::save_file;
 use crate::viewer::Viewer;
 
 /// Where the page is with the file the user gave it.
@@ -26,6 +27,7 @@ enum Inspection {
         warnings: Vec<ReadWarning>,
         mesh: Arc<IndexedMesh>,
         report: Arc<ValidationReport>,
+        repair: RepairState,
     },
     Failed {
         name: String,
@@ -55,6 +57,7 @@ pub(crate) fn InspectPage() -> impl IntoView {
                         report: Arc::new(mesh_core::validate(&outcome.mesh)),
                         warnings: outcome.warnings,
                         mesh: Arc::new(outcome.mesh),
+                        repair: RepairState::Original,
                     },
                     Err(error) => Inspection::Failed { name, message: error.to_string() },
                 },
@@ -64,6 +67,29 @@ pub(crate) fn InspectPage() -> impl IntoView {
         });
     };
 
+    // Repair runs here, in the browser, on the mesh already read.
+    let on_repair = Callback::new(move |()| {
+        inspection.update(|state| {
+            if let Inspection::Read { mesh, report, bodies, repair, .. } = state {
+                let (repaired, changes) = mesh_core::repair(mesh, &RepairOptions::default());
+                *report = Arc::new(mesh_core::validate(&repaired));
+                *mesh = Arc::new(repaired);
+                // The file's parts do not survive repair, which works on the whole mesh.
+                bodies.clear();
+                let lines = if changes.is_empty() { vec!["nothing to repair".to_owned()] } else { changes.lines() };
+                *repair = RepairState::Repaired(lines);
+            }
+        });
+    });
+    let save_error = RwSignal::new(None::<String>);
+    let on_download = Callback::new(move |()| {
+        if let Inspection::Read { name, mesh, .. } = inspection.get_untracked() {
+            let stem = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem).to_owned();
+            let saved = save_file(&format!("{stem}-repaired.stl"), &mesh_core::write_binary_stl(&mesh), "model/stl");
+            save_error.set(saved.err());
+        }
+    });
+
     view! {
         <section class="page inspect">
             <div class="inspect-side">
@@ -71,13 +97,15 @@ pub(crate) fn InspectPage() -> impl IntoView {
                 <DropZone on_file=on_file busy=Signal::derive(move || matches!(inspection.get(), Inspection::Reading { .. })) />
                 {move || match inspection.get() {
                     Inspection::Waiting => view! {
-                        <p class="hint">"Binary and ASCII STL and OBJ files are read and checked here, in your browser; nothing is uploaded."</p>
+                        <p class="hint">"STL, OBJ, PLY and 3MF files are read, checked and repaired here, in your browser; nothing is uploaded."</p>
                     }.into_any(),
                     Inspection::Reading { name } => view! {
                         <p class="status" role="status">"Reading " <strong>{name}</strong> "…"</p>
                     }.into_any(),
-                    Inspection::Read { name, size, format, bodies, warnings, report, .. } => view! {
-                        <MeshFacts name=name size=size format=format bodies=bodies warnings=warnings report=report />
+                    Inspection::Read { name, size, format, bodies, warnings, report, repair, .. } => view! {
+                        <MeshFacts name=name size=size format=format bodies=bodies warnings=warnings report=report.clone() />
+                        <RepairPanel report=report state=repair on_repair=on_repair on_download=on_download />
+                        {move || save_error.get().map(|message| view! { <p class="read-error" role="alert">{message}</p> })}
                     }.into_any(),
                     Inspection::Failed { name, message } => view! {
                         <div class="read-error" role="alert" data-testid="read-error">
