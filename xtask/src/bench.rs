@@ -41,7 +41,7 @@ fn mesh(root: &Path) -> Result {
     cmd::run(
         Command::new("npm")
             .args(["run", "--silent", "bench:mesh", "--"])
-            .arg(&torus_binary)
+            .args([&torus_binary, &arch])
             .current_dir(root.join("end2end"))
             .env("TRAYFORGE_BIN", root.join("target/release/trayforge"))
             .env("TRAYFORGE_DIST", root.join("dist"))
