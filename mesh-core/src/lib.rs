@@ -12,6 +12,7 @@ pub mod analysis;
 pub mod io;
 mod mesh;
 pub mod repair;
+mod vector;
 
 pub use analysis::{HeightCheck, Orientation, ValidationReport, validate};
 pub use io::{

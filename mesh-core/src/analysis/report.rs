@@ -1,5 +1,6 @@
 //! The validation report of a mesh.
 
+use crate::vector::{cross, dot, sub};
 use crate::{Bounds, IndexedMesh};
 
 use super::buckets::Buckets;
@@ -156,16 +157,4 @@ fn components(faces: usize, neighbours: &[(u32, u32)]) -> usize {
         }
     }
     pieces
-}
-
-fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
-}
-
-fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
-
-fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
 }

@@ -33,6 +33,7 @@ pub use orient::OrientationChange;
 pub use weld::WeldChange;
 
 use crate::IndexedMesh;
+use crate::vector::{cross, dot, sub};
 
 /// How far [`repair`] goes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -226,16 +227,4 @@ fn triangle_area(positions: &[[f32; 3]], t: [u32; 3]) -> f64 {
 fn sorted_face(mut t: [u32; 3]) -> [u32; 3] {
     t.sort_unstable();
     t
-}
-
-fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
-}
-
-fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
-
-fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
 }

@@ -5,6 +5,7 @@
 
 mod corpus;
 mod ply;
+mod random;
 mod read;
 mod repair;
 mod robust;

@@ -7,6 +7,7 @@ use mesh_core::repair::{FilledHole, UnfilledReason};
 use mesh_core::{IndexedMesh, Orientation, RepairOptions, RepairReport, ValidationReport, read, repair, validate};
 
 use crate::corpus::corpus_dir;
+use crate::random::Random;
 
 fn corpus_mesh(file: &str) -> IndexedMesh {
     read(&std::fs::read(corpus_dir().join(file)).unwrap()).unwrap().mesh
@@ -255,22 +256,6 @@ fn repairing_any_corpus_file_adds_no_hole_and_no_non_manifold_edge() {
         let (again, second) = repair(&mesh, &RepairOptions::default());
         assert!(second.lines().iter().all(|line| line.starts_with("left ")), "{file}: {second}");
         assert_eq!(again, mesh, "{file}: {second}");
-    }
-}
-
-/// xorshift64*: small, fast, and the same sequence on every machine.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
     }
 }
 

@@ -5,22 +5,7 @@
 use mesh_core::{read, validate};
 
 use crate::corpus::corpus_dir;
-
-/// xorshift64*: small, fast, and the same sequence on every machine.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use crate::random::Random;
 
 /// One random change: a cut, a few flipped bytes, or inserted bytes.
 fn mutate(bytes: &[u8], random: &mut Random) -> Vec<u8> {
