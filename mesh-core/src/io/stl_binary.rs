@@ -94,12 +94,15 @@ pub(crate) fn write(mesh: &IndexedMesh) -> Vec<u8> {
     bytes.resize(super::probe::BINARY_HEADER_LEN, b' ');
     // A mesh read from a file or built by an operation holds fewer than 2³² triangles.
     bytes.extend_from_slice(&(mesh.triangles.len() as u32).to_le_bytes());
-    for triangle in &mesh.triangles {
+    bytes.resize(BINARY_PREAMBLE_LEN + BINARY_TRIANGLE_LEN * mesh.triangles.len(), 0);
+    let (records, _) = bytes[BINARY_PREAMBLE_LEN..].as_chunks_mut::<BINARY_TRIANGLE_LEN>();
+    for (record, triangle) in records.iter_mut().zip(&mesh.triangles) {
         let corners = triangle.map(|i| mesh.positions[i as usize]);
-        for value in super::face_normal(corners).into_iter().chain(corners.into_iter().flatten()) {
-            bytes.extend_from_slice(&value.to_le_bytes());
+        let [n, a, b, c] = [super::face_normal(corners), corners[0], corners[1], corners[2]];
+        for (at, value) in [n, a, b, c].into_iter().flatten().enumerate() {
+            record[4 * at..4 * at + 4].copy_from_slice(&value.to_le_bytes());
         }
-        bytes.extend_from_slice(&[0, 0]);
+        // The attribute word stays 0: no colour.
     }
     bytes
 }
