@@ -10,6 +10,7 @@
 mod app;
 mod bench;
 mod components;
+mod import;
 mod pages;
 mod save;
 mod viewer;

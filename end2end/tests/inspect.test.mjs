@@ -100,9 +100,10 @@ test('a PLY scan is read in the browser like an STL', async () => {
     '3 0 2 1', '3 0 1 3', '3 1 2 3', '3 0 3 2', '',
   ].join('\n');
   await page.setInputFiles('[data-testid=file-input]', {
-    name: 'scan.ply', mimeType: 'application/octet-stream', buffer: Buffer.from(ply),
+    name: 'K7Q-4M2_U07.ply', mimeType: 'application/octet-stream', buffer: Buffer.from(ply),
   });
   await showsModel(page, 4);
+  assert.equal(await page.locator('[data-testid=file-guess]').innerText(), 'upper arch, stage 7');
   assert.equal(await page.locator('[data-testid=watertight]').innerText(), 'yes');
   assert.match(await page.locator('.mesh-facts').innerText(), /PLY/);
   assert.deepEqual(problems, []);

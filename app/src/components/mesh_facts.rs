@@ -24,8 +24,10 @@ pub(crate) fn MeshFacts(
     let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
     view! {
         <div class="mesh-facts">
-            <h2 class="file-name">{name}</h2>
+            <h2 class="file-name">{name.clone()}</h2>
             <dl>
+                <dt>"Looks like"</dt>
+                <dd data-testid="file-guess">{crate::import::guess(&name).to_string()}</dd>
                 <dt>"Triangles"</dt>
                 <dd data-testid="triangle-count" data-count=triangles.to_string()>{group_thousands(triangles)}</dd>
                 <dt>"Vertices"</dt>
