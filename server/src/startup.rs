@@ -1,5 +1,5 @@
 //! Building the application from settings: data folders, database,
-//! migrations, router, listener. The binary and the tests both start here.
+//! migrations, blob store, router, listener. The binary and the tests both start here.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 
 use crate::config::Settings;
 use crate::http::{self, AppState};
-use crate::storage::Database;
+use crate::storage::{BlobStore, Database};
 
 #[derive(Debug)]
 pub struct Application {
@@ -27,6 +27,8 @@ impl Application {
             .with_context(|| format!("cannot create the data folder {}; set [data] dir", files_dir.display()))?;
         let db = Database::connect(&settings.database_url()).await?;
         db.migrate().await?;
+        let blobs = BlobStore::open(&settings.blob_location(), settings.blobs.max_upload_bytes).await?;
+        tracing::info!("blobs are kept in the {}", blobs.name());
 
         if !settings.server.dist_dir.join("index.html").is_file() {
             tracing::warn!(
@@ -34,7 +36,7 @@ impl Application {
                 "the client is not built; `/` will answer 503 until it is (run `cargo xtask run`)"
             );
         }
-        let router = http::router(AppState { db: db.clone() }, &settings.server.dist_dir);
+        let router = http::router(AppState { db: db.clone(), blobs }, &settings.server.dist_dir);
 
         let address = SocketAddr::new(settings.server.host, settings.server.port);
         let listener = TcpListener::bind(address).await.map_err(|e| {

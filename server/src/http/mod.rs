@@ -13,12 +13,14 @@ use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 
-use crate::storage::Database;
+use crate::storage::{BlobStore, Database};
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: Database,
+    /// Uploaded files, by content (see `storage/blobs.rs`).
+    pub blobs: BlobStore,
 }
 
 pub fn router(state: AppState, dist_dir: &Path) -> Router {
