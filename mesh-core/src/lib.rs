@@ -11,6 +11,7 @@
 pub mod analysis;
 pub mod io;
 mod mesh;
+pub mod ops;
 pub mod repair;
 mod vector;
 
@@ -20,4 +21,5 @@ pub use io::{
     write_ascii_stl, write_binary_stl,
 };
 pub use mesh::{Bounds, IndexedMesh};
+pub use ops::{DiffError, SurfaceDistances, surface_distances};
 pub use repair::{RepairOptions, RepairReport, repair};

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod corpus;
+mod diff;
 mod ply;
 mod random;
 mod read;
