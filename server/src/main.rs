@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use std::io::Write;
 
+use trayforge_server::admin_command::{self, CreatedAdmin};
 use trayforge_server::config::Settings;
 use trayforge_server::mesh_command::{self, MeshCommandError, PrintableHeight};
 use trayforge_server::startup::{Application, shutdown_signal};
@@ -29,6 +30,20 @@ enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Create a clinic and its owner; prints a generated password once
+    /// unless --password-stdin gives one.
+    CreateAdmin {
+        /// The clinic's name.
+        #[arg(long)]
+        clinic: String,
+        /// The owner's email address (signs in with it).
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of standard input instead
+        /// of generating one (at least 12 characters).
+        #[arg(long)]
+        password_stdin: bool,
+    },
     /// Inspect, convert or repair mesh files (exit code 2 for a file that cannot be read).
     #[command(subcommand)]
     Mesh(MeshCommand),
@@ -74,6 +89,13 @@ fn main() -> ExitCode {
         Command::Mesh(command) => return mesh(command),
         Command::Serve => run(cli.config.as_deref(), Task::Serve),
         Command::Migrate => run(cli.config.as_deref(), Task::Migrate),
+        Command::CreateAdmin { clinic, email, password_stdin } => {
+            let password = if password_stdin { read_password_line() } else { Ok(None) };
+            match password {
+                Ok(password) => run(cli.config.as_deref(), Task::CreateAdmin { clinic, email, password }),
+                Err(error) => Err(error),
+            }
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -137,6 +159,24 @@ fn one_line(error: &anyhow::Error) -> String {
 enum Task {
     Serve,
     Migrate,
+    CreateAdmin { clinic: String, email: String, password: Option<String> },
+}
+
+/// The password from the first line of standard input, without its line end.
+fn read_password_line() -> anyhow::Result<Option<String>> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(Some(line.trim_end_matches(['\r', '\n']).to_owned()))
+}
+
+/// Says how to sign in as the new owner; the generated password, if any, is shown this once.
+fn print_sign_in(created: &CreatedAdmin, address: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "created clinic \"{}\" with owner {}", created.clinic.name, created.owner.email)?;
+    if let Some(password) = &created.generated_password {
+        writeln!(out, "password: {} (shown only now; it is stored only as a hash)", password.expose())?;
+    }
+    writeln!(out, "sign in at {address} with this email address and password")
 }
 
 fn run(config: Option<&std::path::Path>, task: Task) -> anyhow::Result<()> {
@@ -147,6 +187,9 @@ fn run(config: Option<&std::path::Path>, task: Task) -> anyhow::Result<()> {
         match task {
             Task::Serve => {
                 let app = Application::build(&settings).await?;
+                if let Some(created) = admin_command::create_demo_owner_if_no_users(app.database()).await? {
+                    print_sign_in(&created, &format!("http://{}", app.address()))?;
+                }
                 app.run_until(shutdown_signal()).await?;
             }
             Task::Migrate => {
@@ -154,6 +197,14 @@ fn run(config: Option<&std::path::Path>, task: Task) -> anyhow::Result<()> {
                 db.migrate().await?;
                 tracing::info!(backend = db.backend_name(), "database is migrated");
                 db.close().await;
+            }
+            Task::CreateAdmin { clinic, email, password } => {
+                let db = Database::connect(&settings.database_url()).await?;
+                db.migrate().await?;
+                let created = admin_command::create_admin(&db, &clinic, &email, password.as_deref()).await;
+                db.close().await;
+                let address = format!("http://{}:{}", settings.server.host, settings.server.port);
+                print_sign_in(&created?, &address)?;
             }
         }
         Ok(())

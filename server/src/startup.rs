@@ -1,5 +1,5 @@
 //! Building the application from settings: data folders, database,
-//! migrations, blob store, router, listener. The binary and the tests both start here.
+//! migrations, router, listener. The binary and the tests both start here.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -8,8 +8,8 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
-use crate::http::{self, AppState};
-use crate::storage::{BlobStore, Database};
+use crate::http::{self, AppState, AuthState};
+use crate::storage::Database;
 
 #[derive(Debug)]
 pub struct Application {
@@ -27,8 +27,6 @@ impl Application {
             .with_context(|| format!("cannot create the data folder {}; set [data] dir", files_dir.display()))?;
         let db = Database::connect(&settings.database_url()).await?;
         db.migrate().await?;
-        let blobs = BlobStore::open(&settings.blob_location(), settings.blobs.max_upload_bytes).await?;
-        tracing::info!("blobs are kept in the {}", blobs.name());
 
         if !settings.server.dist_dir.join("index.html").is_file() {
             tracing::warn!(
@@ -36,7 +34,13 @@ impl Application {
                 "the client is not built; `/` will answer 503 until it is (run `cargo xtask run`)"
             );
         }
-        let router = http::router(AppState { db: db.clone(), blobs }, &settings.server.dist_dir);
+        let router = http::router(
+            AppState {
+                db: db.clone(),
+                auth: AuthState::new(settings.server.secure_cookies, settings.server.login_attempts_per_minute),
+            },
+            &settings.server.dist_dir,
+        );
 
         let address = SocketAddr::new(settings.server.host, settings.server.port);
         let listener = TcpListener::bind(address).await.map_err(|e| {
@@ -50,6 +54,10 @@ impl Application {
         Ok(Application { listener, router, db })
     }
 
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
     pub fn address(&self) -> SocketAddr {
         // A bound listener always has a local address; fall back to nothing useful only in theory.
         self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
@@ -58,7 +66,9 @@ impl Application {
     /// Serves until `shutdown` completes, then finishes in-flight requests.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         tracing::info!(backend = self.db.backend_name(), "listening on http://{}", self.address());
-        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
+        let served = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await;
         self.db.close().await;
         served
     }

@@ -6,6 +6,12 @@
 
 use serde::{Deserialize, Serialize};
 
+mod auth;
+
+pub use auth::{
+    ApiTokenView, ClinicView, CreatedToken, LoginRequest, LoginResponse, Me, NewTokenRequest, NewUserRequest, UserView,
+};
+
 /// The body of every error response: `{"error": {"code", "message", "field"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {

@@ -5,7 +5,7 @@
 //! never reach the client.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use trayforge_wire::{ErrorBody, ErrorDetail};
 
@@ -13,6 +13,22 @@ use trayforge_wire::{ErrorBody, ErrorDetail};
 pub enum ApiError {
     #[error("no such resource; check the path against /api/v1/openapi.json")]
     NotFound,
+    /// The request cannot be read (malformed JSON, wrong content type).
+    #[error("{0}")]
+    BadRequest(String),
+    /// No valid credentials: `code` says which kind of failure.
+    #[error("{message}")]
+    Unauthorized { code: &'static str, message: String },
+    /// Known caller, not allowed.
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String },
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String, field: Option<&'static str> },
+    #[error("too many attempts; wait {retry_after_secs} s and try again")]
+    TooManyRequests { retry_after_secs: u64 },
+    /// A field of the request breaks a rule; the message says which rule.
+    #[error("{message}")]
+    Validation { field: &'static str, message: String },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -21,8 +37,53 @@ impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::Unauthorized { code, .. } => (StatusCode::UNAUTHORIZED, code),
+            ApiError::Forbidden { code, .. } => (StatusCode::FORBIDDEN, code),
+            ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
+            ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
+    }
+}
+
+impl ApiError {
+    /// Unknown email and wrong password answer the same, so that the
+    /// answer never tells whether an account exists.
+    pub fn invalid_credentials() -> ApiError {
+        ApiError::Unauthorized {
+            code: "invalid_credentials",
+            message: "the email address or the password is wrong".to_owned(),
+        }
+    }
+
+    pub fn unauthenticated() -> ApiError {
+        ApiError::Unauthorized {
+            code: "unauthenticated",
+            message: "sign in first (POST /api/v1/auth/login), or send Authorization: Bearer <API token>".to_owned(),
+        }
+    }
+
+    pub fn csrf_mismatch() -> ApiError {
+        ApiError::Forbidden {
+            code: "csrf_mismatch",
+            message: "a signed-in change needs the X-CSRF-Token header with the token login returned".to_owned(),
+        }
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> ApiError {
+        ApiError::Forbidden { code: "forbidden", message: message.into() }
+    }
+
+    pub fn validation(field: &'static str, error: impl std::fmt::Display) -> ApiError {
+        ApiError::Validation { field, message: error.to_string() }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> ApiError {
+        ApiError::Internal(error.into())
     }
 }
 
@@ -36,7 +97,17 @@ impl IntoResponse for ApiError {
             ApiError::Internal(_) => "the server failed to handle this request; it has been logged".to_owned(),
             other => other.to_string(),
         };
-        let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message, field: None } };
-        (status, Json(body)).into_response()
+        let field = match &self {
+            ApiError::Validation { field, .. } | ApiError::Conflict { field: Some(field), .. } => {
+                Some((*field).to_owned())
+            }
+            _ => None,
+        };
+        let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message, field } };
+        let mut response = (status, Json(body)).into_response();
+        if let ApiError::TooManyRequests { retry_after_secs } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        response
     }
 }

@@ -1,31 +1,44 @@
 //! The HTTP surface: probes, the API under `/api/v1`, and the built client.
 
+pub mod auth;
 mod client;
 mod error;
+pub mod extract;
 mod health;
+mod rate_limit;
+mod tokens;
+mod users;
 
 use std::path::Path;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+pub use auth::AuthState;
 pub use error::ApiError;
 
-use crate::storage::{BlobStore, Database};
+use crate::storage::Database;
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: Database,
-    /// Uploaded files, by content (see `storage/blobs.rs`).
-    pub blobs: BlobStore,
+    /// Cookie policy and the login limiter.
+    pub auth: AuthState,
 }
 
 pub fn router(state: AppState, dist_dir: &Path) -> Router {
     // Versioned areas nest under `/api/v1` here; anything else under `/api` is a JSON 404.
-    let api = Router::new().fallback(|| async { ApiError::NotFound });
+    let v1 = Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/users", get(users::list).post(users::create))
+        .route("/tokens", get(tokens::list).post(tokens::create))
+        .route("/tokens/{id}", delete(tokens::revoke));
+    let api = Router::new().nest("/v1", v1).fallback(|| async { ApiError::NotFound });
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -6,7 +6,7 @@
 // In tests a panic is the failure report: helpers unwrap freely.
 #![allow(clippy::unwrap_used)]
 
-mod blobs;
+mod auth;
 mod cli;
 mod client;
 mod health;

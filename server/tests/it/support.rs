@@ -38,11 +38,21 @@ pub(crate) fn write_dist(dir: &Path) {
 }
 
 pub(crate) async fn spawn_app() -> TestApp {
+    spawn_app_with(None, |_| {}).await
+}
+
+/// The application on `database` (SQLite in its data folder when `None`),
+/// with settings changed by `configure`.
+pub(crate) async fn spawn_app_with(database: Option<&TestDatabase>, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let data = tempfile::tempdir().unwrap();
     let mut settings = Settings::default();
     settings.server.port = 0;
     settings.data.dir = data.path().join("data");
     settings.server.dist_dir = data.path().join("dist");
+    if let Some(database) = database {
+        settings.database.url = database.url.clone();
+    }
+    configure(&mut settings);
     write_dist(&settings.server.dist_dir);
 
     let app = Application::build(&settings).await.expect("the application starts");

@@ -1,0 +1,17 @@
+//! Types and rules of the business, with no HTTP and no SQL: who may do
+//! what (`role`, `scope`), what a valid email or password is, how secrets
+//! are made and hashed (`credentials`), and who is asking (`identity`).
+
+pub mod credentials;
+pub mod email;
+pub mod identity;
+pub mod password;
+pub mod role;
+pub mod scope;
+
+pub use credentials::{PasswordHash, SecretToken, TokenHash};
+pub use email::Email;
+pub use identity::{AuthMethod, Identity};
+pub use password::Password;
+pub use role::Role;
+pub use scope::{Scope, Scopes};

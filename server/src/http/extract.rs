@@ -1,0 +1,109 @@
+//! Extractors: who is asking (`Identity`, from an API token or a session
+//! cookie with its CSRF check), the client's address, and JSON bodies whose
+//! rejections speak the API's error shape.
+//!
+//! Invariant: a cookie-authenticated request with a method that changes
+//! something (anything but GET, HEAD, OPTIONS, TRACE) is refused unless its
+//! `X-CSRF-Token` header hashes to the session's CSRF hash. Bearer tokens
+//! need no CSRF token: a browser never sends them on its own.
+
+use std::net::SocketAddr;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::HeaderMap;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::{ApiError, AppState};
+use crate::domain::{Identity, TokenHash};
+use crate::storage::{sessions, tokens};
+
+/// The session cookie over TLS: `__Host-` makes the browser refuse it
+/// unless it is Secure, for this exact host, with `Path=/`.
+pub const SESSION_COOKIE_SECURE: &str = "__Host-trayforge_session";
+/// The session cookie over plain HTTP (local use), where a `__Host-` cookie
+/// would be refused by the browser.
+pub const SESSION_COOKIE_PLAIN: &str = "trayforge_session";
+/// Readable by the client's script, which echoes it as `X-CSRF-Token`.
+pub const CSRF_COOKIE: &str = "trayforge_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+impl FromRequestParts<AppState> for Identity {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Identity, ApiError> {
+        if let Some(value) = parts.headers.get(AUTHORIZATION) {
+            let secret = value
+                .to_str()
+                .ok()
+                .and_then(|value| value.strip_prefix("Bearer "))
+                .map(str::trim)
+                .filter(|secret| !secret.is_empty())
+                .ok_or_else(ApiError::unauthenticated)?;
+            let token =
+                tokens::authenticate(&state.db, &TokenHash::of(secret)).await?.ok_or_else(ApiError::unauthenticated)?;
+            return Ok(Identity::token(token.clinic_id, token.id, token.scopes));
+        }
+        let secret = session_cookie(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
+        let session =
+            sessions::find_active(&state.db, &TokenHash::of(&secret)).await?.ok_or_else(ApiError::unauthenticated)?;
+        if !parts.method.is_safe() {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|value| value.to_str().ok());
+            if !sent.is_some_and(|sent| TokenHash::of(sent).matches(&session.csrf_hash)) {
+                return Err(ApiError::csrf_mismatch());
+            }
+        }
+        Ok(Identity::session(session.clinic_id, session.user_id, session.role))
+    }
+}
+
+/// The session token from the `Cookie` header, under either cookie name.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    let cookies: Vec<(&str, &str)> = headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .collect();
+    [SESSION_COOKIE_SECURE, SESSION_COOKIE_PLAIN].into_iter().find_map(|name| {
+        cookies.iter().find(|(key, value)| *key == name && !value.is_empty()).map(|(_, value)| (*value).to_owned())
+    })
+}
+
+/// The address of the peer that connected (the reverse proxy's, behind one).
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<ClientAddress, Self::Rejection> {
+        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(address)| address.ip());
+        Ok(ClientAddress(address.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())))
+    }
+}
+
+/// `axum::Json` whose rejections are `ApiError::BadRequest` with the reason.
+#[derive(Debug, Clone)]
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<JsonBody<T>, ApiError> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(JsonBody(value)),
+            Err(rejection) => Err(ApiError::BadRequest(json_problem(&rejection))),
+        }
+    }
+}
+
+fn json_problem(rejection: &JsonRejection) -> String {
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => "send the body as JSON with Content-Type: application/json".into(),
+        other => other.body_text(),
+    }
+}

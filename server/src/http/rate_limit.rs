@@ -1,0 +1,96 @@
+//! The login limiter: at most N sign-in attempts per minute per client
+//! address and per account, in fixed one-minute windows.
+//!
+//! It lives in this process's memory: a restart forgets it, and several
+//! server processes each count on their own (so N per process). That is
+//! enough to make password guessing slow; put a shared limiter in front
+//! (the reverse proxy) when running many processes.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+const WINDOW: Duration = Duration::from_secs(60);
+/// Above this many tracked keys, finished windows are dropped.
+const PRUNE_ABOVE: usize = 10_000;
+
+#[derive(Debug)]
+pub struct LoginLimiter {
+    per_minute: u32,
+    windows: Mutex<HashMap<String, Window>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    started: Instant,
+    attempts: u32,
+}
+
+impl LoginLimiter {
+    pub fn new(per_minute: u32) -> LoginLimiter {
+        LoginLimiter { per_minute, windows: Mutex::new(HashMap::new()) }
+    }
+
+    /// Counts one attempt under every key, or, when any key has used up its
+    /// window, counts nothing and says how long until that window ends.
+    pub fn attempt(&self, keys: &[String], now: Instant) -> Result<(), Duration> {
+        // A poisoned lock only means another request panicked mid-count; the counts are still usable.
+        let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if windows.len() > PRUNE_ABOVE {
+            windows.retain(|_, window| now.duration_since(window.started) < WINDOW);
+        }
+        let mut wait = Duration::ZERO;
+        for key in keys {
+            if let Some(window) = windows.get(key) {
+                let elapsed = now.duration_since(window.started);
+                if elapsed < WINDOW && window.attempts >= self.per_minute {
+                    wait = wait.max(WINDOW - elapsed);
+                }
+            }
+        }
+        if !wait.is_zero() {
+            return Err(wait);
+        }
+        for key in keys {
+            let window = windows.entry(key.clone()).or_insert(Window { started: now, attempts: 0 });
+            if now.duration_since(window.started) >= WINDOW {
+                *window = Window { started: now, attempts: 0 };
+            }
+            window.attempts += 1;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(names: &[&str]) -> Vec<String> {
+        names.iter().map(|name| name.to_string()).collect()
+    }
+
+    #[test]
+    fn the_attempt_after_the_limit_waits_for_the_window_to_end() {
+        let limiter = LoginLimiter::new(3);
+        let start = Instant::now();
+        for _ in 0..3 {
+            assert_eq!(limiter.attempt(&keys(&["ip:a", "account:x"]), start), Ok(()));
+        }
+        let later = start + Duration::from_secs(20);
+        assert_eq!(limiter.attempt(&keys(&["ip:a", "account:x"]), later), Err(Duration::from_secs(40)));
+        assert_eq!(limiter.attempt(&keys(&["ip:a", "account:x"]), start + WINDOW), Ok(()));
+    }
+
+    #[test]
+    fn one_exhausted_key_blocks_and_other_keys_are_counted_apart() {
+        let limiter = LoginLimiter::new(2);
+        let now = Instant::now();
+        limiter.attempt(&keys(&["ip:a", "account:x"]), now).unwrap();
+        limiter.attempt(&keys(&["ip:b", "account:x"]), now).unwrap();
+        // The account is used up from any address…
+        assert!(limiter.attempt(&keys(&["ip:c", "account:x"]), now).is_err());
+        // …while the addresses and other accounts are not.
+        assert_eq!(limiter.attempt(&keys(&["ip:a", "account:y"]), now), Ok(()));
+    }
+}

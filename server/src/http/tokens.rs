@@ -1,0 +1,81 @@
+//! API tokens for integrations: owners and admins create them (the secret
+//! is answered once), list them (never the secret) and revoke them.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use trayforge_wire::{ApiTokenView, CreatedToken, NewTokenRequest};
+use uuid::Uuid;
+
+use super::extract::JsonBody;
+use super::users::rfc3339;
+use super::{ApiError, AppState};
+use crate::domain::{Identity, Scopes, SecretToken};
+use crate::storage::tokens::{self, ApiToken};
+
+const MAX_NAME_CHARS: usize = 100;
+
+fn require_manager(identity: &Identity) -> Result<(), ApiError> {
+    if identity.can_manage_tokens() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("only a signed-in owner or admin can manage API tokens"))
+    }
+}
+
+pub(super) async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    JsonBody(request): JsonBody<NewTokenRequest>,
+) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+    require_manager(&identity)?;
+    let name = request.name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        return Err(ApiError::validation("name", format!("give the token a name of 1 to {MAX_NAME_CHARS} characters")));
+    }
+    let scopes = Scopes::parse_names(request.scopes.iter().map(String::as_str))
+        .map_err(|e| ApiError::validation("scopes", e))?;
+    let created_by = identity.user_id.ok_or_else(|| ApiError::forbidden("a token cannot create tokens"))?;
+    let secret = SecretToken::generate().map_err(|e| ApiError::Internal(e.into()))?;
+    let token = tokens::create(&state.db, identity.clinic_id, created_by, name, scopes, &secret.hash()).await?;
+    tracing::info!(token = %token.id, clinic = %token.clinic_id, scopes = %token.scopes, "API token created");
+    Ok((StatusCode::CREATED, Json(CreatedToken { token: token_view(&token), secret: secret.expose().to_owned() })))
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    identity: Identity,
+) -> Result<Json<Vec<ApiTokenView>>, ApiError> {
+    require_manager(&identity)?;
+    let tokens = tokens::list(&state.db, identity.clinic_id).await?;
+    Ok(Json(tokens.iter().map(token_view).collect()))
+}
+
+/// 404 for an id that is not a token of the caller's clinic, whether or
+/// not another clinic has it.
+pub(super) async fn revoke(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    require_manager(&identity)?;
+    let id: Uuid = id.parse().map_err(|_| ApiError::NotFound)?;
+    if tokens::revoke(&state.db, identity.clinic_id, id).await? {
+        tracing::info!(token = %id, clinic = %identity.clinic_id, "API token revoked");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+fn token_view(token: &ApiToken) -> ApiTokenView {
+    ApiTokenView {
+        id: token.id.to_string(),
+        name: token.name.clone(),
+        scopes: token.scopes.names(),
+        created_by: token.created_by.to_string(),
+        created_at: rfc3339(token.created_at),
+        last_used_at: token.last_used_at.map(rfc3339),
+        revoked_at: token.revoked_at.map(rfc3339),
+    }
+}

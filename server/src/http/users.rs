@@ -1,0 +1,70 @@
+//! The clinic's users: owners and admins list them and add people to
+//! their own clinic.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use trayforge_wire::{NewUserRequest, UserView};
+
+use super::extract::JsonBody;
+use super::{ApiError, AppState};
+use crate::domain::{Email, Identity, Password, PasswordHash, Role};
+use crate::storage::users::{self, NewUser, User, UserError};
+
+pub(super) async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    JsonBody(request): JsonBody<NewUserRequest>,
+) -> Result<(StatusCode, Json<UserView>), ApiError> {
+    if !identity.can_manage_users() {
+        return Err(ApiError::forbidden("only a signed-in owner or admin can add users"));
+    }
+    let email = Email::parse(&request.email).map_err(|e| ApiError::validation("email", e))?;
+    let role: Role = request.role.parse().map_err(|e| ApiError::validation("role", e))?;
+    if !identity.role.is_some_and(|own| own.can_assign(role)) {
+        return Err(ApiError::forbidden("only an owner can make another owner"));
+    }
+    let password = Password::parse(&request.password).map_err(|e| ApiError::validation("password", e))?;
+    let password_hash = tokio::task::spawn_blocking(move || PasswordHash::new(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let new = NewUser { email, display_name: request.display_name, role, password_hash };
+    // The clinic is the creator's: never one named by the request.
+    let user = users::create(&state.db, identity.clinic_id, new).await.map_err(|e| match e {
+        UserError::EmailTaken => ApiError::Conflict {
+            code: "email_taken",
+            message: "a user with this email address exists already".into(),
+            field: Some("email"),
+        },
+        UserError::Database(e) => e.into(),
+    })?;
+    tracing::info!(user = %user.id, clinic = %user.clinic_id, role = %user.role, "user created");
+    Ok((StatusCode::CREATED, Json(user_view(&user))))
+}
+
+pub(super) async fn list(State(state): State<AppState>, identity: Identity) -> Result<Json<Vec<UserView>>, ApiError> {
+    if !identity.can_manage_users() {
+        return Err(ApiError::forbidden("only a signed-in owner or admin can list users"));
+    }
+    let users = users::list(&state.db, identity.clinic_id).await?;
+    Ok(Json(users.iter().map(user_view).collect()))
+}
+
+pub(super) fn user_view(user: &User) -> UserView {
+    UserView {
+        id: user.id.to_string(),
+        clinic_id: user.clinic_id.to_string(),
+        email: user.email.to_string(),
+        display_name: user.display_name.clone(),
+        role: user.role.as_str().to_owned(),
+        created_at: rfc3339(user.created_at),
+        disabled: user.disabled,
+    }
+}
+
+pub(super) fn rfc3339(time: OffsetDateTime) -> String {
+    time.format(&Rfc3339).unwrap_or_default()
+}

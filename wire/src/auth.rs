@@ -1,0 +1,93 @@
+//! Sign-in, the caller's identity, users and API tokens. Ids are UUIDs and
+//! times RFC 3339 in UTC, both as text.
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /api/v1/auth/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// The answer to a sign-in; the session itself travels in a cookie.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub user: UserView,
+    pub clinic: ClinicView,
+    /// Send it as `X-CSRF-Token` with every POST, PUT, PATCH and DELETE of this session.
+    pub csrf_token: String,
+    pub expires_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClinicView {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    pub id: String,
+    pub clinic_id: String,
+    pub email: String,
+    pub display_name: String,
+    /// `owner`, `admin`, `clinician` or `technician`.
+    pub role: String,
+    pub created_at: String,
+    pub disabled: bool,
+}
+
+/// `GET /api/v1/me`: who the request is authenticated as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub clinic: ClinicView,
+    /// Absent for an API token, which acts for the clinic, not a person.
+    pub user: Option<UserView>,
+    pub role: Option<String>,
+    /// `read`, `write`, `production`: every scope for a session.
+    pub scopes: Vec<String>,
+    /// `session` or `token`.
+    pub via: String,
+    pub token_id: Option<String>,
+}
+
+/// `POST /api/v1/users`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUserRequest {
+    pub email: String,
+    /// Defaults to the part of the email before `@`.
+    #[serde(default)]
+    pub display_name: String,
+    pub role: String,
+    /// At least 12 characters.
+    pub password: String,
+}
+
+/// `POST /api/v1/tokens`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTokenRequest {
+    pub name: String,
+    /// One or more of `read`, `write`, `production`.
+    pub scopes: Vec<String>,
+}
+
+/// A token as listed: never its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenView {
+    pub id: String,
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub created_by: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// The answer to `POST /api/v1/tokens`: the only time the secret is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub token: ApiTokenView,
+    /// Send it as `Authorization: Bearer <secret>`; it cannot be shown again.
+    pub secret: String,
+}
