@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::storage::blobs::{BlobLocation, S3Location};
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
@@ -16,6 +18,7 @@ pub struct Settings {
     pub data: DataSettings,
     pub database: DatabaseSettings,
     pub log: LogSettings,
+    pub blobs: BlobSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -50,6 +53,44 @@ pub struct DatabaseSettings {
     pub url: String,
 }
 
+/// Where uploaded files are kept: a local folder (the default) or an S3-compatible bucket.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BlobSettings {
+    pub kind: BlobStoreKind,
+    /// The local folder; empty means `blobs/` in the data folder.
+    pub dir: PathBuf,
+    pub bucket: String,
+    /// Empty for AWS itself; else the S3-compatible service's URL.
+    pub endpoint: String,
+    pub region: String,
+    /// Empty: credentials from the environment (instance or container role).
+    pub access_key_id: String,
+    pub secret_access_key: Secret,
+    /// Allow a plain `http://` endpoint (a service on this machine or network).
+    pub allow_http: bool,
+    /// The largest upload accepted, in bytes.
+    pub max_upload_bytes: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlobStoreKind {
+    Local,
+    S3,
+}
+
+/// A value that must never reach a log: `Debug` shows `***`.
+#[derive(Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "***" })
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LogSettings {
@@ -82,6 +123,22 @@ impl Default for ServerSettings {
 impl Default for DataSettings {
     fn default() -> Self {
         DataSettings { dir: PathBuf::from("data") }
+    }
+}
+
+impl Default for BlobSettings {
+    fn default() -> Self {
+        BlobSettings {
+            kind: BlobStoreKind::Local,
+            dir: PathBuf::new(),
+            bucket: String::new(),
+            endpoint: String::new(),
+            region: "us-east-1".to_owned(),
+            access_key_id: String::new(),
+            secret_access_key: Secret::default(),
+            allow_http: false,
+            max_upload_bytes: 300 * 1000 * 1000,
+        }
     }
 }
 
@@ -137,6 +194,24 @@ impl Settings {
     pub fn files_dir(&self) -> PathBuf {
         self.data.dir.join("files")
     }
+
+    /// Where blobs live, from `[blobs]`.
+    pub fn blob_location(&self) -> BlobLocation {
+        let blobs = &self.blobs;
+        match blobs.kind {
+            BlobStoreKind::Local => BlobLocation::Local {
+                dir: if blobs.dir.as_os_str().is_empty() { self.data.dir.join("blobs") } else { blobs.dir.clone() },
+            },
+            BlobStoreKind::S3 => BlobLocation::S3(S3Location {
+                bucket: blobs.bucket.clone(),
+                endpoint: blobs.endpoint.clone(),
+                region: blobs.region.clone(),
+                access_key_id: blobs.access_key_id.clone(),
+                secret_access_key: blobs.secret_access_key.0.clone(),
+                allow_http: blobs.allow_http,
+            }),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -162,6 +237,33 @@ mod tests {
                 .unwrap();
         assert_eq!(settings.server.port, 9000);
         assert_eq!(settings.log.format, LogFormat::Json);
+    }
+
+    #[test]
+    fn blobs_default_to_a_folder_in_data() {
+        let settings = Settings::load_from(None, env(&[])).unwrap();
+        assert!(matches!(settings.blob_location(), BlobLocation::Local { dir } if dir == Path::new("data/blobs")));
+        assert_eq!(settings.blobs.max_upload_bytes, 300_000_000);
+    }
+
+    #[test]
+    fn blobs_go_to_s3_by_environment_and_the_secret_stays_hidden() {
+        let settings = Settings::load_from(
+            None,
+            env(&[
+                ("TRAYFORGE__BLOBS__KIND", "s3"),
+                ("TRAYFORGE__BLOBS__BUCKET", "trayforge"),
+                ("TRAYFORGE__BLOBS__ENDPOINT", "http://127.0.0.1:9000"),
+                ("TRAYFORGE__BLOBS__ALLOW_HTTP", "true"),
+                ("TRAYFORGE__BLOBS__SECRET_ACCESS_KEY", "s3cret"),
+                ("TRAYFORGE__BLOBS__MAX_UPLOAD_BYTES", "1000"),
+            ]),
+        )
+        .unwrap();
+        let BlobLocation::S3(s3) = settings.blob_location() else { panic!("not s3: {settings:?}") };
+        assert_eq!((s3.bucket.as_str(), s3.allow_http, s3.secret_access_key.as_str()), ("trayforge", true, "s3cret"));
+        assert_eq!(settings.blobs.max_upload_bytes, 1000);
+        assert!(!format!("{settings:?}").contains("s3cret"));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Building the application from settings: data folders, database,
-//! migrations, router, listener. The binary and the tests both start here.
+//! migrations, blob store, router, listener. The binary and the tests both start here.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 
 use crate::config::Settings;
 use crate::http::{self, AppState, AuthState};
-use crate::storage::Database;
+use crate::storage::{BlobStore, Database};
 
 #[derive(Debug)]
 pub struct Application {
@@ -27,6 +27,8 @@ impl Application {
             .with_context(|| format!("cannot create the data folder {}; set [data] dir", files_dir.display()))?;
         let db = Database::connect(&settings.database_url()).await?;
         db.migrate().await?;
+        let blobs = BlobStore::open(&settings.blob_location(), settings.blobs.max_upload_bytes).await?;
+        tracing::info!("blobs are kept in the {}", blobs.name());
 
         if !settings.server.dist_dir.join("index.html").is_file() {
             tracing::warn!(
@@ -38,6 +40,7 @@ impl Application {
             AppState {
                 db: db.clone(),
                 auth: AuthState::new(settings.server.secure_cookies, settings.server.login_attempts_per_minute),
+                blobs,
             },
             &settings.server.dist_dir,
         );

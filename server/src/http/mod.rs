@@ -19,7 +19,7 @@ use tower_http::trace::TraceLayer;
 pub use auth::AuthState;
 pub use error::ApiError;
 
-use crate::storage::Database;
+use crate::storage::{BlobStore, Database};
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
@@ -27,6 +27,8 @@ pub struct AppState {
     pub db: Database,
     /// Cookie policy and the login limiter.
     pub auth: AuthState,
+    /// Uploaded files, by content (see `storage/blobs.rs`).
+    pub blobs: BlobStore,
 }
 
 pub fn router(state: AppState, dist_dir: &Path) -> Router {

@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod auth;
+mod blobs;
 mod cli;
 mod client;
 mod health;
