@@ -350,3 +350,87 @@ async fn new_users_are_checked_and_emails_are_unique_whatever_their_case() {
         assert_eq!(users.as_array().unwrap().len(), 1, "{users}");
     }
 }
+
+/// Runs `trayforge create-admin` on `database`, with `stdin` as its input.
+fn create_admin_command(database: &TestDatabase, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trayforge"))
+        .arg("create-admin")
+        .args(args)
+        .current_dir(dir.path())
+        .env_remove("TRAYFORGE_CONFIG")
+        .env("TRAYFORGE__DATABASE__URL", &database.url)
+        .env("TRAYFORGE__LOG__LEVEL", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn create_admin_makes_a_clinic_whose_owner_signs_in_with_the_printed_password() {
+    for database in test_databases().await {
+        let output = create_admin_command(&database, &["--clinic", "Smile Lab", "--email", "Boss@Smile.example"], "");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(stdout.contains("created clinic \"Smile Lab\" with owner boss@smile.example"), "{stdout}");
+        let password = stdout
+            .lines()
+            .find_map(|line| line.strip_prefix("password: "))
+            .and_then(|rest| rest.split_whitespace().next())
+            .expect("the generated password is printed")
+            .to_owned();
+        assert_eq!(password.len(), 24);
+
+        let app = spawn(&database).await;
+        let response = login_response(&app, "boss@smile.example", &password).await;
+        assert_eq!(response.status(), 200);
+        let login: LoginResponse = response.json().await.unwrap();
+        assert_eq!((login.user.role.as_str(), login.clinic.name.as_str()), ("owner", "Smile Lab"));
+
+        let again = create_admin_command(&database, &["--clinic", "Other", "--email", "boss@smile.example"], "");
+        assert!(!again.status.success());
+        let stderr = String::from_utf8_lossy(&again.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("exists already"), "{stderr}");
+    }
+}
+
+#[tokio::test]
+async fn create_admin_takes_the_password_from_stdin_and_prints_none() {
+    for database in test_databases().await {
+        let args = ["--clinic", "Smile Lab", "--email", "boss@smile.example", "--password-stdin"];
+        let output = create_admin_command(&database, &args, &format!("{PASSWORD}\n"));
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(!String::from_utf8_lossy(&output.stdout).contains("password:"));
+        let app = spawn(&database).await;
+        assert_eq!(login_response(&app, "boss@smile.example", PASSWORD).await.status(), 200);
+
+        let short = create_admin_command(
+            &database,
+            &["--clinic", "X", "--email", "x@smile.example", "--password-stdin"],
+            "short\n",
+        );
+        assert!(!short.status.success());
+        assert!(String::from_utf8_lossy(&short.stderr).contains("use at least 12"));
+    }
+}
+
+#[tokio::test]
+async fn a_first_start_without_users_makes_a_demo_owner_with_a_generated_password() {
+    for database in test_databases().await {
+        let db = connect(&database).await;
+        db.migrate().await.unwrap();
+        let created = admin_command::create_demo_owner_if_no_users(&db).await.unwrap().expect("a demo owner");
+        let password = created.generated_password.expect("a generated password").expose().to_owned();
+        assert!(admin_command::create_demo_owner_if_no_users(&db).await.unwrap().is_none(), "only once");
+        db.close().await;
+        let app = spawn(&database).await;
+        assert_eq!(login_response(&app, admin_command::DEMO_EMAIL, &password).await.status(), 200);
+    }
+}
