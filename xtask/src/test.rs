@@ -48,12 +48,18 @@ const STAGES: &[Stage] = &[
         prepare: tools::ensure_cargo_deny,
         run: deny,
     },
-    Stage { name: "test", what: "cargo test --workspace (SQLite)", needs: &[], prepare: nothing, run: unit_tests },
+    Stage {
+        name: "test",
+        what: "cargo test --workspace (SQLite; blobs on a folder and on moto's S3)",
+        needs: &[],
+        prepare: prepare_moto,
+        run: unit_tests,
+    },
     Stage {
         name: "storage",
         what: "cargo test -p trayforge-server on SQLite and a throwaway PostgreSQL",
         needs: &[],
-        prepare: nothing,
+        prepare: prepare_moto,
         run: storage,
     },
     Stage {
@@ -192,16 +198,40 @@ fn deny(root: &Path) -> Result {
     cmd::run(cargo(root).args(["deny", "--offline", "check", "--hide-inclusion-graph", "licenses", "bans", "sources"]))
 }
 
+/// The blob tests in the server crate start `moto_server` (a local S3): install it once.
+fn prepare_moto(_: &Path) -> Result {
+    tools::ensure_moto().map(|_| ())
+}
+
+/// `TRAYFORGE_MOTO_SERVER` for the blob tests (already installed by [`prepare_moto`]).
+fn moto_server() -> Result<std::path::PathBuf> {
+    let moto_server = tools::ensure_moto()?;
+    println!("  TRAYFORGE_MOTO_SERVER={}", moto_server.display());
+    Ok(moto_server)
+}
+
 fn unit_tests(root: &Path) -> Result {
+    let moto_server = moto_server()?;
     // SQLite only, even when the caller's environment names a PostgreSQL.
-    cmd::run(cargo(root).args(["test", "--workspace"]).env_remove("TEST_DATABASE_URL"))
+    cmd::run(
+        cargo(root)
+            .args(["test", "--workspace"])
+            .env_remove("TEST_DATABASE_URL")
+            .env("TRAYFORGE_MOTO_SERVER", moto_server),
+    )
 }
 
 fn storage(root: &Path) -> Result {
+    let moto_server = moto_server()?;
     // Stopped and removed when dropped: after the tests, on failure, or on panic.
     let cluster = Cluster::start()?;
     println!("  TEST_DATABASE_URL={}", cluster.url);
-    cmd::run(cargo(root).args(["test", "-p", "trayforge-server"]).env("TEST_DATABASE_URL", &cluster.url))
+    cmd::run(
+        cargo(root)
+            .args(["test", "-p", "trayforge-server"])
+            .env("TEST_DATABASE_URL", &cluster.url)
+            .env("TRAYFORGE_MOTO_SERVER", moto_server),
+    )
 }
 
 pub(crate) fn trunk(root: &Path) -> Result {

@@ -7,6 +7,8 @@
 //! binaryen 132 in `end2end/node_modules` (Debian's binaryen 108
 //! mis-binds wasm-bindgen's externrefs: never use it). cargo-deny is pinned
 //! so that a new release cannot raise its `rust-version` past ours.
+//! moto (`moto_server`, the S3 the blob tests talk to) is pinned so that
+//! the tests meet the same S3 every time.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -20,6 +22,8 @@ pub(crate) const WASM_BINDGEN_VERSION: &str = "0.2.130";
 /// The newest release when pinned; it needs rustc 1.88.
 pub(crate) const CARGO_DENY_VERSION: &str = "0.20.2";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// PyPI `moto[server]`: a local S3 for the blob store's tests.
+pub(crate) const MOTO_VERSION: &str = "5.2.5";
 
 /// Everything `trunk build` needs.
 pub(crate) fn ensure_client_tools(root: &Path) -> Result {
@@ -83,6 +87,36 @@ pub(crate) fn ensure_npm_packages(root: &Path) -> Result {
     install("the npm packages of end2end/ (playwright-core, binaryen) with npm ci", "about 1 minute", || {
         cmd::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&end2end))
     })
+}
+
+/// `moto_server` from PyPI `moto[server]`, in a virtualenv cached at
+/// `~/.cache/trayforge/moto-venv` (made with `python3 -m venv`, installed
+/// with its pip); returns the path of `moto_server`, which the blob tests
+/// read from `TRAYFORGE_MOTO_SERVER`.
+pub(crate) fn ensure_moto() -> Result<PathBuf> {
+    let home = std::env::var_os("HOME").ok_or("HOME is not set: cannot place the moto virtualenv")?;
+    let venv = PathBuf::from(home).join(".cache/trayforge/moto-venv");
+    let moto_server = venv.join("bin/moto_server");
+    let pip = venv.join("bin/pip");
+    let installed = cmd::output(Command::new(&pip).args(["show", "moto"]))
+        .is_some_and(|text| text.lines().any(|line| line.trim() == format!("Version: {MOTO_VERSION}")));
+    if installed && moto_server.is_file() {
+        return Ok(moto_server);
+    }
+    install(&format!("moto[server] {MOTO_VERSION} with pip into {}", venv.display()), "about 1 minute, once", || {
+        cmd::run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        cmd::run(Command::new(&pip).args([
+            "install",
+            "--disable-pip-version-check",
+            "--quiet",
+            &format!("moto[server]=={MOTO_VERSION}"),
+        ]))
+    })?;
+    if moto_server.is_file() {
+        Ok(moto_server)
+    } else {
+        Err(format!("moto was installed but {} is missing", moto_server.display()))
+    }
 }
 
 /// A Debian package, installed with apt-get when `probe` does not exist.
