@@ -70,3 +70,29 @@ fn migrate_creates_and_migrates_the_default_sqlite_database() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(dir.path().join("data/trayforge.db").is_file());
 }
+
+#[test]
+fn unreachable_blob_bucket_is_named_at_start() {
+    let output = trayforge(
+        &["serve"],
+        &[
+            ("TRAYFORGE__SERVER__PORT", "0"),
+            ("TRAYFORGE__BLOBS__KIND", "s3"),
+            ("TRAYFORGE__BLOBS__BUCKET", "trayforge"),
+            ("TRAYFORGE__BLOBS__ENDPOINT", "http://127.0.0.1:1"),
+            ("TRAYFORGE__BLOBS__ALLOW_HTTP", "true"),
+            ("TRAYFORGE__BLOBS__ACCESS_KEY_ID", "tf"),
+            ("TRAYFORGE__BLOBS__SECRET_ACCESS_KEY", "s3cret"),
+        ],
+    );
+    let line = single_error_line(&output);
+    assert!(line.contains("cannot reach the blob store s3 bucket trayforge at http://127.0.0.1:1"), "{line}");
+    assert!(line.contains("[blobs] endpoint"), "{line}");
+    assert!(!line.contains("s3cret"), "{line}");
+}
+
+#[test]
+fn s3_blobs_without_a_bucket_are_named_at_start() {
+    let output = trayforge(&["serve"], &[("TRAYFORGE__SERVER__PORT", "0"), ("TRAYFORGE__BLOBS__KIND", "s3")]);
+    assert!(single_error_line(&output).contains("[blobs] kind is \"s3\" but bucket is empty"));
+}
