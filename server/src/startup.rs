@@ -11,6 +11,9 @@ use crate::config::Settings;
 use crate::http::{self, AppState, AuthState};
 use crate::storage::{BlobStore, Database};
 
+/// An upload's temporary older than this was cut short: no upload takes a day.
+const STALE_UPLOAD: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
 #[derive(Debug)]
 pub struct Application {
     listener: TcpListener,
@@ -29,6 +32,12 @@ impl Application {
         db.migrate().await?;
         let blobs = BlobStore::open(&settings.blob_location(), settings.blobs.max_upload_bytes).await?;
         tracing::info!("blobs are kept in the {}", blobs.name());
+        // What uploads cut short by a crash left behind: never visible, only space.
+        match blobs.sweep_temporaries(STALE_UPLOAD).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "removed temporaries of uploads cut short"),
+            Err(error) => tracing::warn!(%error, "could not sweep the temporaries of uploads cut short"),
+        }
 
         if !settings.server.dist_dir.join("index.html").is_file() {
             tracing::warn!(

@@ -161,6 +161,8 @@ pub struct BlobStore {
     /// `local folder data/blobs` or `s3 bucket tf at http://…`, for messages and logs.
     name: String,
     max_upload_bytes: u64,
+    /// The folder of a local store, whose staged upload parts only a walk of the folder sees.
+    local_dir: Option<PathBuf>,
 }
 
 impl fmt::Debug for BlobStore {
@@ -181,7 +183,7 @@ impl BlobStore {
                     .map_err(|e| folder(std::io::Error::other(e)))?
                     .with_fsync(true);
                 let name = format!("local folder {}", dir.display());
-                Ok(BlobStore { store: Arc::new(store), name, max_upload_bytes })
+                Ok(BlobStore { store: Arc::new(store), name, max_upload_bytes, local_dir: Some(dir.clone()) })
             }
             BlobLocation::S3(s3) => {
                 let name = if s3.endpoint.is_empty() {
@@ -191,7 +193,7 @@ impl BlobStore {
                 };
                 // The check at start does not retry: a wrong endpoint should fail now, not in minutes.
                 let probe = s3_store(s3, RetryConfig { max_retries: 0, ..RetryConfig::default() })?;
-                let store = BlobStore { store: Arc::new(probe), name, max_upload_bytes };
+                let store = BlobStore { store: Arc::new(probe), name, max_upload_bytes, local_dir: None };
                 store.check_reachable().await?;
                 let retry = RetryConfig {
                     backoff: BackoffConfig::default(),
@@ -306,6 +308,33 @@ impl BlobStore {
         Ok(keys)
     }
 
+    /// Removes what uploads cut short by a crash left under `tmp/` (never
+    /// visible under a hash), when older than `age`: a younger one may be an
+    /// upload in flight on another server sharing the bucket. In a folder
+    /// this includes the staged parts the store's listing hides; in a bucket,
+    /// parts of unfinished multipart uploads need the bucket's own lifecycle
+    /// rule. Returns how many were removed.
+    pub async fn sweep_temporaries(&self, age: Duration) -> Result<usize, BlobError> {
+        if let Some(dir) = &self.local_dir {
+            return Ok(sweep_folder(&dir.join("tmp"), age));
+        }
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let cutoff = i64::try_from(now.saturating_sub(age).as_secs()).unwrap_or(i64::MAX);
+        let stale: Vec<StorePath> = self
+            .store
+            .list(Some(&StorePath::from("tmp")))
+            .try_filter_map(
+                |meta| async move { Ok((meta.last_modified.timestamp() <= cutoff).then_some(meta.location)) },
+            )
+            .try_collect()
+            .await
+            .map_err(|e| self.failed("list temporaries", e))?;
+        for temporary in &stale {
+            self.remove_temporary(temporary).await;
+        }
+        Ok(stale.len())
+    }
+
     async fn exists_at(&self, key: &StorePath) -> Result<bool, BlobError> {
         match self.store.head(key).await {
             Ok(_) => Ok(true),
@@ -404,6 +433,20 @@ fn mentions(error: &(dyn StdError + 'static), needle: &str) -> bool {
         cause = current.source();
     }
     false
+}
+
+/// Removes the files in `dir` last written more than `age` ago; a folder
+/// that is missing or unreadable has nothing to sweep.
+fn sweep_folder(dir: &std::path::Path, age: Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            let modified = entry.metadata().and_then(|m| m.modified());
+            modified.is_ok_and(|t| t.elapsed().is_ok_and(|elapsed| elapsed >= age))
+        })
+        .filter(|entry| std::fs::remove_file(entry.path()).is_ok())
+        .count()
 }
 
 #[cfg(test)]

@@ -351,3 +351,21 @@ impl Moto {
         assert!(response.status().is_success(), "creating the bucket: {}", response.status());
     }
 }
+
+#[tokio::test]
+async fn temporaries_older_than_a_day_are_swept_and_younger_ones_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = BlobStore::open(&BlobLocation::Local { dir: dir.path().to_owned() }, 1 << 20).await.unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let two_days_ago = std::time::SystemTime::now() - Duration::from_secs(2 * 24 * 3600);
+    for stale in ["0123abcd", "4567ef01#1"] {
+        let file = std::fs::File::create(tmp.join(stale)).unwrap();
+        file.set_modified(two_days_ago).unwrap();
+    }
+    std::fs::write(tmp.join("89abcdef"), b"an upload in flight").unwrap();
+
+    assert_eq!(store.sweep_temporaries(Duration::from_secs(24 * 3600)).await.unwrap(), 2);
+    let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, ["89abcdef"]);
+}
