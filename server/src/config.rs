@@ -191,10 +191,6 @@ impl Settings {
         }
     }
 
-    pub fn files_dir(&self) -> PathBuf {
-        self.data.dir.join("files")
-    }
-
     /// Where blobs live, from `[blobs]`.
     pub fn blob_location(&self) -> BlobLocation {
         let blobs = &self.blobs;
@@ -227,7 +223,6 @@ mod tests {
         let settings = Settings::load_from(None, env(&[])).unwrap();
         assert_eq!(settings.server.port, 8080);
         assert_eq!(settings.database_url(), "sqlite://data/trayforge.db");
-        assert_eq!(settings.files_dir(), PathBuf::from("data/files"));
     }
 
     #[test]

@@ -25,9 +25,9 @@ impl Application {
     /// Prepares everything the server needs and binds its port; fails with a
     /// message that names the problem and what to change.
     pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
-        let files_dir = settings.files_dir();
-        std::fs::create_dir_all(&files_dir)
-            .with_context(|| format!("cannot create the data folder {}; set [data] dir", files_dir.display()))?;
+        let data_dir = &settings.data.dir;
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("cannot create the data folder {}; set [data] dir", data_dir.display()))?;
         let db = Database::connect(&settings.database_url()).await?;
         db.migrate().await?;
         let blobs = BlobStore::open(&settings.blob_location(), settings.blobs.max_upload_bytes).await?;
