@@ -7,11 +7,10 @@
 //! `~/.cache/trayforge/moto-venv` is used when present; without either the
 //! tests fail saying so, rather than pass without S3.
 
-use std::io;
-use std::net::TcpStream;
+use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt, TryStreamExt};
@@ -314,19 +313,29 @@ impl Moto {
     fn start() -> Moto {
         let executable = Moto::executable();
         let port = free_port();
-        let child = Command::new(&executable)
+        let mut child = Command::new(&executable)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", executable.display()));
+        // moto says ` * Running on http://…` on stderr once it listens. The
+        // reader keeps draining stderr afterwards (one line per request), so
+        // the pipe never fills and stalls the server.
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let (listening, ready) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if line.contains("Running on") {
+                    let _ = listening.send(());
+                }
+            }
+        });
         let moto = Moto { child, port };
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(60), "moto_server did not listen on {port} within 60 s");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        ready
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("moto_server did not say it listens on {port} within 60 s"));
         moto
     }
 
