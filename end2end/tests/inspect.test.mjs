@@ -1,22 +1,11 @@
 // The Inspect page: a model read in the browser by mesh-core (wasm32) and
 // drawn by the three-d viewer, and clear messages for bad files.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { canvasPixelStats, corpus, launchBrowser, openPage, screenshot, startServer } from './support.mjs';
+import { canvasPixelStats, corpus, openPage, screenshot, serverAndBrowser } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const running = serverAndBrowser();
 
 async function showsModel(page, triangles) {
   await page.locator(`[data-testid=triangle-count][data-count="${triangles}"]`).waitFor({ timeout: 30_000 });
@@ -28,7 +17,7 @@ async function showsModel(page, triangles) {
 }
 
 test('the page loads with no console errors', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(running.browser.context, running.server.url);
   await page.locator('[data-testid=drop-zone]').waitFor();
   assert.match(await page.title(), /Trayforge/);
   assert.deepEqual(problems, []);
@@ -36,7 +25,7 @@ test('the page loads with no console errors', async () => {
 });
 
 test('picking a dental arch shows the model, its triangle count and size', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(running.browser.context, running.server.url);
   await page.setInputFiles('[data-testid=file-input]', corpus('public/dental/ref_lower_tag0.stl'));
   await showsModel(page, 83262);
 
@@ -49,7 +38,7 @@ test('picking a dental arch shows the model, its triangle count and size', async
 });
 
 test('dropping an ASCII STL with upper-case keywords shows it', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(running.browser.context, running.server.url);
   const bytes = [...(await readFile(corpus('synthetic/ascii_uppercase.stl')))];
   await page.evaluate((bytes) => {
     const transfer = new DataTransfer();
@@ -67,7 +56,7 @@ test('dropping an ASCII STL with upper-case keywords shows it', async () => {
 });
 
 test('an open model is reported as not closed, naming its hole', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(running.browser.context, running.server.url);
   await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/open_cube_missing_face.stl'));
   await showsModel(page, 10);
   assert.equal(await page.locator('[data-testid=watertight]').innerText(), 'no (1 hole)');
@@ -79,7 +68,7 @@ test('an open model is reported as not closed, naming its hole', async () => {
 });
 
 test('a file with two solids lists both bodies by name', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(running.browser.context, running.server.url);
   await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/ascii_two_solids.stl'));
   await showsModel(page, 24);
   const bodies = page.locator('[data-testid=bodies]');
@@ -90,7 +79,7 @@ test('a file with two solids lists both bodies by name', async () => {
 });
 
 test('a PLY scan is read in the browser like an STL', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(running.browser.context, running.server.url);
   // A closed tetrahedron as ASCII PLY, the way intraoral scanners export it.
   const ply = [
     'ply', 'format ascii 1.0', 'comment exported by a scanner', 'element vertex 4',
@@ -111,7 +100,7 @@ test('a PLY scan is read in the browser like an STL', async () => {
 });
 
 test('an open model is repaired in the browser and downloaded closed', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(running.browser.context, running.server.url);
   await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/open_cube_missing_face.stl'));
   await showsModel(page, 10);
   await page.locator('[data-testid=repair]').click();
@@ -131,7 +120,7 @@ test('an open model is repaired in the browser and downloaded closed', async () 
 });
 
 test('a valid model says there is nothing to repair', async () => {
-  const { page, problems } = await openPage(browser.context, server.url);
+  const { page, problems } = await openPage(running.browser.context, running.server.url);
   await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/cube_binary.stl'));
   await showsModel(page, 12);
   await page.locator('[data-testid=nothing-to-repair]').waitFor();
@@ -142,7 +131,7 @@ test('a valid model says there is nothing to repair', async () => {
 
 /** Picks a corpus file that must be refused; returns the page and the error's text. */
 async function refused(file) {
-  const opened = await openPage(browser.context, server.url);
+  const opened = await openPage(running.browser.context, running.server.url);
   await opened.page.setInputFiles('[data-testid=file-input]', corpus(file));
   const error = opened.page.locator('[data-testid=read-error]');
   await error.waitFor();
@@ -167,7 +156,7 @@ test('a file that is not an STL is refused with a message', async () => {
 });
 
 test('an unknown address shows the not-found page inside the app', async () => {
-  const { page, problems } = await openPage(browser.context, `${server.url}/no/such/page`);
+  const { page, problems } = await openPage(running.browser.context, `${running.server.url}/no/such/page`);
   await page.getByRole('heading', { name: 'Page not found' }).waitFor();
   assert.deepEqual(problems, []);
   await page.close();

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const end2endDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -131,4 +132,22 @@ export async function canvasPixelStats(page) {
 export async function screenshot(page, name) {
   await mkdir(artifactsDir, { recursive: true });
   await page.screenshot({ path: path.join(artifactsDir, name) });
+}
+
+/**
+ * The real server and a browser for the tests of one file: started before
+ * them, stopped after them. The returned object holds `server` and
+ * `browser` once they have started.
+ */
+export function serverAndBrowser() {
+  const running = {};
+  before(async () => {
+    running.server = await startServer();
+    running.browser = await launchBrowser();
+  });
+  after(async () => {
+    await running.browser?.close();
+    await running.server?.stop();
+  });
+  return running;
 }

@@ -76,8 +76,8 @@ pub(crate) fn InspectPage() -> impl IntoView {
                 *mesh = Arc::new(repaired);
                 // The file's parts do not survive repair, which works on the whole mesh.
                 bodies.clear();
-                let lines = if changes.is_empty() { vec!["nothing to repair".to_owned()] } else { changes.lines() };
-                *repair = RepairState::Repaired(lines);
+                // The report says "nothing to repair" itself when it has no change.
+                *repair = RepairState::Repaired(changes.to_string().lines().map(str::to_owned).collect());
             }
         });
     });

@@ -20,16 +20,16 @@ pub(crate) fn read(bytes: &[u8]) -> Result<ReadOutcome, ReadError> {
     if starts.len() > 1 {
         let chunks: Vec<&[u8]> =
             starts.iter().zip(starts.iter().skip(1).chain([&text.len()])).map(|(&a, &b)| &text[a..b]).collect();
-        let read = parts::read_each(&chunks, |index, chunk| read_part(chunk, index > 0));
-        if let Some(joined) = join(read) {
-            return Ok(joined);
+        let read: Result<Vec<Part>, Problem> =
+            parts::read_each(&chunks, |index, chunk| read_part(chunk, index > 0)).into_iter().collect();
+        // Every part but the last must end inside a solid, as the next one assumed.
+        if let Ok(read) = read
+            && read.iter().rev().skip(1).all(|part| part.ends_inside_solid)
+        {
+            return Ok(join(read));
         }
     }
-    match read_part(text, false) {
-        // One part that read cleanly always joins.
-        Ok(part) => join(vec![Ok(part)]).ok_or(ReadError::Empty),
-        Err(problem) => Err(problem.into_error(text)),
-    }
+    read_part(text, false).map(|part| join(vec![part])).map_err(|problem| problem.into_error(text))
 }
 
 /// Where the parts begin: 0, then the start of the first line that begins
@@ -68,18 +68,13 @@ struct Part {
     ends_inside_solid: bool,
 }
 
-/// The parts in order, as one mesh; `None` when they do not fit together.
-fn join(parts: Vec<Result<Part, Problem>>) -> Option<ReadOutcome> {
-    let last = parts.len().checked_sub(1)?;
+/// The parts in order, as one mesh (they fit together: see `read`).
+fn join(parts: Vec<Part>) -> ReadOutcome {
     let mut welder: Option<Welder> = None;
     let mut starts: Vec<(String, usize)> = Vec::new();
     let mut ends_inside_solid = false;
     let mut triangles = 0;
-    for (index, part) in parts.into_iter().enumerate() {
-        let part = part.ok()?;
-        if index < last && !part.ends_inside_solid {
-            return None;
-        }
+    for part in parts {
         starts.extend(part.solids.into_iter().map(|(name, first)| (name, triangles + first)));
         triangles += part.triangles;
         ends_inside_solid = part.ends_inside_solid;
@@ -88,6 +83,7 @@ fn join(parts: Vec<Result<Part, Problem>>) -> Option<ReadOutcome> {
             None => welder = Some(part.welder),
         }
     }
+    let mesh = welder.map(Welder::finish).unwrap_or_default();
     let bodies = starts
         .iter()
         .enumerate()
@@ -97,7 +93,7 @@ fn join(parts: Vec<Result<Part, Problem>>) -> Option<ReadOutcome> {
         })
         .collect();
     let warnings = if ends_inside_solid { vec![ReadWarning::MissingEndsolid] } else { Vec::new() };
-    Some(ReadOutcome { mesh: welder?.finish(), format: SourceFormat::AsciiStl, bodies, colors: None, warnings })
+    ReadOutcome { mesh, format: SourceFormat::AsciiStl, bodies, colors: None, warnings }
 }
 
 /// What went wrong in a part, by byte offset within it; made into a
