@@ -27,7 +27,7 @@ struct TestStore {
     store: BlobStore,
     /// The local folder, walked directly: the store's own listing hides staged files.
     dir: Option<PathBuf>,
-    _guard: StoreGuard,
+    guard: StoreGuard,
 }
 
 #[allow(dead_code)] // Held for their Drop.
@@ -45,6 +45,14 @@ impl TestStore {
         }
         found
     }
+
+    /// What the S3 server printed lately; empty for a folder.
+    fn server_log(&self) -> String {
+        match &self.guard {
+            StoreGuard::Moto(moto) => format!("\nmoto_server printed:\n{}", moto.log_tail()),
+            StoreGuard::Dir(_) => String::new(),
+        }
+    }
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
@@ -60,7 +68,7 @@ async fn local_store(limit: u64) -> TestStore {
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path().join("blobs");
     let store = BlobStore::open(&BlobLocation::Local { dir: dir.clone() }, limit).await.unwrap();
-    TestStore { store, dir: Some(dir), _guard: StoreGuard::Dir(temp) }
+    TestStore { store, dir: Some(dir), guard: StoreGuard::Dir(temp) }
 }
 
 async fn s3_store(limit: u64) -> TestStore {
@@ -68,7 +76,7 @@ async fn s3_store(limit: u64) -> TestStore {
     let bucket = "trayforge-test";
     moto.create_bucket(bucket).await;
     let store = BlobStore::open(&BlobLocation::S3(moto.location(bucket)), limit).await.unwrap();
-    TestStore { store, dir: None, _guard: StoreGuard::Moto(moto) }
+    TestStore { store, dir: None, guard: StoreGuard::Moto(moto) }
 }
 
 /// The same story runs on each backend.
@@ -261,9 +269,13 @@ fn rss_probe_of_a_200_mb_upload() {
         let limit = 300 * MB as u64;
         let test = if backend == "s3" { s3_store(limit).await } else { local_store(limit).await };
         // Warm up allocator, TLS-free client and runtime with a small upload first.
-        test.store.put_stream(generated_body(6 * MB), limit).await.unwrap();
+        let stored = async |size| {
+            let result = test.store.put_stream(generated_body(size), limit).await;
+            result.unwrap_or_else(|e| panic!("storing {size} bytes: {e}{}", test.server_log()))
+        };
+        stored(6 * MB).await;
         let before = status_kb("VmRSS");
-        let blob = test.store.put_stream(generated_body(200 * MB), limit).await.unwrap();
+        let blob = stored(200 * MB).await;
         let peak = status_kb("VmHWM");
         assert_eq!(blob.size, 200 * MB as u64);
         println!("rss_growth_kb={}", peak.saturating_sub(before));
@@ -285,6 +297,8 @@ fn free_port() -> u16 {
 struct Moto {
     child: Child,
     port: u16,
+    /// What moto printed after its banner, for messages when a request fails.
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Drop for Moto {
@@ -315,6 +329,9 @@ impl Moto {
         let port = free_port();
         let mut child = Command::new(&executable)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            // Objects stay in moto's memory instead of spilling to temporary
+            // files, so the S3 tests do not depend on free disk space.
+            .env("MOTO_S3_DEFAULT_KEY_BUFFER_SIZE", (1u64 << 30).to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -325,18 +342,30 @@ impl Moto {
         // the pipe never fills and stalls the server.
         let stderr = child.stderr.take().expect("stderr is piped");
         let (listening, ready) = std::sync::mpsc::channel();
+        let log = std::sync::Arc::<std::sync::Mutex<Vec<String>>>::default();
+        let kept = log.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if line.contains("Running on") {
                     let _ = listening.send(());
                 }
+                let mut kept = kept.lock().unwrap();
+                if kept.len() == 200 {
+                    kept.remove(0);
+                }
+                kept.push(line);
             }
         });
-        let moto = Moto { child, port };
+        let moto = Moto { child, port, log };
         ready
             .recv_timeout(Duration::from_secs(60))
             .unwrap_or_else(|_| panic!("moto_server did not say it listens on {port} within 60 s"));
         moto
+    }
+
+    /// The last lines moto printed (its tracebacks name why a request got a 500).
+    fn log_tail(&self) -> String {
+        self.log.lock().unwrap().join("\n")
     }
 
     fn credentials(bucket: &str, port: u16) -> S3Location {
