@@ -7,9 +7,14 @@
 use serde::{Deserialize, Serialize};
 
 mod auth;
+mod cases;
 
 pub use auth::{
     ApiTokenView, ClinicView, CreatedToken, LoginRequest, LoginResponse, Me, NewTokenRequest, NewUserRequest, UserView,
+};
+pub use cases::{
+    AuditEventView, CaseDetail, CaseUpdate, CaseView, FileView, NewCaseRequest, NewPatient, Page, PatientView,
+    StageView,
 };
 
 /// The body of every error response: `{"error": {"code", "message", "field"}}`.

@@ -43,6 +43,14 @@ impl Identity {
         Identity { clinic_id, user_id: None, role: None, scopes, via: AuthMethod::Token { token_id } }
     }
 
+    /// The API token acting, if it is one.
+    pub fn token_id(&self) -> Option<Uuid> {
+        match self.via {
+            AuthMethod::Token { token_id } => Some(token_id),
+            AuthMethod::Session => None,
+        }
+    }
+
     pub fn has_scope(&self, scope: Scope) -> bool {
         self.scopes.contains(scope)
     }

@@ -1,7 +1,11 @@
 //! Types and rules of the business, with no HTTP and no SQL: who may do
 //! what (`role`, `scope`), what a valid email or password is, how secrets
-//! are made and hashed (`credentials`), and who is asking (`identity`).
+//! are made and hashed (`credentials`), who is asking (`identity`), what they
+//! may do with patient data (`access`), and cases' statuses and codes.
 
+pub mod access;
+pub mod case;
+pub mod case_code;
 pub mod credentials;
 pub mod email;
 pub mod identity;
@@ -9,6 +13,9 @@ pub mod password;
 pub mod role;
 pub mod scope;
 
+pub use access::Access;
+pub use case::{Arch, CaseStatus};
+pub use case_code::{CaseCode, CaseCodeError};
 pub use credentials::{PasswordHash, SecretToken, TokenHash};
 pub use email::Email;
 pub use identity::{AuthMethod, Identity};

@@ -1,6 +1,6 @@
 //! Extractors: who is asking (`Identity`, from an API token or a session
-//! cookie with its CSRF check), the client's address, and JSON bodies whose
-//! rejections speak the API's error shape.
+//! cookie with its CSRF check), the client's address, and JSON bodies and
+//! query strings whose rejections speak the API's error shape.
 //!
 //! Invariant: a cookie-authenticated request with a method that changes
 //! something (anything but GET, HEAD, OPTIONS, TRACE) is refused unless its
@@ -9,7 +9,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE};
@@ -106,4 +106,23 @@ fn json_problem(rejection: &JsonRejection) -> String {
         JsonRejection::MissingJsonContentType(_) => "send the body as JSON with Content-Type: application/json".into(),
         other => other.body_text(),
     }
+}
+
+/// `axum::extract::Query` whose rejections are `ApiError::BadRequest` with the reason.
+#[derive(Debug, Clone)]
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<QueryParams<T>, ApiError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(QueryParams(value)),
+            Err(rejection) => Err(ApiError::BadRequest(query_problem(&rejection))),
+        }
+    }
+}
+
+fn query_problem(rejection: &QueryRejection) -> String {
+    format!("{}; check the query parameters against /api/v1/openapi.json", rejection.body_text())
 }

@@ -1,9 +1,12 @@
 //! The HTTP surface: probes, the API under `/api/v1`, and the built client.
 
+mod audit;
 pub mod auth;
+mod cases;
 mod client;
 mod error;
 pub mod extract;
+mod files;
 mod health;
 mod rate_limit;
 mod tokens;
@@ -39,7 +42,13 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         .route("/me", get(auth::me))
         .route("/users", get(users::list).post(users::create))
         .route("/tokens", get(tokens::list).post(tokens::create))
-        .route("/tokens/{id}", delete(tokens::revoke));
+        .route("/tokens/{id}", delete(tokens::revoke))
+        .route("/cases", get(cases::list).post(cases::create))
+        .route("/cases/{id}", get(cases::get).patch(cases::update).delete(cases::delete))
+        .route("/cases/{id}/stages/{arch}/{index}/models", post(files::upload_model))
+        .route("/cases/{id}/photos", post(files::upload_photo))
+        .route("/files/{id}/content", get(files::download))
+        .route("/audit", get(audit::list));
     let api = Router::new().nest("/v1", v1).fallback(|| async { ApiError::NotFound });
     Router::new()
         .route("/healthz", get(health::healthz))

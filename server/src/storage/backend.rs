@@ -73,6 +73,37 @@ impl Decode<'_, Postgres> for DbId {
     }
 }
 
+/// A nullable UUID column, read into `Option<Uuid>` with `#[sqlx(try_from = "OptionalId")]`.
+pub(crate) struct OptionalId(Option<DbId>);
+
+impl From<OptionalId> for Option<Uuid> {
+    fn from(id: OptionalId) -> Option<Uuid> {
+        id.0.map(Uuid::from)
+    }
+}
+
+impl<DB: sqlx::Database> Type<DB> for OptionalId
+where
+    DbId: Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <DbId as Type<DB>>::type_info()
+    }
+
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <DbId as Type<DB>>::compatible(ty)
+    }
+}
+
+impl<'r, DB: sqlx::Database> Decode<'r, DB> for OptionalId
+where
+    Option<DbId>: Decode<'r, DB>,
+{
+    fn decode(value: DB::ValueRef<'r>) -> Result<OptionalId, BoxDynError> {
+        Ok(OptionalId(<Option<DbId> as Decode<'r, DB>>::decode(value)?))
+    }
+}
+
 /// Starts a transaction that will write.
 pub(crate) trait BeginWrite {
     type Db: sqlx::Database;

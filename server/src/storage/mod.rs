@@ -1,13 +1,20 @@
 //! Persistence: the database (SQLite or PostgreSQL behind one type) and,
 //! in later areas, one repository file per area and the blob store.
 
+pub mod audit;
 mod backend;
 pub mod blobs;
+pub mod case_files;
+pub mod cases;
 pub mod clinics;
 pub mod db;
+mod page;
 pub mod sessions;
 pub mod tokens;
+mod transaction;
 pub mod users;
 
 pub use blobs::{BlobError, BlobHash, BlobLocation, BlobRef, BlobStore};
 pub use db::{Database, DatabaseError};
+pub use page::Page;
+pub use transaction::WriteTx;

@@ -8,9 +8,11 @@
 
 mod auth;
 mod blobs;
+mod cases;
 mod cli;
 mod client;
 mod health;
 mod mesh_cli;
+mod people;
 mod storage;
 mod support;

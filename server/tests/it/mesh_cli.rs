@@ -1,15 +1,10 @@
 //! `trayforge mesh inspect`, `convert` and `repair` on corpus files.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use trayforge_wire::MeshReport;
 
-fn corpus(file: &str) -> PathBuf {
-    let dir = std::env::var_os("TRAYFORGE_CORPUS")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"), PathBuf::from);
-    dir.join(file)
-}
+use crate::support::corpus;
 
 fn mesh(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_trayforge")).arg("mesh").args(args).output().expect("the binary runs")

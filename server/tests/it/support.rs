@@ -1,6 +1,6 @@
 //! Starting the application and making databases for tests.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tempfile::TempDir;
 use trayforge_server::config::Settings;
@@ -11,6 +11,8 @@ use trayforge_server::storage::Database;
 pub(crate) struct TestApp {
     pub(crate) address: String,
     pub(crate) client: reqwest::Client,
+    /// The data folder (database, blobs).
+    pub(crate) data_dir: PathBuf,
     _data: TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -61,7 +63,8 @@ pub(crate) async fn spawn_app_with(database: Option<&TestDatabase>, configure: i
     tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    TestApp { address, client: reqwest::Client::new(), _data: data, shutdown: Some(shutdown) }
+    let data_dir = settings.data.dir.clone();
+    TestApp { address, client: reqwest::Client::new(), data_dir, _data: data, shutdown: Some(shutdown) }
 }
 
 /// An empty database on each available backend, kept alive by its guard.
@@ -93,4 +96,11 @@ async fn fresh_postgres_database(admin_url: &str) -> TestDatabase {
 
 pub(crate) async fn connect(database: &TestDatabase) -> Database {
     Database::connect(&database.url).await.expect("the test database is reachable")
+}
+
+/// A file of the shared test corpus (`TRAYFORGE_CORPUS` or `../shared/corpus`).
+pub(crate) fn corpus(file: &str) -> PathBuf {
+    let dir = std::env::var_os("TRAYFORGE_CORPUS")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"), PathBuf::from);
+    dir.join(file)
 }

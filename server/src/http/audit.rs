@@ -1,0 +1,49 @@
+//! The audit log, for the clinic's owners and admins: newest first, paged,
+//! optionally for one subject (a case, a file).
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+use trayforge_wire::{AuditEventView, Page};
+
+use super::cases::{page, require};
+use super::extract::QueryParams;
+use super::users::rfc3339;
+use super::{ApiError, AppState};
+use crate::domain::{Access, Identity};
+use crate::storage::audit::{self, AuditEvent, AuditFilter};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AuditQuery {
+    /// Only the events of this case, file or user.
+    subject_id: Option<String>,
+    page: Option<u32>,
+    limit: Option<u32>,
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    identity: Identity,
+    QueryParams(query): QueryParams<AuditQuery>,
+) -> Result<Json<Page<AuditEventView>>, ApiError> {
+    require(&identity, Access::ReadAudit)?;
+    let page = page(query.page, query.limit)?;
+    let filter = AuditFilter { subject_id: query.subject_id };
+    let (events, total) = audit::list(&state.db, identity.clinic_id, &filter, page).await?;
+    Ok(Json(Page { items: events.iter().map(view).collect(), page: page.number, limit: page.limit, total }))
+}
+
+fn view(event: &AuditEvent) -> AuditEventView {
+    AuditEventView {
+        id: event.id.to_string(),
+        at: rfc3339(event.at),
+        actor_user_id: event.actor_user_id.map(|id| id.to_string()),
+        actor_token_id: event.actor_token_id.map(|id| id.to_string()),
+        action: event.action.clone(),
+        subject_type: event.subject_type.clone(),
+        subject_id: event.subject_id.clone(),
+        source: event.source.clone(),
+        details: event.details.clone(),
+    }
+}

@@ -1,0 +1,311 @@
+//! Cases and their patients: create, list and search, read with stages and
+//! photos, change, delete. Every change is audited in its own transaction.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use time::Date;
+use time::format_description::well_known::Iso8601;
+use trayforge_wire::{CaseDetail, CaseUpdate, CaseView, NewCaseRequest, Page, PatientView, StageView};
+use uuid::Uuid;
+
+use super::extract::{ClientAddress, JsonBody, QueryParams};
+use super::files::file_view;
+use super::users::rfc3339;
+use super::{ApiError, AppState};
+use crate::domain::{Access, CaseStatus, Identity};
+use crate::storage::audit::{self, Actor};
+use crate::storage::case_files::{self, FileKind};
+use crate::storage::cases::{self, CaseChanges, CaseError, CaseFilter, CaseRecord, NewCase, PatientChoice, Schedule};
+use crate::storage::{self, WriteTx};
+
+const MAX_TEXT_CHARS: usize = 200;
+const MAX_NOTES_CHARS: usize = 10_000;
+const DEFAULT_DAYS_PER_ALIGNER: i32 = 14;
+const DEFAULT_ALIGNERS_PER_APPOINTMENT: i32 = 3;
+
+/// Refuses the caller unless `access` allows them.
+pub(super) fn require(identity: &Identity, access: Access) -> Result<(), ApiError> {
+    if access.allows(identity) { Ok(()) } else { Err(ApiError::forbidden(access.refusal())) }
+}
+
+/// An id from the path: one that is not a UUID names nothing (404).
+pub(super) fn path_id(id: &str) -> Result<Uuid, ApiError> {
+    id.parse().map_err(|_| ApiError::NotFound)
+}
+
+pub(super) async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    ClientAddress(source): ClientAddress,
+    JsonBody(request): JsonBody<NewCaseRequest>,
+) -> Result<(StatusCode, Json<CaseDetail>), ApiError> {
+    require(&identity, Access::WriteCases)?;
+    let new = new_case(&request, &identity)?;
+    let mut tx = state.db.begin_write().await?;
+    let id = cases::create(&mut tx, identity.clinic_id, &new).await.map_err(|e| match e {
+        CaseError::UnknownPatient => ApiError::validation("patient_id", "your clinic has no patient with this id"),
+        other => ApiError::Internal(other.into()),
+    })?;
+    let details = [("title", new.title.clone())];
+    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, "case.create", ("case", id), &details)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(case = %id, clinic = %identity.clinic_id, "case created");
+    Ok((StatusCode::CREATED, Json(detail(&state, &identity, id).await?)))
+}
+
+fn new_case(request: &NewCaseRequest, identity: &Identity) -> Result<NewCase, ApiError> {
+    let patient = match (&request.patient_id, &request.patient) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::validation("patient", "give either patient_id or patient, not both"));
+        }
+        (Some(id), None) => PatientChoice::Existing(
+            id.parse().map_err(|_| ApiError::validation("patient_id", "your clinic has no patient with this id"))?,
+        ),
+        (None, patient) => {
+            let patient = patient.clone().unwrap_or_default();
+            PatientChoice::New {
+                full_name: optional_text("patient.full_name", patient.full_name.as_deref(), MAX_TEXT_CHARS)?,
+                date_of_birth: patient
+                    .date_of_birth
+                    .as_deref()
+                    .map(|text| birth_date("patient.date_of_birth", text))
+                    .transpose()?,
+            }
+        }
+    };
+    Ok(NewCase {
+        patient,
+        title: optional_text("title", request.title.as_deref(), MAX_TEXT_CHARS)?
+            .unwrap_or_else(|| "Treatment".to_owned()),
+        schedule: Schedule {
+            start_date: request.start_date.as_deref().map(|text| date("start_date", text)).transpose()?,
+            days_per_aligner: days_per_aligner(request.days_per_aligner.unwrap_or(DEFAULT_DAYS_PER_ALIGNER))?,
+            aligners_per_appointment: aligners_per_appointment(
+                request.aligners_per_appointment.unwrap_or(DEFAULT_ALIGNERS_PER_APPOINTMENT),
+            )?,
+        },
+        notes: notes(request.notes.as_deref().unwrap_or_default())?,
+        created_by: identity.user_id,
+    })
+}
+
+fn optional_text(field: &'static str, text: Option<&str>, max: usize) -> Result<Option<String>, ApiError> {
+    let text = text.map(str::trim).filter(|text| !text.is_empty());
+    match text {
+        Some(text) if text.chars().count() > max => {
+            Err(ApiError::validation(field, format!("keep it to {max} characters")))
+        }
+        text => Ok(text.map(str::to_owned)),
+    }
+}
+
+fn notes(text: &str) -> Result<String, ApiError> {
+    if text.chars().count() > MAX_NOTES_CHARS {
+        return Err(ApiError::validation("notes", format!("keep notes to {MAX_NOTES_CHARS} characters")));
+    }
+    Ok(text.to_owned())
+}
+
+fn date(field: &'static str, text: &str) -> Result<Date, ApiError> {
+    Date::parse(text.trim(), &Iso8601::DATE)
+        .map_err(|_| ApiError::validation(field, format!("`{text}` is not a date; write it as YYYY-MM-DD")))
+}
+
+fn birth_date(field: &'static str, text: &str) -> Result<Date, ApiError> {
+    let date = date(field, text)?;
+    let today = time::OffsetDateTime::now_utc().date();
+    if date > today || date.year() < 1900 {
+        return Err(ApiError::validation(field, format!("{date} cannot be a date of birth")));
+    }
+    Ok(date)
+}
+
+fn days_per_aligner(days: i32) -> Result<i32, ApiError> {
+    if (1..=60).contains(&days) {
+        Ok(days)
+    } else {
+        Err(ApiError::validation("days_per_aligner", "an aligner is worn for 1 to 60 days"))
+    }
+}
+
+fn aligners_per_appointment(count: i32) -> Result<i32, ApiError> {
+    if (1..=20).contains(&count) {
+        Ok(count)
+    } else {
+        Err(ApiError::validation("aligners_per_appointment", "hand out 1 to 20 aligners per appointment"))
+    }
+}
+
+/// `GET /cases?q=&status=&page=&limit=`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CaseQuery {
+    /// Part of a case code, title or patient name.
+    q: Option<String>,
+    status: Option<String>,
+    page: Option<u32>,
+    limit: Option<u32>,
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    identity: Identity,
+    QueryParams(query): QueryParams<CaseQuery>,
+) -> Result<Json<Page<CaseView>>, ApiError> {
+    require(&identity, Access::ReadCases)?;
+    let status = query
+        .status
+        .as_deref()
+        .map(str::parse::<CaseStatus>)
+        .transpose()
+        .map_err(|e| ApiError::validation("status", e))?;
+    // Technicians never search by name: a match would tell them one.
+    let filter = CaseFilter { text: query.q, match_names: Access::PatientIdentity.allows(&identity), status };
+    let page = page(query.page, query.limit)?;
+    let (records, total) = cases::list(&state.db, identity.clinic_id, &filter, page).await?;
+    let items = records.iter().map(|record| case_view(record, &identity)).collect();
+    Ok(Json(Page { items, page: page.number, limit: page.limit, total }))
+}
+
+/// A page from the query, with the API's defaults and bounds.
+pub(super) fn page(number: Option<u32>, limit: Option<u32>) -> Result<storage::Page, ApiError> {
+    let number = number.unwrap_or(1);
+    let limit = limit.unwrap_or(storage::Page::DEFAULT_LIMIT);
+    if number == 0 {
+        return Err(ApiError::validation("page", "pages count from 1"));
+    }
+    if !(1..=storage::Page::MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::validation("limit", format!("ask for 1 to {} items", storage::Page::MAX_LIMIT)));
+    }
+    Ok(storage::Page { number, limit })
+}
+
+pub(super) async fn get(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    require(&identity, Access::ReadCases)?;
+    Ok(Json(detail(&state, &identity, path_id(&id)?).await?))
+}
+
+pub(super) async fn update(
+    State(state): State<AppState>,
+    identity: Identity,
+    ClientAddress(source): ClientAddress,
+    Path(id): Path<String>,
+    JsonBody(request): JsonBody<CaseUpdate>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    require(&identity, Access::WriteCases)?;
+    let id = path_id(&id)?;
+    let changes = CaseChanges {
+        title: match optional_text("title", request.title.as_deref(), MAX_TEXT_CHARS)? {
+            None if request.title.is_some() => return Err(ApiError::validation("title", "a title cannot be empty")),
+            title => title,
+        },
+        status: request.status.as_deref().map(str::parse).transpose().map_err(|e| ApiError::validation("status", e))?,
+        start_date: request.start_date.as_deref().map(|text| date("start_date", text)).transpose()?,
+        days_per_aligner: request.days_per_aligner.map(days_per_aligner).transpose()?,
+        aligners_per_appointment: request.aligners_per_appointment.map(aligners_per_appointment).transpose()?,
+        notes: request.notes.as_deref().map(notes).transpose()?,
+    };
+    let mut tx = state.db.begin_write().await?;
+    if !cases::update(&mut tx, identity.clinic_id, id, &changes).await? {
+        return Err(ApiError::NotFound);
+    }
+    let details = changed_fields(&request);
+    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, "case.update", ("case", id), &details)
+        .await?;
+    tx.commit().await?;
+    Ok(Json(detail(&state, &identity, id).await?))
+}
+
+/// What an update sets, for the audit log (notes by length only).
+fn changed_fields(request: &CaseUpdate) -> Vec<(&'static str, String)> {
+    let mut fields = Vec::new();
+    let mut add = |name, value: Option<String>| {
+        if let Some(value) = value {
+            fields.push((name, value));
+        }
+    };
+    add("title", request.title.clone());
+    add("status", request.status.clone());
+    add("start_date", request.start_date.clone());
+    add("days_per_aligner", request.days_per_aligner.map(|days| days.to_string()));
+    add("aligners_per_appointment", request.aligners_per_appointment.map(|count| count.to_string()));
+    add("notes", request.notes.as_ref().map(|notes| format!("{} characters", notes.chars().count())));
+    fields
+}
+
+pub(super) async fn delete(
+    State(state): State<AppState>,
+    identity: Identity,
+    ClientAddress(source): ClientAddress,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    require(&identity, Access::DeleteCases)?;
+    let id = path_id(&id)?;
+    let mut tx: WriteTx = state.db.begin_write().await?;
+    if !cases::delete(&mut tx, identity.clinic_id, id).await? {
+        return Err(ApiError::NotFound);
+    }
+    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, "case.delete", ("case", id), &[]).await?;
+    tx.commit().await?;
+    tracing::info!(case = %id, clinic = %identity.clinic_id, "case deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The case with its stages and photos as the caller may see it; 404 for
+/// a case of another clinic.
+pub(super) async fn detail(state: &AppState, identity: &Identity, id: Uuid) -> Result<CaseDetail, ApiError> {
+    let record = cases::get(&state.db, identity.clinic_id, id).await?.ok_or(ApiError::NotFound)?;
+    let stages = cases::stages(&state.db, identity.clinic_id, id).await?;
+    let files = case_files::list(&state.db, identity.clinic_id, id).await?;
+    let stages = stages
+        .iter()
+        .map(|stage| StageView {
+            id: stage.id.to_string(),
+            arch: stage.arch.to_string(),
+            index: stage.stage_index,
+            wear_from: wear_from(&record, stage.stage_index).map(|date| date.to_string()),
+            appointment: (stage.stage_index >= 1)
+                .then(|| (stage.stage_index - 1) / record.aligners_per_appointment.max(1) + 1),
+            models: files.iter().filter(|file| file.stage_id == Some(stage.id)).map(file_view).collect(),
+        })
+        .collect();
+    let photos = files.iter().filter(|file| file.kind == FileKind::Photo).map(file_view).collect();
+    Ok(CaseDetail { case: case_view(&record, identity), stages, photos })
+}
+
+/// The day aligner `index` is first worn: the start, then one aligner
+/// every `days_per_aligner` days. Stage 0 (the starting position) has none.
+fn wear_from(record: &CaseRecord, index: i32) -> Option<Date> {
+    let start = record.start_date?;
+    let days = i64::from(index.checked_sub(1).filter(|steps| *steps >= 0)?) * i64::from(record.days_per_aligner);
+    start.checked_add(time::Duration::days(days))
+}
+
+fn case_view(record: &CaseRecord, identity: &Identity) -> CaseView {
+    let identified = Access::PatientIdentity.allows(identity);
+    let patient = &record.patient;
+    CaseView {
+        id: record.id.to_string(),
+        patient: PatientView {
+            id: patient.id.to_string(),
+            code: patient.code.clone(),
+            full_name: patient.full_name.clone().filter(|_| identified),
+            date_of_birth: patient.date_of_birth.filter(|_| identified).map(|date| date.to_string()),
+        },
+        title: record.title.clone(),
+        status: record.status.to_string(),
+        start_date: record.start_date.map(|date| date.to_string()),
+        days_per_aligner: record.days_per_aligner,
+        aligners_per_appointment: record.aligners_per_appointment,
+        notes: record.notes.clone(),
+        created_at: rfc3339(record.created_at),
+        updated_at: rfc3339(record.updated_at),
+    }
+}

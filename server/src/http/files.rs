@@ -1,0 +1,350 @@
+//! Files of a case: model uploads per stage (stored, then read and
+//! validated by mesh-core on the server), clinical photos, and downloads.
+//!
+//! Invariant: a row refers to a blob only after the blob is stored and,
+//! for a model, read successfully; a refused upload leaves no row, and its
+//! blob is removed unless an earlier upload shares it.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::TryStreamExt;
+use serde::Deserialize;
+use trayforge_wire::{FileView, MeshReport};
+use uuid::Uuid;
+
+use super::cases::{path_id, require};
+use super::extract::{ClientAddress, QueryParams};
+use super::users::rfc3339;
+use super::{ApiError, AppState};
+use crate::domain::{Access, Arch, Identity};
+use crate::mesh_command;
+use crate::storage::audit::{self, Actor};
+use crate::storage::case_files::{self, CaseFile, FileKind, NewFile};
+use crate::storage::{BlobError, BlobHash, BlobRef, cases};
+
+const MAX_FILE_NAME_CHARS: usize = 200;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct UploadQuery {
+    /// The name the file had on the uploader's machine.
+    file_name: Option<String>,
+}
+
+/// `POST /cases/{id}/stages/{arch}/{index}/models`: the body is the model
+/// file (STL, OBJ, PLY or 3MF), which becomes the stage's next version.
+pub(super) async fn upload_model(
+    State(state): State<AppState>,
+    identity: Identity,
+    ClientAddress(source): ClientAddress,
+    Path((case_id, arch, index)): Path<(String, String, String)>,
+    QueryParams(query): QueryParams<UploadQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, axum::Json<FileView>), ApiError> {
+    require(&identity, Access::UploadModels)?;
+    let case_id = path_id(&case_id)?;
+    let arch: Arch = arch.parse().map_err(|e| ApiError::validation("arch", e))?;
+    let index: i32 = index
+        .parse()
+        .ok()
+        .filter(|index| (0..=999).contains(index))
+        .ok_or_else(|| ApiError::validation("index", format!("`{index}` is not a stage number from 0 to 999")))?;
+    ensure_case(&state, &identity, case_id).await?;
+    let file_name = file_name(query.file_name.as_deref(), &format!("{arch}-{index:02}.stl"))?;
+
+    let blob = store(&state, &headers, body).await?;
+    let report = match read_model(&state, &blob).await {
+        Ok(report) => report,
+        Err(error) => {
+            forget(&state, &blob.sha256).await;
+            return Err(error);
+        }
+    };
+    let content_type = model_content_type(&report.format);
+    let mut tx = state.db.begin_write().await?;
+    let stage = cases::stage(&mut tx, identity.clinic_id, case_id, arch, index).await?;
+    let new = NewFile {
+        case_id,
+        stage_id: Some(stage.id),
+        kind: FileKind::Model,
+        file_name: &file_name,
+        content_type,
+        sha256: &blob.sha256,
+        size_bytes: blob.size,
+        report: Some(&report),
+        uploaded_by: identity.user_id,
+        uploaded_by_token: identity.token_id(),
+    };
+    let file = case_files::insert(&mut tx, identity.clinic_id, &new).await?;
+    cases::touch(&mut tx, identity.clinic_id, case_id).await?;
+    let details = [
+        ("file_name", file_name.clone()),
+        ("stage", format!("{arch} {index}")),
+        ("version", file.version.to_string()),
+        ("sha256", blob.sha256.as_str().to_owned()),
+    ];
+    let actor = Actor { identity: &identity, source: &source };
+    audit::record(&mut tx, &actor, "file.upload", ("file", file.id), &details).await?;
+    tx.commit().await?;
+    tracing::info!(file = %file.id, case = %case_id, bytes = blob.size, "model uploaded");
+    Ok((StatusCode::CREATED, axum::Json(file_view(&file))))
+}
+
+/// `POST /cases/{id}/photos`: the body is a JPEG, PNG or HEIC photo.
+pub(super) async fn upload_photo(
+    State(state): State<AppState>,
+    identity: Identity,
+    ClientAddress(source): ClientAddress,
+    Path(case_id): Path<String>,
+    QueryParams(query): QueryParams<UploadQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, axum::Json<FileView>), ApiError> {
+    require(&identity, Access::UploadPhotos)?;
+    let case_id = path_id(&case_id)?;
+    ensure_case(&state, &identity, case_id).await?;
+    let blob = store(&state, &headers, body).await?;
+    let content_type = match photo_type(&state, &blob).await {
+        Ok(content_type) => content_type,
+        Err(error) => {
+            forget(&state, &blob.sha256).await;
+            return Err(error);
+        }
+    };
+    let extension = content_type.rsplit('/').next().unwrap_or("jpeg");
+    let file_name = file_name(query.file_name.as_deref(), &format!("photo.{extension}"))?;
+    let mut tx = state.db.begin_write().await?;
+    let new = NewFile {
+        case_id,
+        stage_id: None,
+        kind: FileKind::Photo,
+        file_name: &file_name,
+        content_type,
+        sha256: &blob.sha256,
+        size_bytes: blob.size,
+        report: None,
+        uploaded_by: identity.user_id,
+        uploaded_by_token: identity.token_id(),
+    };
+    let file = case_files::insert(&mut tx, identity.clinic_id, &new).await?;
+    cases::touch(&mut tx, identity.clinic_id, case_id).await?;
+    let details = [("file_name", file_name.clone()), ("sha256", blob.sha256.as_str().to_owned())];
+    let actor = Actor { identity: &identity, source: &source };
+    audit::record(&mut tx, &actor, "file.upload", ("file", file.id), &details).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, axum::Json(file_view(&file))))
+}
+
+/// `GET /files/{id}/content`: the bytes, as an attachment; audited.
+pub(super) async fn download(
+    State(state): State<AppState>,
+    identity: Identity,
+    ClientAddress(source): ClientAddress,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    require(&identity, Access::ReadCases)?;
+    let id = path_id(&id)?;
+    let file = case_files::get(&state.db, identity.clinic_id, id).await?.ok_or(ApiError::NotFound)?;
+    let sha256 = file.sha256.parse::<BlobHash>().map_err(|e| ApiError::Internal(e.into()))?;
+    let stream = state.blobs.get(&sha256).await.map_err(|e| ApiError::Internal(e.into()))?;
+    let mut tx = state.db.begin_write().await?;
+    let actor = Actor { identity: &identity, source: &source };
+    audit::record(&mut tx, &actor, "file.download", ("file", file.id), &[("file_name", file.file_name.clone())])
+        .await?;
+    tx.commit().await?;
+    let mut response = Body::from_stream(stream).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(file.size_bytes));
+    if let Ok(content_type) = HeaderValue::from_str(&file.content_type) {
+        headers.insert(header::CONTENT_TYPE, content_type);
+    }
+    if let Ok(disposition) = HeaderValue::from_str(&attachment(&file.file_name)) {
+        headers.insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    Ok(response)
+}
+
+/// `attachment; filename="…"` with an ASCII fallback name and the real one
+/// percent-encoded (RFC 6266), so any name survives.
+fn attachment(name: &str) -> String {
+    let fallback: String =
+        name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let encoded: String = name
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => char::from(byte).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+async fn ensure_case(state: &AppState, identity: &Identity, case_id: Uuid) -> Result<(), ApiError> {
+    match cases::get(&state.db, identity.clinic_id, case_id).await? {
+        Some(_) => Ok(()),
+        None => Err(ApiError::NotFound),
+    }
+}
+
+/// Streams the body into the blob store; a declared or actual size over
+/// the limit is a 413 and stores nothing.
+async fn store(state: &AppState, headers: &HeaderMap, body: Body) -> Result<BlobRef, ApiError> {
+    let limit = state.blobs.max_upload_bytes();
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large(limit));
+    }
+    let empty = || ApiError::validation("body", "the upload is empty; send the file's bytes as the request body");
+    if declared == Some(0) {
+        return Err(empty());
+    }
+    let stream = body.into_data_stream().map_err(axum::Error::into_inner);
+    let blob = state.blobs.put_stream(stream, limit).await.map_err(|e| match e {
+        BlobError::TooLarge { limit } => too_large(limit),
+        BlobError::Interrupted { .. } => ApiError::BadRequest(e.to_string()),
+        other => ApiError::Internal(other.into()),
+    })?;
+    if blob.size == 0 {
+        forget(state, &blob.sha256).await;
+        return Err(empty());
+    }
+    Ok(blob)
+}
+
+fn too_large(limit: u64) -> ApiError {
+    ApiError::TooLarge {
+        message: format!(
+            "the file is larger than this server's limit of {}; nothing was stored (the limit is [blobs] max_upload_bytes)",
+            human_size(limit)
+        ),
+    }
+}
+
+/// `300 MB`, `100 kB` or `512 bytes`.
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        1_000_000.. => format!("{} MB", bytes / 1_000_000),
+        1_000.. => format!("{} kB", bytes / 1_000),
+        _ => format!("{bytes} bytes"),
+    }
+}
+
+/// Reads the stored model with mesh-core and reports on it; a file that
+/// is not a readable model is a 422 saying why.
+async fn read_model(state: &AppState, blob: &BlobRef) -> Result<MeshReport, ApiError> {
+    let bytes = blob_bytes(state, blob).await?;
+    let read = tokio::task::spawn_blocking(move || {
+        mesh_core::read(&bytes).map(|outcome| mesh_command::report(&outcome, None))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?;
+    read.map_err(|e| {
+        ApiError::validation("body", format!("the file is not a model Trayforge can read: {e}; export it again as STL"))
+    })
+}
+
+async fn blob_bytes(state: &AppState, blob: &BlobRef) -> Result<Vec<u8>, ApiError> {
+    let mut bytes = Vec::with_capacity(usize::try_from(blob.size).unwrap_or(0));
+    let mut stream = std::pin::pin!(state.blobs.get(&blob.sha256).await.map_err(|e| ApiError::Internal(e.into()))?);
+    while let Some(chunk) = stream.try_next().await.map_err(|e| ApiError::Internal(e.into()))? {
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+/// The photo's type from its first bytes: JPEG, PNG or HEIC/HEIF.
+async fn photo_type(state: &AppState, blob: &BlobRef) -> Result<&'static str, ApiError> {
+    let bytes = blob_bytes(state, blob).await?;
+    sniff_photo(&bytes).ok_or_else(|| {
+        ApiError::validation("body", "the file is not a JPEG, PNG or HEIC photo; export the photo in one of those")
+    })
+}
+
+fn sniff_photo(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Some("image/jpeg");
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Some("image/png");
+    }
+    let brand = bytes.get(8..12)?;
+    let heif_brands: [&[u8]; 6] = [b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1"];
+    (bytes.get(4..8)? == b"ftyp" && heif_brands.contains(&brand)).then_some("image/heic")
+}
+
+fn model_content_type(format: &str) -> &'static str {
+    if format.contains("stl") {
+        "model/stl"
+    } else if format.contains("3mf") {
+        "model/3mf"
+    } else if format.contains("obj") {
+        "model/obj"
+    } else {
+        "application/octet-stream"
+    }
+}
+
+/// The uploader's file name without folders or control characters; the
+/// default when none is given.
+fn file_name(given: Option<&str>, default: &str) -> Result<String, ApiError> {
+    let name = given.unwrap_or_default().rsplit(['/', '\\']).next().unwrap_or_default();
+    let name: String = name.chars().filter(|c| !c.is_control()).collect();
+    let name = name.trim();
+    if name.chars().count() > MAX_FILE_NAME_CHARS {
+        return Err(ApiError::validation("file_name", format!("keep file names to {MAX_FILE_NAME_CHARS} characters")));
+    }
+    Ok(if name.is_empty() { default.to_owned() } else { name.to_owned() })
+}
+
+/// Removes a refused upload's blob unless a stored file shares it.
+async fn forget(state: &AppState, sha256: &BlobHash) {
+    let unused = matches!(case_files::blob_in_use(&state.db, sha256).await, Ok(false));
+    if unused && let Err(error) = state.blobs.delete(sha256).await {
+        tracing::warn!(%sha256, %error, "could not remove a refused upload");
+    }
+}
+
+pub(super) fn file_view(file: &CaseFile) -> FileView {
+    FileView {
+        id: file.id.to_string(),
+        kind: file.kind.as_str().to_owned(),
+        stage_id: file.stage_id.map(|id| id.to_string()),
+        version: file.version,
+        file_name: file.file_name.clone(),
+        content_type: file.content_type.clone(),
+        size_bytes: u64::try_from(file.size_bytes).unwrap_or(0),
+        sha256: file.sha256.clone(),
+        report: file.report.as_ref().map(|report| report.0.clone()),
+        uploaded_by: file.uploaded_by.map(|id| id.to_string()),
+        created_at: rfc3339(file.created_at),
+        download_url: format!("/api/v1/files/{}/content", file.id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn photos_are_told_by_their_first_bytes() {
+        assert_eq!(sniff_photo(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Some("image/jpeg"));
+        assert_eq!(sniff_photo(b"\x89PNG\r\n\x1a\n\0\0"), Some("image/png"));
+        assert_eq!(sniff_photo(b"\0\0\0\x18ftypheic\0\0\0\0"), Some("image/heic"));
+        assert_eq!(sniff_photo(b"\0\0\0\x18ftypmp42\0\0\0\0"), None);
+        assert_eq!(sniff_photo(b"solid cube"), None);
+    }
+
+    #[test]
+    fn file_names_lose_folders_and_keep_their_own_characters() {
+        assert_eq!(file_name(Some("C:\\exports\\Upper 07.stl"), "x").unwrap(), "Upper 07.stl");
+        assert_eq!(file_name(Some("../../etc/passwd"), "x").unwrap(), "passwd");
+        assert_eq!(file_name(None, "upper-07.stl").unwrap(), "upper-07.stl");
+        assert_eq!(
+            attachment("Ober kiefer ü.stl"),
+            "attachment; filename=\"Ober kiefer _.stl\"; filename*=UTF-8''Ober%20kiefer%20%C3%BC.stl"
+        );
+    }
+}
