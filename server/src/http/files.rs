@@ -247,17 +247,25 @@ async fn read_model(state: &AppState, blob: &BlobRef) -> Result<MeshReport, ApiE
 }
 
 async fn blob_bytes(state: &AppState, blob: &BlobRef) -> Result<Vec<u8>, ApiError> {
-    let mut bytes = Vec::with_capacity(usize::try_from(blob.size).unwrap_or(0));
+    blob_head(state, blob, usize::try_from(blob.size).unwrap_or(usize::MAX)).await
+}
+
+/// The blob's first `length` bytes (fewer when it is shorter).
+async fn blob_head(state: &AppState, blob: &BlobRef, length: usize) -> Result<Vec<u8>, ApiError> {
+    let mut bytes = Vec::with_capacity(length.min(usize::try_from(blob.size).unwrap_or(0)));
     let mut stream = std::pin::pin!(state.blobs.get(&blob.sha256).await.map_err(|e| ApiError::Internal(e.into()))?);
-    while let Some(chunk) = stream.try_next().await.map_err(|e| ApiError::Internal(e.into()))? {
+    while bytes.len() < length
+        && let Some(chunk) = stream.try_next().await.map_err(|e| ApiError::Internal(e.into()))?
+    {
         bytes.extend_from_slice(&chunk);
     }
+    bytes.truncate(length);
     Ok(bytes)
 }
 
 /// The photo's type from its first bytes: JPEG, PNG or HEIC/HEIF.
 async fn photo_type(state: &AppState, blob: &BlobRef) -> Result<&'static str, ApiError> {
-    let bytes = blob_bytes(state, blob).await?;
+    let bytes = blob_head(state, blob, 16).await?;
     sniff_photo(&bytes).ok_or_else(|| {
         ApiError::validation("body", "the file is not a JPEG, PNG or HEIC photo; export the photo in one of those")
     })

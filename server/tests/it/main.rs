@@ -16,3 +16,4 @@ mod mesh_cli;
 mod people;
 mod storage;
 mod support;
+mod upload_memory;
