@@ -149,6 +149,8 @@ pub struct AuditEventView {
     pub actor_user_id: Option<String>,
     /// The API token, for an integration's action.
     pub actor_token_id: Option<String>,
+    /// The person's display name or the token's name.
+    pub actor_name: Option<String>,
     /// e.g. `case.create`, `file.upload`, `file.download`.
     pub action: String,
     pub subject_type: String,

@@ -81,6 +81,9 @@ CREATE TABLE audit_events (
     action TEXT NOT NULL,
     subject_type TEXT NOT NULL,
     subject_id TEXT NOT NULL,
+    -- The case the action concerns, for its activity list (no foreign
+    -- key: the record outlives a deleted case).
+    case_id UUID,
     -- The client's address as the server saw it.
     source TEXT NOT NULL,
     -- JSON with what changed.
@@ -88,6 +91,7 @@ CREATE TABLE audit_events (
 );
 CREATE INDEX audit_events_clinic_at ON audit_events (clinic_id, at);
 CREATE INDEX audit_events_subject ON audit_events (clinic_id, subject_id);
+CREATE INDEX audit_events_case ON audit_events (clinic_id, case_id, at);
 
 CREATE FUNCTION audit_events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

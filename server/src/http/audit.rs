@@ -1,17 +1,19 @@
 //! The audit log, for the clinic's owners and admins: newest first, paged,
-//! optionally for one subject (a case, a file).
+//! optionally for one subject (a case, a file); and a case's activity, the
+//! part of it about one case, for everyone who may read the case.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use serde::Deserialize;
 use trayforge_wire::{AuditEventView, Page};
 
-use super::cases::{page, require};
+use super::cases::{page, path_id, require};
 use super::extract::QueryParams;
 use super::users::rfc3339;
 use super::{ApiError, AppState};
 use crate::domain::{Access, Identity};
 use crate::storage::audit::{self, AuditEvent, AuditFilter};
+use crate::storage::cases;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,9 +31,33 @@ pub(super) async fn list(
 ) -> Result<Json<Page<AuditEventView>>, ApiError> {
     require(&identity, Access::ReadAudit)?;
     let page = page(query.page, query.limit)?;
-    let filter = AuditFilter { subject_id: query.subject_id };
+    let filter = AuditFilter { subject_id: query.subject_id, case_id: None };
     let (events, total) = audit::list(&state.db, identity.clinic_id, &filter, page).await?;
     Ok(Json(Page { items: events.iter().map(view).collect(), page: page.number, limit: page.limit, total }))
+}
+
+/// `GET /cases/{id}/activity`: what happened to the case and its files,
+/// newest first, for everyone who may read the case.
+pub(super) async fn case_activity(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+    QueryParams(query): QueryParams<PageQuery>,
+) -> Result<Json<Page<AuditEventView>>, ApiError> {
+    require(&identity, Access::ReadCases)?;
+    let id = path_id(&id)?;
+    cases::get(&state.db, identity.clinic_id, id).await?.ok_or(ApiError::NotFound)?;
+    let page = page(query.page, query.limit)?;
+    let filter = AuditFilter { subject_id: None, case_id: Some(id) };
+    let (events, total) = audit::list(&state.db, identity.clinic_id, &filter, page).await?;
+    Ok(Json(Page { items: events.iter().map(view).collect(), page: page.number, limit: page.limit, total }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PageQuery {
+    page: Option<u32>,
+    limit: Option<u32>,
 }
 
 fn view(event: &AuditEvent) -> AuditEventView {
@@ -40,6 +66,7 @@ fn view(event: &AuditEvent) -> AuditEventView {
         at: rfc3339(event.at),
         actor_user_id: event.actor_user_id.map(|id| id.to_string()),
         actor_token_id: event.actor_token_id.map(|id| id.to_string()),
+        actor_name: event.actor_name.clone(),
         action: event.action.clone(),
         subject_type: event.subject_type.clone(),
         subject_id: event.subject_id.clone(),

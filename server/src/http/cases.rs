@@ -15,7 +15,7 @@ use super::files::file_view;
 use super::users::rfc3339;
 use super::{ApiError, AppState};
 use crate::domain::{Access, CaseStatus, Identity};
-use crate::storage::audit::{self, Actor};
+use crate::storage::audit::{self, Actor, Entry};
 use crate::storage::case_files::{self, FileKind};
 use crate::storage::cases::{self, CaseChanges, CaseError, CaseFilter, CaseRecord, NewCase, PatientChoice, Schedule};
 use crate::storage::{self, WriteTx};
@@ -48,9 +48,8 @@ pub(super) async fn create(
         CaseError::UnknownPatient => ApiError::validation("patient_id", "your clinic has no patient with this id"),
         other => ApiError::Internal(other.into()),
     })?;
-    let details = [("title", new.title.clone())];
-    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, "case.create", ("case", id), &details)
-        .await?;
+    let entry = Entry::case("case.create", id).with("title", new.title.clone());
+    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, entry).await?;
     tx.commit().await?;
     tracing::info!(case = %id, clinic = %identity.clinic_id, "case created");
     Ok((StatusCode::CREATED, Json(detail(&state, &identity, id).await?)))
@@ -216,9 +215,8 @@ pub(super) async fn update(
     if !cases::update(&mut tx, identity.clinic_id, id, &changes).await? {
         return Err(ApiError::NotFound);
     }
-    let details = changed_fields(&request);
-    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, "case.update", ("case", id), &details)
-        .await?;
+    let entry = Entry { details: changed_fields(&request), ..Entry::case("case.update", id) };
+    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, entry).await?;
     tx.commit().await?;
     Ok(Json(detail(&state, &identity, id).await?))
 }
@@ -252,7 +250,7 @@ pub(super) async fn delete(
     if !cases::delete(&mut tx, identity.clinic_id, id).await? {
         return Err(ApiError::NotFound);
     }
-    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, "case.delete", ("case", id), &[]).await?;
+    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, Entry::case("case.delete", id)).await?;
     tx.commit().await?;
     tracing::info!(case = %id, clinic = %identity.clinic_id, "case deleted");
     Ok(StatusCode::NO_CONTENT)

@@ -20,7 +20,7 @@ use super::users::rfc3339;
 use super::{ApiError, AppState};
 use crate::domain::{Access, Arch, Identity};
 use crate::mesh_command;
-use crate::storage::audit::{self, Actor};
+use crate::storage::audit::{self, Actor, Entry};
 use crate::storage::case_files::{self, CaseFile, FileKind, NewFile};
 use crate::storage::{BlobError, BlobHash, BlobRef, cases};
 
@@ -80,14 +80,12 @@ pub(super) async fn upload_model(
     };
     let file = case_files::insert(&mut tx, identity.clinic_id, &new).await?;
     cases::touch(&mut tx, identity.clinic_id, case_id).await?;
-    let details = [
-        ("file_name", file_name.clone()),
-        ("stage", format!("{arch} {index}")),
-        ("version", file.version.to_string()),
-        ("sha256", blob.sha256.as_str().to_owned()),
-    ];
-    let actor = Actor { identity: &identity, source: &source };
-    audit::record(&mut tx, &actor, "file.upload", ("file", file.id), &details).await?;
+    let entry = Entry::file("file.upload", file.id, case_id)
+        .with("file_name", file_name.clone())
+        .with("stage", format!("{arch} {index}"))
+        .with("version", file.version.to_string())
+        .with("sha256", blob.sha256.as_str());
+    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, entry).await?;
     tx.commit().await?;
     tracing::info!(file = %file.id, case = %case_id, bytes = blob.size, "model uploaded");
     Ok((StatusCode::CREATED, axum::Json(file_view(&file))))
@@ -131,9 +129,10 @@ pub(super) async fn upload_photo(
     };
     let file = case_files::insert(&mut tx, identity.clinic_id, &new).await?;
     cases::touch(&mut tx, identity.clinic_id, case_id).await?;
-    let details = [("file_name", file_name.clone()), ("sha256", blob.sha256.as_str().to_owned())];
-    let actor = Actor { identity: &identity, source: &source };
-    audit::record(&mut tx, &actor, "file.upload", ("file", file.id), &details).await?;
+    let entry = Entry::file("file.upload", file.id, case_id)
+        .with("file_name", file_name.clone())
+        .with("sha256", blob.sha256.as_str());
+    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, entry).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, axum::Json(file_view(&file))))
 }
@@ -151,9 +150,8 @@ pub(super) async fn download(
     let sha256 = file.sha256.parse::<BlobHash>().map_err(|e| ApiError::Internal(e.into()))?;
     let stream = state.blobs.get(&sha256).await.map_err(|e| ApiError::Internal(e.into()))?;
     let mut tx = state.db.begin_write().await?;
-    let actor = Actor { identity: &identity, source: &source };
-    audit::record(&mut tx, &actor, "file.download", ("file", file.id), &[("file_name", file.file_name.clone())])
-        .await?;
+    let entry = Entry::file("file.download", file.id, file.case_id).with("file_name", file.file_name.clone());
+    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, entry).await?;
     tx.commit().await?;
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();

@@ -47,6 +47,7 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         .route("/cases/{id}", get(cases::get).patch(cases::update).delete(cases::delete))
         .route("/cases/{id}/stages/{arch}/{index}/models", post(files::upload_model))
         .route("/cases/{id}/photos", post(files::upload_photo))
+        .route("/cases/{id}/activity", get(audit::case_activity))
         .route("/files/{id}/content", get(files::download))
         .route("/audit", get(audit::list));
     let api = Router::new().nest("/v1", v1).fallback(|| async { ApiError::NotFound });

@@ -25,6 +25,8 @@ pub struct AuditEvent {
     pub actor_user_id: Option<Uuid>,
     #[sqlx(try_from = "OptionalId")]
     pub actor_token_id: Option<Uuid>,
+    /// The person's display name or the token's name, while they exist.
+    pub actor_name: Option<String>,
     pub action: String,
     pub subject_type: String,
     pub subject_id: String,
@@ -40,30 +42,49 @@ pub struct Actor<'a> {
     pub source: &'a str,
 }
 
-/// Records `action` on a subject inside the caller's transaction.
-pub async fn record(
-    tx: &mut WriteTx,
-    actor: &Actor<'_>,
-    action: &str,
-    subject: (&str, Uuid),
-    details: &[(&str, String)],
-) -> Result<(), sqlx::Error> {
-    let details: BTreeMap<&str, &str> = details.iter().map(|(key, value)| (*key, value.as_str())).collect();
-    let (subject_type, subject_id) = subject;
+/// What to record: an action on a subject, the case it concerns (so the
+/// case's activity can be listed), and what changed.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub action: &'static str,
+    pub subject_type: &'static str,
+    pub subject_id: Uuid,
+    pub case_id: Option<Uuid>,
+    pub details: Vec<(&'static str, String)>,
+}
+
+impl Entry {
+    pub fn case(action: &'static str, case_id: Uuid) -> Entry {
+        Entry { action, subject_type: "case", subject_id: case_id, case_id: Some(case_id), details: Vec::new() }
+    }
+
+    pub fn file(action: &'static str, file_id: Uuid, case_id: Uuid) -> Entry {
+        Entry { action, subject_type: "file", subject_id: file_id, case_id: Some(case_id), details: Vec::new() }
+    }
+
+    pub fn with(mut self, key: &'static str, value: impl Into<String>) -> Entry {
+        self.details.push((key, value.into()));
+        self
+    }
+}
+
+/// Records `entry` inside the caller's transaction.
+pub async fn record(tx: &mut WriteTx, actor: &Actor<'_>, entry: Entry) -> Result<(), sqlx::Error> {
+    let details: BTreeMap<&str, &str> = entry.details.iter().map(|(key, value)| (*key, value.as_str())).collect();
     on_tx!(tx, conn => {
         sqlx::query(
-            "INSERT INTO audit_events \
-             (id, clinic_id, at, actor_user_id, actor_token_id, action, subject_type, subject_id, source, details) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO audit_events (id, clinic_id, at, actor_user_id, actor_token_id, action, subject_type, \
+             subject_id, case_id, source, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(DbId(Uuid::new_v4()))
         .bind(DbId(actor.identity.clinic_id))
         .bind(now())
         .bind(actor.identity.user_id.map(DbId))
         .bind(actor.identity.token_id().map(DbId))
-        .bind(action)
-        .bind(subject_type)
-        .bind(subject_id.to_string())
+        .bind(entry.action)
+        .bind(entry.subject_type)
+        .bind(entry.subject_id.to_string())
+        .bind(entry.case_id.map(DbId))
         .bind(actor.source)
         .bind(Json(&details))
         .execute(&mut **conn)
@@ -76,6 +97,8 @@ pub async fn record(
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     pub subject_id: Option<String>,
+    /// Everything recorded about the case and its files.
+    pub case_id: Option<Uuid>,
 }
 
 /// The clinic's events, newest first, one page, with the total count.
@@ -85,16 +108,19 @@ pub async fn list(
     filter: &AuditFilter,
     page: super::Page,
 ) -> Result<(Vec<AuditEvent>, u64), sqlx::Error> {
-    let condition = "clinic_id = $1 AND ($2 IS NULL OR subject_id = $2)";
+    let condition = "a.clinic_id = $1 AND ($2 IS NULL OR a.subject_id = $2) AND ($3 IS NULL OR a.case_id = $3)";
     let rows_sql = format!(
-        "SELECT id, at, actor_user_id, actor_token_id, action, subject_type, subject_id, source, details \
-         FROM audit_events WHERE {condition} ORDER BY at DESC, id LIMIT $3 OFFSET $4"
+        "SELECT a.id, a.at, a.actor_user_id, a.actor_token_id, coalesce(u.display_name, t.name) AS actor_name, \
+         a.action, a.subject_type, a.subject_id, a.source, a.details FROM audit_events a \
+         LEFT JOIN users u ON u.id = a.actor_user_id LEFT JOIN api_tokens t ON t.id = a.actor_token_id \
+         WHERE {condition} ORDER BY a.at DESC, a.id LIMIT $4 OFFSET $5"
     );
-    let count_sql = format!("SELECT COUNT(*) FROM audit_events WHERE {condition}");
+    let count_sql = format!("SELECT COUNT(*) FROM audit_events a WHERE {condition}");
     on_pool!(db, pool => {
         let rows = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
             .bind(DbId(clinic_id))
             .bind(filter.subject_id.as_deref())
+            .bind(filter.case_id.map(DbId))
             .bind(page.limit_i64())
             .bind(page.offset_i64())
             .fetch_all(pool)
@@ -102,6 +128,7 @@ pub async fn list(
         let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
             .bind(DbId(clinic_id))
             .bind(filter.subject_id.as_deref())
+            .bind(filter.case_id.map(DbId))
             .fetch_one(pool)
             .await?;
         Ok((rows, u64::try_from(total).unwrap_or(0)))

@@ -204,6 +204,14 @@ async fn models_upload_as_versions_with_a_server_report_and_download_identically
                 .await
                 .unwrap();
         assert_eq!(of_case.total, 1);
+        let activity: Page<AuditEventView> =
+            send(&app, &owner, Method::GET, &format!("/api/v1/cases/{id}/activity"), Value::Null)
+                .await
+                .json()
+                .await
+                .unwrap();
+        assert_eq!(activity.total, 4, "the case's creation and its files' uploads and download");
+        assert_eq!(activity.items[3].actor_name.as_deref(), Some(owner.login.user.display_name.as_str()));
     }
 }
 
@@ -317,6 +325,8 @@ async fn technicians_work_from_codes_and_upload_models_but_do_not_change_cases()
             assert_eq!(refused.status(), 403, "{method} {path}");
         }
         assert_eq!(send(&app, &technician, Method::GET, "/api/v1/audit", Value::Null).await.status(), 403);
+        let activity = send(&app, &technician, Method::GET, &format!("/api/v1/cases/{id}/activity"), Value::Null).await;
+        assert_eq!(activity.json::<Page<AuditEventView>>().await.unwrap().total, 2, "created, then the model");
     }
 }
 
@@ -344,6 +354,7 @@ async fn another_clinic_never_sees_or_touches_a_case_or_its_files() {
             (Method::PATCH, format!("/api/v1/cases/{id}")),
             (Method::DELETE, format!("/api/v1/cases/{id}")),
             (Method::GET, model.download_url.clone()),
+            (Method::GET, format!("/api/v1/cases/{id}/activity")),
         ] {
             let response = send(&app, &other, method.clone(), &path, json!({ "notes": "mine now" })).await;
             assert_eq!(response.status(), 404, "{method} {path}");
