@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 mod auth;
 mod cases;
+mod users;
 
 pub use auth::{
     ApiTokenView, ClinicView, CreatedToken, LoginRequest, LoginResponse, Me, NewTokenRequest, NewUserRequest, UserView,
@@ -16,6 +17,7 @@ pub use cases::{
     AuditEventView, CaseDetail, CaseUpdate, CaseView, FileView, NewCaseRequest, NewPatient, Page, PatientView,
     StageView,
 };
+pub use users::{ChangePasswordRequest, ResetPasswordRequest, UpdateUserRequest};
 
 /// The body of every error response: `{"error": {"code", "message", "field"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,9 +1,11 @@
 //! Types and rules of the business, with no HTTP and no SQL: who may do
 //! what (`role`, `scope`), what a valid email or password is, how secrets
 //! are made and hashed (`credentials`), who is asking (`identity`), what they
-//! may do with patient data (`access`), and cases' statuses and codes.
+//! may do with patient data (`access`), cases' statuses and codes, and who
+//! may change whose account (`account`).
 
 pub mod access;
+pub mod account;
 pub mod case;
 pub mod case_code;
 pub mod credentials;
@@ -16,6 +18,7 @@ pub mod scope;
 pub use access::Access;
 pub use case::{Arch, CaseStatus};
 pub use case_code::{CaseCode, CaseCodeError};
+pub use account::{AccountChange, AccountRuleError, AccountState, DisplayName, Manager};
 pub use credentials::{PasswordHash, SecretToken, TokenHash};
 pub use email::Email;
 pub use identity::{AuthMethod, Identity};

@@ -42,6 +42,14 @@ impl AuthState {
         AuthState { secure_cookies, limiter: Arc::new(LoginLimiter::new(login_attempts_per_minute)) }
     }
 
+    /// Counts one attempt under each of `keys` (`ip:…`, `account:…`,
+    /// `password:…`); 429 with `Retry-After` when any is used up.
+    pub(super) fn limit(&self, keys: &[String], now: Instant) -> Result<(), ApiError> {
+        self.limiter
+            .attempt(keys, now)
+            .map_err(|wait| ApiError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })
+    }
+
     fn secure(&self, headers: &HeaderMap) -> bool {
         let forwarded_tls = headers
             .get("x-forwarded-proto")
@@ -58,11 +66,7 @@ pub(super) async fn login(
     JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let account = request.email.trim().to_lowercase();
-    state
-        .auth
-        .limiter
-        .attempt(&[format!("ip:{address}"), format!("account:{account}")], Instant::now())
-        .map_err(|wait| ApiError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })?;
+    state.auth.limit(&[format!("ip:{address}"), format!("account:{account}")], Instant::now())?;
 
     let found = match Email::parse(&request.email) {
         Ok(email) => users::find_for_login(&state.db, &email).await?,
@@ -78,8 +82,16 @@ pub(super) async fn login(
     let password = request.password;
     let verified =
         tokio::task::spawn_blocking(move || hash.verify(&password)).await.map_err(|e| ApiError::Internal(e.into()))?;
+    // A disabled account answers `account_disabled` only to the right
+    // password. Anyone else gets the `invalid_credentials` an unknown email
+    // gets, after the same argon2 work, so neither the answer nor its time
+    // tells a guesser that the account exists or is disabled; the person
+    // who knows the password learns nothing new about it, and is told why
+    // they cannot sign in and whom to ask, instead of retrying a password
+    // that is right until the limiter stops them.
     let user = match user {
-        Some(user) if verified && !user.disabled => user,
+        Some(user) if verified && user.disabled => return Err(ApiError::account_disabled()),
+        Some(user) if verified => user,
         _ => return Err(ApiError::invalid_credentials()),
     };
     let clinic = clinics::get(&state.db, user.clinic_id)

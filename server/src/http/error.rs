@@ -62,6 +62,14 @@ impl ApiError {
         }
     }
 
+    /// Answered only to the right password of a disabled account (see `auth::login`).
+    pub fn account_disabled() -> ApiError {
+        ApiError::Forbidden {
+            code: "account_disabled",
+            message: "this account is disabled; ask an owner or admin of your clinic to enable it".to_owned(),
+        }
+    }
+
     pub fn unauthenticated() -> ApiError {
         ApiError::Unauthorized {
             code: "unauthenticated",

@@ -1,5 +1,6 @@
 //! The HTTP surface: probes, the API under `/api/v1`, and the built client.
 
+mod accounts;
 mod audit;
 pub mod auth;
 mod cases;
@@ -15,7 +16,7 @@ mod users;
 use std::path::Path;
 
 use axum::Router;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -40,7 +41,10 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
+        .route("/me/password", post(accounts::change_own_password))
         .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", patch(accounts::update))
+        .route("/users/{id}/password", post(accounts::reset_password))
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}", delete(tokens::revoke))
         .route("/cases", get(cases::list).post(cases::create))

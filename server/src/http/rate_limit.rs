@@ -1,5 +1,7 @@
 //! The login limiter: at most N sign-in attempts per minute per client
-//! address and per account, in fixed one-minute windows.
+//! address and per account, in fixed one-minute windows. Guesses at the
+//! current password when changing one's own (`POST /me/password`) are
+//! counted the same way, per person.
 //!
 //! It lives in this process's memory: a restart forgets it, and several
 //! server processes each count on their own (so N per process). That is

@@ -97,3 +97,14 @@ pub async fn revoke(db: &Database, token: &TokenHash) -> Result<(), sqlx::Error>
     });
     Ok(())
 }
+
+/// Revokes every live session of user `$2` at time `$1`, inside a caller's
+/// transaction (disabling an account, resetting its password).
+pub(crate) const REVOKE_USER_SESSIONS: &str =
+    "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
+
+/// Revokes every live session of user `$2` at time `$1` but the one whose
+/// token hash is `$3` (a person changing their own password stays signed in
+/// where they did it).
+pub(crate) const REVOKE_OTHER_USER_SESSIONS: &str =
+    "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND token_hash <> $3";

@@ -7,8 +7,9 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::Database;
-use super::backend::{BeginWrite, DbId, is_unique_violation, now, on_pool};
-use crate::domain::{Email, PasswordHash, Role};
+use super::backend::{BeginWrite, DbId, clinic_lock_sql, is_unique_violation, now, on_pool};
+use super::sessions::{REVOKE_OTHER_USER_SESSIONS, REVOKE_USER_SESSIONS};
+use crate::domain::{AccountChange, AccountRuleError, AccountState, Email, PasswordHash, Role, TokenHash};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct User {
@@ -23,6 +24,13 @@ pub struct User {
     pub role: Role,
     pub created_at: OffsetDateTime,
     pub disabled: bool,
+}
+
+impl User {
+    /// What the account rules (`domain::account`) look at.
+    pub fn account_state(&self) -> AccountState {
+        AccountState { user_id: self.id, role: self.role, disabled: self.disabled }
+    }
 }
 
 /// A user to create; the clinic comes separately, from the creator's identity.
@@ -130,4 +138,144 @@ pub async fn find_for_login(db: &Database, email: &Email) -> Result<Option<(User
 /// How many users exist in all clinics (zero on a fresh install).
 pub async fn count_all(db: &Database) -> Result<i64, sqlx::Error> {
     on_pool!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)
+}
+
+/// The stored password hash of the clinic's user `user_id`; `None` for a
+/// user of another clinic.
+pub async fn password_hash(db: &Database, clinic_id: Uuid, user_id: Uuid) -> Result<Option<PasswordHash>, sqlx::Error> {
+    let hash: Option<String> = on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE clinic_id = $1 AND id = $2")
+            .bind(DbId(clinic_id))
+            .bind(DbId(user_id))
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(hash.map(PasswordHash))
+}
+
+/// One account changed: as it was, as it is, and how many of its sessions
+/// were revoked. Everything a record of the change needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountUpdate {
+    pub before: User,
+    pub after: User,
+    pub sessions_revoked: u64,
+}
+
+/// A password stored: the account, and how many of its sessions were revoked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordSet {
+    pub user: User,
+    pub sessions_revoked: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountUpdateError {
+    /// No such user in the caller's clinic (or in any).
+    #[error("the clinic has no such user")]
+    NotFound,
+    /// The rules refuse the change; nothing was written.
+    #[error(transparent)]
+    Refused(#[from] AccountRuleError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+const COUNT_ENABLED_OWNERS: &str =
+    "SELECT COUNT(*) FROM users WHERE clinic_id = $1 AND role = 'owner' AND NOT disabled";
+
+/// Applies `change` to the clinic's user `user_id` when `check` allows it,
+/// given the account as committed and how many enabled owners the clinic
+/// has (the account included). Disabling revokes every session of the
+/// user. One transaction holding the clinic's lock: two changes at once
+/// cannot each count the other's owner and together leave none.
+pub async fn update_account(
+    db: &Database,
+    clinic_id: Uuid,
+    user_id: Uuid,
+    change: &AccountChange,
+    check: impl FnOnce(AccountState, u64) -> Result<(), AccountRuleError>,
+) -> Result<AccountUpdate, AccountUpdateError> {
+    let lock = clinic_lock_sql(db);
+    let select = format!("SELECT {USER_COLUMNS} FROM users WHERE clinic_id = $1 AND id = $2");
+    on_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        if let Some(lock) = lock {
+            sqlx::query(lock).bind(DbId(clinic_id)).execute(&mut *tx).await?;
+        }
+        let before: User = sqlx::query_as(sqlx::AssertSqlSafe(select))
+            .bind(DbId(clinic_id))
+            .bind(DbId(user_id))
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(AccountUpdateError::NotFound)?;
+        let enabled_owners: i64 =
+            sqlx::query_scalar(COUNT_ENABLED_OWNERS).bind(DbId(clinic_id)).fetch_one(&mut *tx).await?;
+        check(before.account_state(), u64::try_from(enabled_owners).unwrap_or(0))?;
+
+        let mut after = before.clone();
+        if let Some(name) = &change.display_name {
+            after.display_name = name.as_str().to_owned();
+        }
+        after.role = change.role.unwrap_or(before.role);
+        after.disabled = change.disabled.unwrap_or(before.disabled);
+        sqlx::query("UPDATE users SET display_name = $1, role = $2, disabled = $3 WHERE clinic_id = $4 AND id = $5")
+            .bind(&after.display_name)
+            .bind(after.role.as_str())
+            .bind(after.disabled)
+            .bind(DbId(clinic_id))
+            .bind(DbId(user_id))
+            .execute(&mut *tx)
+            .await?;
+        // Sessions of a disabled user are refused anyway (`sessions::find_active`);
+        // revoking them means enabling the account again does not bring them back.
+        let sessions_revoked = if after.disabled {
+            sqlx::query(REVOKE_USER_SESSIONS).bind(now()).bind(DbId(user_id)).execute(&mut *tx).await?.rows_affected()
+        } else {
+            0
+        };
+        tx.commit().await?;
+        Ok(AccountUpdate { before, after, sessions_revoked })
+    })
+}
+
+/// Stores `hash` as the password of the clinic's user `user_id` when
+/// `check` allows it, and revokes the user's sessions, all but
+/// `keep_session` when given, in the same transaction.
+pub async fn set_password(
+    db: &Database,
+    clinic_id: Uuid,
+    user_id: Uuid,
+    hash: &PasswordHash,
+    keep_session: Option<&TokenHash>,
+    check: impl FnOnce(AccountState) -> Result<(), AccountRuleError>,
+) -> Result<PasswordSet, AccountUpdateError> {
+    let lock = clinic_lock_sql(db);
+    let select = format!("SELECT {USER_COLUMNS} FROM users WHERE clinic_id = $1 AND id = $2");
+    on_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        if let Some(lock) = lock {
+            sqlx::query(lock).bind(DbId(clinic_id)).execute(&mut *tx).await?;
+        }
+        let user: User = sqlx::query_as(sqlx::AssertSqlSafe(select))
+            .bind(DbId(clinic_id))
+            .bind(DbId(user_id))
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(AccountUpdateError::NotFound)?;
+        check(user.account_state())?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE clinic_id = $2 AND id = $3")
+            .bind(&hash.0)
+            .bind(DbId(clinic_id))
+            .bind(DbId(user_id))
+            .execute(&mut *tx)
+            .await?;
+        let revoke = match keep_session {
+            Some(keep) => sqlx::query(REVOKE_OTHER_USER_SESSIONS).bind(now()).bind(DbId(user_id)).bind(&keep.0),
+            None => sqlx::query(REVOKE_USER_SESSIONS).bind(now()).bind(DbId(user_id)),
+        };
+        let sessions_revoked = revoke.execute(&mut *tx).await?.rows_affected();
+        tx.commit().await?;
+        Ok(PasswordSet { user, sessions_revoked })
+    })
 }

@@ -6,6 +6,7 @@
 // In tests a panic is the failure report: helpers unwrap freely.
 #![allow(clippy::unwrap_used)]
 
+mod accounts;
 mod auth;
 mod blobs;
 mod cases;

@@ -1,0 +1,206 @@
+//! Changing accounts: an owner or admin changes a colleague's name, role or
+//! whether they may sign in (`PATCH /users/{id}`) or sets a new password
+//! for them (`POST /users/{id}/password`); a signed-in person changes their
+//! own password (`POST /me/password`).
+//!
+//! Every handler has the same steps: who asks → what is asked (parsed) →
+//! the change, checked against `domain::account` inside the storage
+//! transaction that makes it → `record`, the one place a committed change
+//! is reported (and where the audit log is written) → the answer.
+
+use std::time::Instant;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use trayforge_wire::{ChangePasswordRequest, ResetPasswordRequest, UpdateUserRequest, UserView};
+use uuid::Uuid;
+
+use super::extract::{JsonBody, session_cookie};
+use super::users::user_view;
+use super::{ApiError, AppState};
+use crate::domain::account::{self, AccountChange, AccountRuleError, DisplayName, Manager};
+use crate::domain::{AuthMethod, Identity, Password, PasswordHash, Role, TokenHash};
+use crate::storage::users::{self, AccountUpdate, AccountUpdateError, PasswordSet};
+
+/// `PATCH /users/{id}`: name, role, disabled. Disabling signs the person out
+/// everywhere in the same transaction.
+pub(super) async fn update(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+    JsonBody(request): JsonBody<UpdateUserRequest>,
+) -> Result<Json<UserView>, ApiError> {
+    let manager = Manager::of(&identity).map_err(refused)?;
+    let user_id = user_id(&id)?;
+    let change = parse_change(request)?;
+    let update = users::update_account(&state.db, identity.clinic_id, user_id, &change, |target, enabled_owners| {
+        account::check_change(manager, target, &change, enabled_owners)
+    })
+    .await
+    .map_err(update_error)?;
+    record(&identity, &AccountEvent::Updated(&update));
+    Ok(Json(user_view(&update.after)))
+}
+
+/// `POST /users/{id}/password`: a new password for someone else, who is
+/// signed out everywhere.
+pub(super) async fn reset_password(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+    JsonBody(request): JsonBody<ResetPasswordRequest>,
+) -> Result<StatusCode, ApiError> {
+    let manager = Manager::of(&identity).map_err(refused)?;
+    let user_id = user_id(&id)?;
+    let password = Password::parse(&request.new_password).map_err(|e| ApiError::validation("new_password", e))?;
+    // Checked before the slow hash, so that a refused reset costs no argon2,
+    // and again in the transaction that writes, against what is committed then.
+    let target = users::get(&state.db, identity.clinic_id, user_id).await?.ok_or(ApiError::NotFound)?;
+    account::check_password_reset(manager, target.account_state()).map_err(refused)?;
+    let hash = hash_password(password).await?;
+    let set = users::set_password(&state.db, identity.clinic_id, user_id, &hash, None, |target| {
+        account::check_password_reset(manager, target)
+    })
+    .await
+    .map_err(update_error)?;
+    record(&identity, &AccountEvent::PasswordReset(&set));
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /me/password`: the signed-in person's own password, given the
+/// current one. Their other sessions end; this one goes on.
+pub(super) async fn change_own_password(
+    State(state): State<AppState>,
+    identity: Identity,
+    headers: HeaderMap,
+    JsonBody(request): JsonBody<ChangePasswordRequest>,
+) -> Result<StatusCode, ApiError> {
+    let user_id = match (identity.via, identity.user_id) {
+        (AuthMethod::Session, Some(user_id)) => user_id,
+        _ => {
+            return Err(ApiError::forbidden(
+                "an API token acts for the clinic, not for a person, and has no password; \
+                 sign in to change your own",
+            ));
+        }
+    };
+    let new_password = Password::parse(&request.new_password).map_err(|e| ApiError::validation("new_password", e))?;
+    // A stolen session must not guess the password here faster than at sign-in.
+    state.auth.limit(&[format!("password:{user_id}")], Instant::now())?;
+    let current =
+        users::password_hash(&state.db, identity.clinic_id, user_id).await?.ok_or_else(ApiError::unauthenticated)?;
+    let current_password = request.current_password;
+    // Argon2 twice (verify, then hash) off the async threads, and the new
+    // one only when the current one is right.
+    let new_hash = tokio::task::spawn_blocking(move || {
+        if current.verify(&current_password) { PasswordHash::new(&new_password).map(Some) } else { Ok(None) }
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?
+    .map_err(|e| ApiError::Internal(e.into()))?;
+    let Some(new_hash) = new_hash else {
+        return Err(ApiError::validation(
+            "current_password",
+            "the current password is wrong; type the password you signed in with",
+        ));
+    };
+    let this_session = session_cookie(&headers).map(|secret| TokenHash::of(&secret));
+    let set = users::set_password(&state.db, identity.clinic_id, user_id, &new_hash, this_session.as_ref(), |_| Ok(()))
+        .await
+        .map_err(update_error)?;
+    record(&identity, &AccountEvent::PasswordChanged(&set));
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A committed change to an account, as `record` is told of it.
+#[derive(Debug)]
+enum AccountEvent<'a> {
+    /// Name, role or disabled changed by a manager (`PATCH /users/{id}`).
+    Updated(&'a AccountUpdate),
+    /// Someone changed their own password.
+    PasswordChanged(&'a PasswordSet),
+    /// A manager set a new password for someone else.
+    PasswordReset(&'a PasswordSet),
+}
+
+/// Reports a committed account change: `identity` did `event`. Every
+/// handler of this file calls it once, after its change commits and before
+/// it answers; the audit log is written here.
+fn record(identity: &Identity, event: &AccountEvent<'_>) {
+    let by = identity.user_id.map(|id| id.to_string()).unwrap_or_default();
+    match event {
+        AccountEvent::Updated(update) => {
+            let (before, after) = (&update.before, &update.after);
+            tracing::info!(
+                user = %after.id, clinic = %after.clinic_id, by,
+                role_before = %before.role, role = %after.role,
+                disabled_before = before.disabled, disabled = after.disabled,
+                renamed = before.display_name != after.display_name,
+                sessions_revoked = update.sessions_revoked,
+                "account changed"
+            );
+        }
+        AccountEvent::PasswordChanged(set) => tracing::info!(
+            user = %set.user.id, clinic = %set.user.clinic_id, sessions_revoked = set.sessions_revoked,
+            "own password changed"
+        ),
+        AccountEvent::PasswordReset(set) => tracing::info!(
+            user = %set.user.id, clinic = %set.user.clinic_id, by, sessions_revoked = set.sessions_revoked,
+            "password reset"
+        ),
+    }
+}
+
+/// A path id that is not a UUID names no user: 404, like another clinic's.
+fn user_id(id: &str) -> Result<Uuid, ApiError> {
+    id.parse().map_err(|_| ApiError::NotFound)
+}
+
+fn parse_change(request: UpdateUserRequest) -> Result<AccountChange, ApiError> {
+    let display_name = request
+        .display_name
+        .as_deref()
+        .map(DisplayName::parse)
+        .transpose()
+        .map_err(|e| ApiError::validation("display_name", e))?;
+    let role =
+        request.role.as_deref().map(str::parse::<Role>).transpose().map_err(|e| ApiError::validation("role", e))?;
+    let change = AccountChange { display_name, role, disabled: request.disabled };
+    if change.is_empty() {
+        return Err(ApiError::BadRequest(
+            "nothing to change: send one or more of display_name, role and disabled".into(),
+        ));
+    }
+    Ok(change)
+}
+
+async fn hash_password(password: Password) -> Result<PasswordHash, ApiError> {
+    tokio::task::spawn_blocking(move || PasswordHash::new(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(|e| ApiError::Internal(e.into()))
+}
+
+/// Who asks may not (403), or the change would leave the clinic or the
+/// caller in a state the rules forbid (409, with what to do instead).
+fn refused(error: AccountRuleError) -> ApiError {
+    let (code, field) = match error {
+        AccountRuleError::NotAManager | AccountRuleError::OwnerAccount | AccountRuleError::GrantOwner => {
+            return ApiError::forbidden(error.to_string());
+        }
+        AccountRuleError::LastOwner => ("last_owner", None),
+        AccountRuleError::DisableSelf { .. } => ("own_account", Some("disabled")),
+        AccountRuleError::ChangeOwnRole { .. } => ("own_account", Some("role")),
+        AccountRuleError::ResetOwnPassword => ("own_account", None),
+    };
+    ApiError::Conflict { code, message: error.to_string(), field }
+}
+
+fn update_error(error: AccountUpdateError) -> ApiError {
+    match error {
+        AccountUpdateError::NotFound => ApiError::NotFound,
+        AccountUpdateError::Refused(error) => refused(error),
+        AccountUpdateError::Database(error) => error.into(),
+    }
+}
