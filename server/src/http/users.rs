@@ -10,7 +10,7 @@ use trayforge_wire::{NewUserRequest, UserView};
 
 use super::extract::JsonBody;
 use super::{ApiError, AppState};
-use crate::domain::{Email, Identity, Password, PasswordHash, Role};
+use crate::domain::{DisplayName, Email, Identity, Password, PasswordHash, Role};
 use crate::storage::users::{self, NewUser, User, UserError};
 
 pub(super) async fn create(
@@ -26,12 +26,17 @@ pub(super) async fn create(
     if !identity.role.is_some_and(|own| own.can_assign(role)) {
         return Err(ApiError::forbidden("only an owner can make another owner"));
     }
+    // Empty means "from the email" (`NewUser::to_user`); any other name follows the rules a rename does.
+    let display_name = match request.display_name.trim() {
+        "" => String::new(),
+        name => DisplayName::parse(name).map_err(|e| ApiError::validation("display_name", e))?.to_string(),
+    };
     let password = Password::parse(&request.password).map_err(|e| ApiError::validation("password", e))?;
     let password_hash = tokio::task::spawn_blocking(move || PasswordHash::new(&password))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?
         .map_err(|e| ApiError::Internal(e.into()))?;
-    let new = NewUser { email, display_name: request.display_name, role, password_hash };
+    let new = NewUser { email, display_name, role, password_hash };
     // The clinic is the creator's: never one named by the request.
     let user = users::create(&state.db, identity.clinic_id, new).await.map_err(|e| match e {
         UserError::EmailTaken => ApiError::Conflict {

@@ -4,145 +4,16 @@
 //! changes and resets and the sessions they end, the per-account and
 //! per-address login limits, and what API tokens may not do.
 
-use std::net::IpAddr;
-
-use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use trayforge_server::admin_command;
-use trayforge_wire::{ErrorBody, LoginResponse, UserView};
+use trayforge_wire::UserView;
 
-use crate::support::{TestApp, TestDatabase, connect, spawn_app_with, test_databases};
-
-const PASSWORD: &str = "correct horse battery";
-const NEW_PASSWORD: &str = "a different passphrase";
-
-/// A signed-in browser: its session cookie, CSRF token and user id.
-struct Session {
-    cookie: String,
-    csrf: String,
-    user_id: String,
-}
-
-/// A clinic with its owner, made the way `create-admin` makes them.
-async fn seed_owner(database: &TestDatabase, clinic: &str, email: &str) {
-    let db = connect(database).await;
-    db.migrate().await.unwrap();
-    admin_command::create_admin(&db, clinic, email, Some(PASSWORD)).await.unwrap();
-    db.close().await;
-}
-
-/// The application with a login limit no test here reaches by accident.
-async fn spawn(database: &TestDatabase) -> TestApp {
-    spawn_app_with(Some(database), |settings| settings.server.login_attempts_per_minute = 1000).await
-}
-
-async fn login_response(app: &TestApp, email: &str, password: &str) -> Response {
-    login_from(&app.client, app, email, password).await
-}
-
-async fn login_from(client: &reqwest::Client, app: &TestApp, email: &str, password: &str) -> Response {
-    client
-        .post(format!("{}/api/v1/auth/login", app.address))
-        .json(&json!({ "email": email, "password": password }))
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn login_with(app: &TestApp, email: &str, password: &str) -> Session {
-    let response = login_response(app, email, password).await;
-    assert_eq!(response.status(), 200, "login as {email}");
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|value| value.to_str().unwrap())
-        .find(|cookie| cookie.starts_with("trayforge_session="))
-        .and_then(|cookie| cookie.split(';').next())
-        .expect("a session cookie")
-        .to_owned();
-    let login: LoginResponse = response.json().await.unwrap();
-    Session { cookie, csrf: login.csrf_token, user_id: login.user.id }
-}
-
-async fn login(app: &TestApp, email: &str) -> Session {
-    login_with(app, email, PASSWORD).await
-}
-
-/// A request with the session cookie and its CSRF header.
-fn as_session(app: &TestApp, session: &Session, method: Method, path: &str) -> RequestBuilder {
-    app.client
-        .request(method, format!("{}{path}", app.address))
-        .header("cookie", &session.cookie)
-        .header("x-csrf-token", &session.csrf)
-}
-
-fn as_token(app: &TestApp, secret: &str, method: Method, path: &str) -> RequestBuilder {
-    app.client.request(method, format!("{}{path}", app.address)).bearer_auth(secret)
-}
-
-async fn error(response: Response) -> ErrorBody {
-    response.json().await.unwrap()
-}
-
-/// Adds a user to the session's clinic; their id.
-async fn create_user(app: &TestApp, session: &Session, email: &str, role: &str) -> String {
-    let response = as_session(app, session, Method::POST, "/api/v1/users")
-        .json(&json!({ "email": email, "role": role, "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201, "create {email}");
-    response.json::<UserView>().await.unwrap().id
-}
-
-async fn patch_user(app: &TestApp, session: &Session, user_id: &str, body: Value) -> Response {
-    as_session(app, session, Method::PATCH, &format!("/api/v1/users/{user_id}")).json(&body).send().await.unwrap()
-}
-
-async fn reset_password(app: &TestApp, session: &Session, user_id: &str, new_password: &str) -> Response {
-    as_session(app, session, Method::POST, &format!("/api/v1/users/{user_id}/password"))
-        .json(&json!({ "new_password": new_password }))
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn change_own_password(app: &TestApp, session: &Session, current: &str, new: &str) -> Response {
-    as_session(app, session, Method::POST, "/api/v1/me/password")
-        .json(&json!({ "current_password": current, "new_password": new }))
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn me_status(app: &TestApp, session: &Session) -> StatusCode {
-    as_session(app, session, Method::GET, "/api/v1/me").send().await.unwrap().status()
-}
-
-async fn users(app: &TestApp, session: &Session) -> Vec<UserView> {
-    let response = as_session(app, session, Method::GET, "/api/v1/users").send().await.unwrap();
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
-}
-
-async fn create_token(app: &TestApp, session: &Session, scopes: &[&str]) -> Value {
-    let response = as_session(app, session, Method::POST, "/api/v1/tokens")
-        .json(&json!({ "name": "practice system", "scopes": scopes }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    response.json().await.unwrap()
-}
-
-/// Asserts a 409 with `code`, and gives its message.
-async fn conflict(response: Response, code: &str) -> String {
-    assert_eq!(response.status(), 409);
-    let body = error(response).await;
-    assert_eq!(body.error.code, code, "{}", body.error.message);
-    body.error.message
-}
+use crate::signed_in::{
+    NEW_PASSWORD, PASSWORD, as_session, as_token, change_own_password, client_from, conflict, create_token,
+    create_user, error, login, login_from, login_response, login_with, me_status, patch_user, reset_password,
+    seed_owner, spawn, users,
+};
+use crate::support::{spawn_app_with, test_databases};
 
 #[tokio::test]
 async fn an_owner_renames_changes_the_role_of_and_disables_a_user() {
@@ -396,6 +267,17 @@ async fn a_bad_change_says_what_is_wrong_and_changes_nothing() {
             assert_eq!(body.error.field.as_deref(), Some(field));
             assert!(body.error.message.contains(says), "{}", body.error.message);
         }
+        // A new user's name follows the same rules.
+        let long_name = as_session(&app, &owner, Method::POST, "/api/v1/users")
+            .json(&json!({ "email": "eve@smile.example", "display_name": "x".repeat(101), "role": "clinician", "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            (long_name.status(), error(long_name).await.error.field),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("display_name".into()))
+        );
+        assert_eq!(users(&app, &owner).await.len(), 2);
         let unchanged = users(&app, &owner).await.into_iter().find(|user| user.id == ana).unwrap();
         assert_eq!((unchanged.display_name.as_str(), unchanged.role.as_str()), ("ana", "clinician"));
     }
@@ -552,12 +434,6 @@ async fn tokens_read_me_whatever_their_scopes_and_never_manage_people_tokens_or_
         assert_eq!(tokens.as_array().unwrap().len(), 4);
         assert_eq!(users(&app, &owner).await.len(), 2);
     }
-}
-
-/// A client whose requests come from `address` (any of 127.0.0.0/8 reaches
-/// the server on 127.0.0.1), so that one test can be several clients.
-fn client_from(address: [u8; 4]) -> reqwest::Client {
-    reqwest::Client::builder().local_address(IpAddr::from(address)).build().unwrap()
 }
 
 #[tokio::test]

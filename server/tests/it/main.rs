@@ -15,6 +15,7 @@ mod client;
 mod health;
 mod mesh_cli;
 mod people;
+mod signed_in;
 mod storage;
 mod support;
 mod upload_memory;
