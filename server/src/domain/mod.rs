@@ -16,9 +16,9 @@ pub mod role;
 pub mod scope;
 
 pub use access::Access;
+pub use account::{AccountChange, AccountRuleError, AccountState, DisplayName, Manager};
 pub use case::{Arch, CaseStatus};
 pub use case_code::{CaseCode, CaseCodeError};
-pub use account::{AccountChange, AccountRuleError, AccountState, DisplayName, Manager};
 pub use credentials::{PasswordHash, SecretToken, TokenHash};
 pub use email::Email;
 pub use identity::{AuthMethod, Identity};

@@ -4,9 +4,9 @@
 //! own password (`POST /me/password`).
 //!
 //! Every handler has the same steps: who asks → what is asked (parsed) →
-//! the change, checked against `domain::account` inside the storage
-//! transaction that makes it → `record`, the one place a committed change
-//! is reported (and where the audit log is written) → the answer.
+//! a write transaction → the change, checked against `domain::account`
+//! inside it → `record`, in the same transaction (where the change's audit
+//! entry is written, so that both commit or neither) → commit → the answer.
 
 use std::time::Instant;
 
@@ -16,11 +16,13 @@ use axum::http::{HeaderMap, StatusCode};
 use trayforge_wire::{ChangePasswordRequest, ResetPasswordRequest, UpdateUserRequest, UserView};
 use uuid::Uuid;
 
-use super::extract::{JsonBody, session_cookie};
+use super::extract::{ClientAddress, JsonBody, session_cookie};
 use super::users::user_view;
 use super::{ApiError, AppState};
 use crate::domain::account::{self, AccountChange, AccountRuleError, DisplayName, Manager};
 use crate::domain::{AuthMethod, Identity, Password, PasswordHash, Role, TokenHash};
+use crate::storage::WriteTx;
+use crate::storage::audit::Actor;
 use crate::storage::users::{self, AccountUpdate, AccountUpdateError, PasswordSet};
 
 /// `PATCH /users/{id}`: name, role, disabled. Disabling signs the person out
@@ -28,18 +30,21 @@ use crate::storage::users::{self, AccountUpdate, AccountUpdateError, PasswordSet
 pub(super) async fn update(
     State(state): State<AppState>,
     identity: Identity,
+    ClientAddress(source): ClientAddress,
     Path(id): Path<String>,
     JsonBody(request): JsonBody<UpdateUserRequest>,
 ) -> Result<Json<UserView>, ApiError> {
     let manager = Manager::of(&identity).map_err(refused)?;
     let user_id = user_id(&id)?;
     let change = parse_change(request)?;
-    let update = users::update_account(&state.db, identity.clinic_id, user_id, &change, |target, enabled_owners| {
+    let mut tx = state.db.begin_write().await?;
+    let update = users::update_account(&mut tx, identity.clinic_id, user_id, &change, |target, enabled_owners| {
         account::check_change(manager, target, &change, enabled_owners)
     })
     .await
     .map_err(update_error)?;
-    record(&identity, &AccountEvent::Updated(&update));
+    record(&mut tx, &Actor { identity: &identity, source: &source }, &AccountEvent::Updated(&update)).await?;
+    tx.commit().await?;
     Ok(Json(user_view(&update.after)))
 }
 
@@ -48,6 +53,7 @@ pub(super) async fn update(
 pub(super) async fn reset_password(
     State(state): State<AppState>,
     identity: Identity,
+    ClientAddress(source): ClientAddress,
     Path(id): Path<String>,
     JsonBody(request): JsonBody<ResetPasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
@@ -59,12 +65,14 @@ pub(super) async fn reset_password(
     let target = users::get(&state.db, identity.clinic_id, user_id).await?.ok_or(ApiError::NotFound)?;
     account::check_password_reset(manager, target.account_state()).map_err(refused)?;
     let hash = hash_password(password).await?;
-    let set = users::set_password(&state.db, identity.clinic_id, user_id, &hash, None, |target| {
+    let mut tx = state.db.begin_write().await?;
+    let set = users::set_password(&mut tx, identity.clinic_id, user_id, &hash, None, |target| {
         account::check_password_reset(manager, target)
     })
     .await
     .map_err(update_error)?;
-    record(&identity, &AccountEvent::PasswordReset(&set));
+    record(&mut tx, &Actor { identity: &identity, source: &source }, &AccountEvent::PasswordReset(&set)).await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -73,6 +81,7 @@ pub(super) async fn reset_password(
 pub(super) async fn change_own_password(
     State(state): State<AppState>,
     identity: Identity,
+    ClientAddress(source): ClientAddress,
     headers: HeaderMap,
     JsonBody(request): JsonBody<ChangePasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
@@ -106,14 +115,16 @@ pub(super) async fn change_own_password(
         ));
     };
     let this_session = session_cookie(&headers).map(|secret| TokenHash::of(&secret));
-    let set = users::set_password(&state.db, identity.clinic_id, user_id, &new_hash, this_session.as_ref(), |_| Ok(()))
+    let mut tx = state.db.begin_write().await?;
+    let set = users::set_password(&mut tx, identity.clinic_id, user_id, &new_hash, this_session.as_ref(), |_| Ok(()))
         .await
         .map_err(update_error)?;
-    record(&identity, &AccountEvent::PasswordChanged(&set));
+    record(&mut tx, &Actor { identity: &identity, source: &source }, &AccountEvent::PasswordChanged(&set)).await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A committed change to an account, as `record` is told of it.
+/// A change to an account, as `record` is told of it.
 #[derive(Debug)]
 enum AccountEvent<'a> {
     /// Name, role or disabled changed by a manager (`PATCH /users/{id}`).
@@ -124,11 +135,15 @@ enum AccountEvent<'a> {
     PasswordReset(&'a PasswordSet),
 }
 
-/// Reports a committed account change: `identity` did `event`. Every
-/// handler of this file calls it once, after its change commits and before
-/// it answers; the audit log is written here.
-fn record(identity: &Identity, event: &AccountEvent<'_>) {
-    let by = identity.user_id.map(|id| id.to_string()).unwrap_or_default();
+/// Records that `actor` made the change `event` describes, in `tx`, the
+/// transaction that makes it: every handler of this file calls it once,
+/// just before it commits. The change's audit entry belongs here
+/// (`storage::audit::record(tx, actor, …)`), so that an account change and
+/// its record commit together or not at all; for now the change is logged
+/// once it is known to be allowed.
+async fn record(_tx: &mut WriteTx, actor: &Actor<'_>, event: &AccountEvent<'_>) -> Result<(), ApiError> {
+    let by = actor.identity.user_id.map(|id| id.to_string()).unwrap_or_default();
+    let from = actor.source;
     match event {
         AccountEvent::Updated(update) => {
             let (before, after) = (&update.before, &update.after);
@@ -137,19 +152,20 @@ fn record(identity: &Identity, event: &AccountEvent<'_>) {
                 role_before = %before.role, role = %after.role,
                 disabled_before = before.disabled, disabled = after.disabled,
                 renamed = before.display_name != after.display_name,
-                sessions_revoked = update.sessions_revoked,
+                sessions_revoked = update.sessions_revoked, from,
                 "account changed"
             );
         }
         AccountEvent::PasswordChanged(set) => tracing::info!(
-            user = %set.user.id, clinic = %set.user.clinic_id, sessions_revoked = set.sessions_revoked,
+            user = %set.user.id, clinic = %set.user.clinic_id, sessions_revoked = set.sessions_revoked, from,
             "own password changed"
         ),
         AccountEvent::PasswordReset(set) => tracing::info!(
-            user = %set.user.id, clinic = %set.user.clinic_id, by, sessions_revoked = set.sessions_revoked,
+            user = %set.user.id, clinic = %set.user.clinic_id, by, sessions_revoked = set.sessions_revoked, from,
             "password reset"
         ),
     }
+    Ok(())
 }
 
 /// A path id that is not a UUID names no user: 404, like another clinic's.

@@ -3,8 +3,7 @@
 //! stored as hyphenated text in SQLite and as `uuid` in PostgreSQL), and
 //! `begin_write` (SQLite write transactions start `IMMEDIATE`, taking the
 //! write lock up front instead of failing with "database is locked" when a
-//! read transaction later tries to write), and `clinic_lock_sql` (one
-//! clinic's rule-checking writes, one at a time).
+//! read transaction later tries to write).
 
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
@@ -122,19 +121,6 @@ impl BeginWrite for PgPool {
     type Db = Postgres;
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
         self.begin().await
-    }
-}
-
-/// The statement that holds clinic `$1`'s row until the transaction ends,
-/// for a write that checks a rule spanning several of the clinic's rows
-/// (such as "at least one enabled owner"): two such writes at once would
-/// each see the other's row as it was and could together break the rule.
-/// On PostgreSQL that is a row lock; SQLite needs none, since
-/// `begin_write` already holds the database's single write lock.
-pub(crate) fn clinic_lock_sql(db: &super::Database) -> Option<&'static str> {
-    match db {
-        super::Database::Sqlite(_) => None,
-        super::Database::Postgres(_) => Some("SELECT id FROM clinics WHERE id = $1 FOR UPDATE"),
     }
 }
 

@@ -3,9 +3,10 @@
 //! publishes commit together or not at all.
 
 use sqlx::{Postgres, Sqlite, Transaction};
+use uuid::Uuid;
 
 use super::Database;
-use super::backend::BeginWrite;
+use super::backend::{BeginWrite, DbId};
 
 #[derive(Debug)]
 pub enum WriteTx {
@@ -36,6 +37,24 @@ impl Database {
 }
 
 impl WriteTx {
+    /// Holds clinic `clinic_id` until this transaction ends, for a write
+    /// that checks a rule spanning several of the clinic's rows (such as
+    /// "at least one enabled owner"): two such writes at once would each
+    /// see the other's rows as they were and could together break the
+    /// rule. On PostgreSQL that is the clinic row locked `FOR UPDATE`;
+    /// SQLite needs nothing, since `BEGIN IMMEDIATE` already holds the
+    /// database's single write lock.
+    pub async fn lock_clinic(&mut self, clinic_id: Uuid) -> Result<(), sqlx::Error> {
+        match self {
+            WriteTx::Sqlite(_) => Ok(()),
+            WriteTx::Postgres(tx) => sqlx::query("SELECT id FROM clinics WHERE id = $1 FOR UPDATE")
+                .bind(DbId(clinic_id))
+                .execute(&mut **tx)
+                .await
+                .map(drop),
+        }
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
             WriteTx::Sqlite(tx) => tx.commit().await,

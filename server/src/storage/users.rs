@@ -6,9 +6,10 @@
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::Database;
-use super::backend::{BeginWrite, DbId, clinic_lock_sql, is_unique_violation, now, on_pool};
+use super::backend::{BeginWrite, DbId, is_unique_violation, now, on_pool};
 use super::sessions::{REVOKE_OTHER_USER_SESSIONS, REVOKE_USER_SESSIONS};
+use super::transaction::on_tx;
+use super::{Database, WriteTx};
 use crate::domain::{AccountChange, AccountRuleError, AccountState, Email, PasswordHash, Role, TokenHash};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -184,98 +185,91 @@ pub enum AccountUpdateError {
 const COUNT_ENABLED_OWNERS: &str =
     "SELECT COUNT(*) FROM users WHERE clinic_id = $1 AND role = 'owner' AND NOT disabled";
 
-/// Applies `change` to the clinic's user `user_id` when `check` allows it,
-/// given the account as committed and how many enabled owners the clinic
-/// has (the account included). Disabling revokes every session of the
-/// user. One transaction holding the clinic's lock: two changes at once
-/// cannot each count the other's owner and together leave none.
+/// The clinic's user `user_id` as committed, read in `tx` after taking the
+/// clinic's lock, so that rules checked against it hold until `tx` ends.
+async fn locked_user(tx: &mut WriteTx, clinic_id: Uuid, user_id: Uuid) -> Result<User, AccountUpdateError> {
+    tx.lock_clinic(clinic_id).await?;
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE clinic_id = $1 AND id = $2");
+    let user: Option<User> = on_tx!(tx, conn => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(DbId(clinic_id))
+            .bind(DbId(user_id))
+            .fetch_optional(&mut **conn)
+            .await?
+    });
+    user.ok_or(AccountUpdateError::NotFound)
+}
+
+/// Applies `change` to the clinic's user `user_id` in the caller's
+/// transaction when `check` allows it, given the account as committed and
+/// how many enabled owners the clinic has (the account included).
+/// Disabling revokes every session of the user. The clinic stays locked
+/// until `tx` ends: two changes at once cannot each count the other's owner
+/// and together leave none.
 pub async fn update_account(
-    db: &Database,
+    tx: &mut WriteTx,
     clinic_id: Uuid,
     user_id: Uuid,
     change: &AccountChange,
     check: impl FnOnce(AccountState, u64) -> Result<(), AccountRuleError>,
 ) -> Result<AccountUpdate, AccountUpdateError> {
-    let lock = clinic_lock_sql(db);
-    let select = format!("SELECT {USER_COLUMNS} FROM users WHERE clinic_id = $1 AND id = $2");
-    on_pool!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        if let Some(lock) = lock {
-            sqlx::query(lock).bind(DbId(clinic_id)).execute(&mut *tx).await?;
-        }
-        let before: User = sqlx::query_as(sqlx::AssertSqlSafe(select))
-            .bind(DbId(clinic_id))
-            .bind(DbId(user_id))
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(AccountUpdateError::NotFound)?;
-        let enabled_owners: i64 =
-            sqlx::query_scalar(COUNT_ENABLED_OWNERS).bind(DbId(clinic_id)).fetch_one(&mut *tx).await?;
-        check(before.account_state(), u64::try_from(enabled_owners).unwrap_or(0))?;
+    let before = locked_user(tx, clinic_id, user_id).await?;
+    let enabled_owners: i64 = on_tx!(tx, conn => {
+        sqlx::query_scalar(COUNT_ENABLED_OWNERS).bind(DbId(clinic_id)).fetch_one(&mut **conn).await?
+    });
+    check(before.account_state(), u64::try_from(enabled_owners).unwrap_or(0))?;
 
-        let mut after = before.clone();
-        if let Some(name) = &change.display_name {
-            after.display_name = name.as_str().to_owned();
-        }
-        after.role = change.role.unwrap_or(before.role);
-        after.disabled = change.disabled.unwrap_or(before.disabled);
+    let mut after = before.clone();
+    if let Some(name) = &change.display_name {
+        after.display_name = name.as_str().to_owned();
+    }
+    after.role = change.role.unwrap_or(before.role);
+    after.disabled = change.disabled.unwrap_or(before.disabled);
+    let sessions_revoked = on_tx!(tx, conn => {
         sqlx::query("UPDATE users SET display_name = $1, role = $2, disabled = $3 WHERE clinic_id = $4 AND id = $5")
             .bind(&after.display_name)
             .bind(after.role.as_str())
             .bind(after.disabled)
             .bind(DbId(clinic_id))
             .bind(DbId(user_id))
-            .execute(&mut *tx)
+            .execute(&mut **conn)
             .await?;
         // Sessions of a disabled user are refused anyway (`sessions::find_active`);
         // revoking them means enabling the account again does not bring them back.
-        let sessions_revoked = if after.disabled {
-            sqlx::query(REVOKE_USER_SESSIONS).bind(now()).bind(DbId(user_id)).execute(&mut *tx).await?.rows_affected()
+        if after.disabled {
+            sqlx::query(REVOKE_USER_SESSIONS).bind(now()).bind(DbId(user_id)).execute(&mut **conn).await?.rows_affected()
         } else {
             0
-        };
-        tx.commit().await?;
-        Ok(AccountUpdate { before, after, sessions_revoked })
-    })
+        }
+    });
+    Ok(AccountUpdate { before, after, sessions_revoked })
 }
 
-/// Stores `hash` as the password of the clinic's user `user_id` when
-/// `check` allows it, and revokes the user's sessions, all but
-/// `keep_session` when given, in the same transaction.
+/// Stores `hash` as the password of the clinic's user `user_id` in the
+/// caller's transaction when `check` allows it, and revokes the user's
+/// sessions there too, all but `keep_session` when given.
 pub async fn set_password(
-    db: &Database,
+    tx: &mut WriteTx,
     clinic_id: Uuid,
     user_id: Uuid,
     hash: &PasswordHash,
     keep_session: Option<&TokenHash>,
     check: impl FnOnce(AccountState) -> Result<(), AccountRuleError>,
 ) -> Result<PasswordSet, AccountUpdateError> {
-    let lock = clinic_lock_sql(db);
-    let select = format!("SELECT {USER_COLUMNS} FROM users WHERE clinic_id = $1 AND id = $2");
-    on_pool!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        if let Some(lock) = lock {
-            sqlx::query(lock).bind(DbId(clinic_id)).execute(&mut *tx).await?;
-        }
-        let user: User = sqlx::query_as(sqlx::AssertSqlSafe(select))
-            .bind(DbId(clinic_id))
-            .bind(DbId(user_id))
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(AccountUpdateError::NotFound)?;
-        check(user.account_state())?;
+    let user = locked_user(tx, clinic_id, user_id).await?;
+    check(user.account_state())?;
+    let sessions_revoked = on_tx!(tx, conn => {
         sqlx::query("UPDATE users SET password_hash = $1 WHERE clinic_id = $2 AND id = $3")
             .bind(&hash.0)
             .bind(DbId(clinic_id))
             .bind(DbId(user_id))
-            .execute(&mut *tx)
+            .execute(&mut **conn)
             .await?;
         let revoke = match keep_session {
             Some(keep) => sqlx::query(REVOKE_OTHER_USER_SESSIONS).bind(now()).bind(DbId(user_id)).bind(&keep.0),
             None => sqlx::query(REVOKE_USER_SESSIONS).bind(now()).bind(DbId(user_id)),
         };
-        let sessions_revoked = revoke.execute(&mut *tx).await?.rows_affected();
-        tx.commit().await?;
-        Ok(PasswordSet { user, sessions_revoked })
-    })
+        revoke.execute(&mut **conn).await?.rows_affected()
+    });
+    Ok(PasswordSet { user, sessions_revoked })
 }

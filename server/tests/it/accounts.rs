@@ -8,20 +8,20 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use trayforge_wire::UserView;
 
-use crate::signed_in::{
-    NEW_PASSWORD, PASSWORD, as_session, as_token, change_own_password, client_from, conflict, create_token,
-    create_user, error, login, login_from, login_response, login_with, me_status, patch_user, reset_password,
-    seed_owner, spawn, users,
+use crate::account_requests::{
+    NEW_PASSWORD, add_user, change_own_password, client_from, conflict, error, login_from, login_with, me_status,
+    patch_user, reset_password, spawn_without_login_limit, users,
 };
+use crate::people::{PASSWORD, as_session, as_token, create_token, login, login_response, seed_owner};
 use crate::support::{spawn_app_with, test_databases};
 
 #[tokio::test]
 async fn an_owner_renames_changes_the_role_of_and_disables_a_user() {
     for database in test_databases().await {
         seed_owner(&database, "Smile Lab", "owner@smile.example").await;
-        let app = spawn(&database).await;
+        let app = spawn_without_login_limit(&database).await;
         let owner = login(&app, "owner@smile.example").await;
-        let ana = create_user(&app, &owner, "ana@smile.example", "clinician").await;
+        let ana = add_user(&app, &owner, "ana@smile.example", "clinician").await;
 
         let renamed = patch_user(&app, &owner, &ana, json!({ "display_name": "  Ana Sousa " })).await;
         assert_eq!(renamed.status(), 200);
@@ -43,9 +43,9 @@ async fn an_owner_renames_changes_the_role_of_and_disables_a_user() {
 async fn a_disabled_user_is_signed_out_at_once_and_let_in_again_when_enabled() {
     for database in test_databases().await {
         seed_owner(&database, "Smile Lab", "owner@smile.example").await;
-        let app = spawn(&database).await;
+        let app = spawn_without_login_limit(&database).await;
         let owner = login(&app, "owner@smile.example").await;
-        let ana = create_user(&app, &owner, "ana@smile.example", "clinician").await;
+        let ana = add_user(&app, &owner, "ana@smile.example", "clinician").await;
         let (desk, tablet) = (login(&app, "ana@smile.example").await, login(&app, "ana@smile.example").await);
         assert_eq!(me_status(&app, &desk).await, 200);
 
@@ -79,17 +79,25 @@ async fn a_disabled_user_is_signed_out_at_once_and_let_in_again_when_enabled() {
 async fn a_role_change_takes_effect_on_the_next_request() {
     for database in test_databases().await {
         seed_owner(&database, "Smile Lab", "owner@smile.example").await;
-        let app = spawn(&database).await;
+        let app = spawn_without_login_limit(&database).await;
         let owner = login(&app, "owner@smile.example").await;
-        let ben = create_user(&app, &owner, "ben@smile.example", "admin").await;
+        let ben = add_user(&app, &owner, "ben@smile.example", "admin").await;
         let ben_session = login(&app, "ben@smile.example").await;
-        assert_eq!(as_session(&app, &ben_session, Method::GET, "/api/v1/users").send().await.unwrap().status(), 200);
+        assert_eq!(
+            as_session(&app, &ben_session, Method::GET, "/api/v1/users", false).send().await.unwrap().status(),
+            200
+        );
 
         assert_eq!(patch_user(&app, &owner, &ben, json!({ "role": "clinician" })).await.status(), 200);
-        let listed = as_session(&app, &ben_session, Method::GET, "/api/v1/users").send().await.unwrap();
+        let listed = as_session(&app, &ben_session, Method::GET, "/api/v1/users", false).send().await.unwrap();
         assert_eq!(listed.status(), 403);
-        let me: Value =
-            as_session(&app, &ben_session, Method::GET, "/api/v1/me").send().await.unwrap().json().await.unwrap();
+        let me: Value = as_session(&app, &ben_session, Method::GET, "/api/v1/me", false)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(me["role"], "clinician");
     }
 }
@@ -98,18 +106,22 @@ async fn a_role_change_takes_effect_on_the_next_request() {
 async fn only_an_owner_grants_or_takes_the_owner_role_or_changes_an_owners_account() {
     for database in test_databases().await {
         seed_owner(&database, "Smile Lab", "owner@smile.example").await;
-        let app = spawn(&database).await;
+        let app = spawn_without_login_limit(&database).await;
         let owner = login(&app, "owner@smile.example").await;
-        let ben = create_user(&app, &owner, "ben@smile.example", "admin").await;
-        let ana = create_user(&app, &owner, "ana@smile.example", "clinician").await;
-        let olga = create_user(&app, &owner, "olga@smile.example", "owner").await;
+        let ben = add_user(&app, &owner, "ben@smile.example", "admin").await;
+        let ana = add_user(&app, &owner, "ana@smile.example", "clinician").await;
+        let olga = add_user(&app, &owner, "olga@smile.example", "owner").await;
         let admin = login(&app, "ben@smile.example").await;
 
         let cases = [
             (ana.as_str(), json!({ "role": "owner" }), "only an owner can make someone an owner"),
             (olga.as_str(), json!({ "role": "admin" }), "only an owner can change an owner's account"),
             (olga.as_str(), json!({ "disabled": true }), "only an owner can change an owner's account"),
-            (owner.user_id.as_str(), json!({ "display_name": "Boss" }), "only an owner can change an owner's account"),
+            (
+                owner.login.user.id.as_str(),
+                json!({ "display_name": "Boss" }),
+                "only an owner can change an owner's account",
+            ),
         ];
         for (target, body, message) in cases {
             let refused = patch_user(&app, &admin, target, body.clone()).await;
@@ -136,15 +148,15 @@ async fn only_an_owner_grants_or_takes_the_owner_role_or_changes_an_owners_accou
 async fn the_last_enabled_owner_can_be_neither_disabled_nor_demoted() {
     for database in test_databases().await {
         seed_owner(&database, "Smile Lab", "owner@smile.example").await;
-        let app = spawn(&database).await;
+        let app = spawn_without_login_limit(&database).await;
         let owner = login(&app, "owner@smile.example").await;
-        let me = owner.user_id.clone();
+        let me = owner.login.user.id.clone();
         for body in [json!({ "role": "admin" }), json!({ "disabled": true })] {
             let message = conflict(patch_user(&app, &owner, &me, body).await, "last_owner").await;
             assert!(message.contains("make another person an owner first"), "{message}");
         }
         // A disabled owner does not count: the clinic still has one enabled owner.
-        let olga = create_user(&app, &owner, "olga@smile.example", "owner").await;
+        let olga = add_user(&app, &owner, "olga@smile.example", "owner").await;
         assert_eq!(patch_user(&app, &owner, &olga, json!({ "disabled": true })).await.status(), 200);
         conflict(patch_user(&app, &owner, &me, json!({ "role": "clinician" })).await, "last_owner").await;
 
@@ -163,25 +175,27 @@ async fn the_last_enabled_owner_can_be_neither_disabled_nor_demoted() {
 async fn nobody_disables_or_demotes_themselves() {
     for database in test_databases().await {
         seed_owner(&database, "Smile Lab", "owner@smile.example").await;
-        let app = spawn(&database).await;
+        let app = spawn_without_login_limit(&database).await;
         let owner = login(&app, "owner@smile.example").await;
-        create_user(&app, &owner, "ben@smile.example", "admin").await;
-        create_user(&app, &owner, "olga@smile.example", "owner").await;
+        add_user(&app, &owner, "ben@smile.example", "admin").await;
+        add_user(&app, &owner, "olga@smile.example", "owner").await;
         let admin = login(&app, "ben@smile.example").await;
 
         let message =
-            conflict(patch_user(&app, &admin, &admin.user_id, json!({ "disabled": true })).await, "own_account").await;
+            conflict(patch_user(&app, &admin, &admin.login.user.id, json!({ "disabled": true })).await, "own_account")
+                .await;
         assert!(message.contains("ask an owner or another admin"), "{message}");
-        let demote = patch_user(&app, &admin, &admin.user_id, json!({ "role": "clinician" })).await;
+        let demote = patch_user(&app, &admin, &admin.login.user.id, json!({ "role": "clinician" })).await;
         assert_eq!(error(demote).await.error.field.as_deref(), Some("role"));
         // Two enabled owners: no last-owner problem, and still not oneself.
         let message =
-            conflict(patch_user(&app, &owner, &owner.user_id, json!({ "disabled": true })).await, "own_account").await;
+            conflict(patch_user(&app, &owner, &owner.login.user.id, json!({ "disabled": true })).await, "own_account")
+                .await;
         assert!(message.contains("ask another owner"), "{message}");
-        conflict(patch_user(&app, &owner, &owner.user_id, json!({ "role": "admin" })).await, "own_account").await;
+        conflict(patch_user(&app, &owner, &owner.login.user.id, json!({ "role": "admin" })).await, "own_account").await;
 
         // One's own name is one's own to change.
-        let renamed = patch_user(&app, &admin, &admin.user_id, json!({ "display_name": "Ben B." })).await;
+        let renamed = patch_user(&app, &admin, &admin.login.user.id, json!({ "display_name": "Ben B." })).await;
         assert_eq!(renamed.status(), 200);
         let roles: Vec<(String, bool)> = users(&app, &owner).await.into_iter().map(|u| (u.role, u.disabled)).collect();
         assert_eq!(roles, [("owner".into(), false), ("admin".into(), false), ("owner".into(), false)]);
@@ -192,10 +206,10 @@ async fn nobody_disables_or_demotes_themselves() {
 async fn two_owners_disabling_each_other_at_once_leave_one_enabled_owner() {
     for database in test_databases().await {
         seed_owner(&database, "Smile Lab", "a@smile.example").await;
-        let app = spawn(&database).await;
+        let app = spawn_without_login_limit(&database).await;
         let first = login(&app, "a@smile.example").await;
-        let b_id = create_user(&app, &first, "b@smile.example", "owner").await;
-        let a_id = first.user_id.clone();
+        let b_id = add_user(&app, &first, "b@smile.example", "owner").await;
+        let a_id = first.login.user.id.clone();
         for round in 0..4 {
             let (a, b) = (login(&app, "a@smile.example").await, login(&app, "b@smile.example").await);
             let (by_a, by_b) = tokio::join!(
@@ -220,12 +234,12 @@ async fn another_clinics_user_is_not_found() {
     for database in test_databases().await {
         seed_owner(&database, "Clinic A", "owner@a.example").await;
         seed_owner(&database, "Clinic B", "owner@b.example").await;
-        let app = spawn(&database).await;
+        let app = spawn_without_login_limit(&database).await;
         let (a, b) = (login(&app, "owner@a.example").await, login(&app, "owner@b.example").await);
-        let ana = create_user(&app, &a, "ana@a.example", "clinician").await;
+        let ana = add_user(&app, &a, "ana@a.example", "clinician").await;
 
         let nobody = uuid::Uuid::new_v4().to_string();
-        for target in [ana.as_str(), a.user_id.as_str(), nobody.as_str(), "not-a-uuid"] {
+        for target in [ana.as_str(), a.login.user.id.as_str(), nobody.as_str(), "not-a-uuid"] {
             let patched = patch_user(&app, &b, target, json!({ "disabled": true })).await;
             assert_eq!(patched.status(), 404, "{target}");
             assert_eq!(error(patched).await.error.code, "not_found");
@@ -241,9 +255,9 @@ async fn another_clinics_user_is_not_found() {
 async fn a_bad_change_says_what_is_wrong_and_changes_nothing() {
     for database in test_databases().await {
         seed_owner(&database, "Smile Lab", "owner@smile.example").await;
-        let app = spawn(&database).await;
+        let app = spawn_without_login_limit(&database).await;
         let owner = login(&app, "owner@smile.example").await;
-        let ana = create_user(&app, &owner, "ana@smile.example", "clinician").await;
+        let ana = add_user(&app, &owner, "ana@smile.example", "clinician").await;
 
         let empty = patch_user(&app, &owner, &ana, json!({})).await;
         assert_eq!(empty.status(), 400);
@@ -268,7 +282,7 @@ async fn a_bad_change_says_what_is_wrong_and_changes_nothing() {
             assert!(body.error.message.contains(says), "{}", body.error.message);
         }
         // A new user's name follows the same rules.
-        let long_name = as_session(&app, &owner, Method::POST, "/api/v1/users")
+        let long_name = as_session(&app, &owner, Method::POST, "/api/v1/users", true)
             .json(&json!({ "email": "eve@smile.example", "display_name": "x".repeat(101), "role": "clinician", "password": PASSWORD }))
             .send()
             .await
@@ -287,9 +301,9 @@ async fn a_bad_change_says_what_is_wrong_and_changes_nothing() {
 async fn changing_ones_password_ends_the_other_sessions_and_keeps_this_one() {
     for database in test_databases().await {
         seed_owner(&database, "Smile Lab", "owner@smile.example").await;
-        let app = spawn(&database).await;
+        let app = spawn_without_login_limit(&database).await;
         let owner = login(&app, "owner@smile.example").await;
-        create_user(&app, &owner, "ana@smile.example", "clinician").await;
+        add_user(&app, &owner, "ana@smile.example", "clinician").await;
         let (desk, tablet) = (login(&app, "ana@smile.example").await, login(&app, "ana@smile.example").await);
 
         assert_eq!(change_own_password(&app, &desk, PASSWORD, NEW_PASSWORD).await.status(), 204);
@@ -307,7 +321,7 @@ async fn changing_ones_password_ends_the_other_sessions_and_keeps_this_one() {
 async fn a_wrong_current_password_or_a_weak_new_one_changes_nothing() {
     for database in test_databases().await {
         seed_owner(&database, "Smile Lab", "owner@smile.example").await;
-        let app = spawn(&database).await;
+        let app = spawn_without_login_limit(&database).await;
         let (desk, tablet) = (login(&app, "owner@smile.example").await, login(&app, "owner@smile.example").await);
 
         let wrong = change_own_password(&app, &desk, "not my password", NEW_PASSWORD).await;
@@ -322,7 +336,7 @@ async fn a_wrong_current_password_or_a_weak_new_one_changes_nothing() {
         assert_eq!(short.error.field.as_deref(), Some("new_password"));
         assert!(short.error.message.contains("at least 12"), "{}", short.error.message);
 
-        let missing = as_session(&app, &desk, Method::POST, "/api/v1/me/password")
+        let missing = as_session(&app, &desk, Method::POST, "/api/v1/me/password", true)
             .json(&json!({ "new_password": NEW_PASSWORD }))
             .send()
             .await
@@ -357,11 +371,11 @@ async fn guessing_the_current_password_is_rate_limited_per_person() {
 async fn an_admin_resets_a_password_and_the_person_is_signed_out_everywhere() {
     for database in test_databases().await {
         seed_owner(&database, "Smile Lab", "owner@smile.example").await;
-        let app = spawn(&database).await;
+        let app = spawn_without_login_limit(&database).await;
         let owner = login(&app, "owner@smile.example").await;
-        let ana = create_user(&app, &owner, "ana@smile.example", "clinician").await;
-        create_user(&app, &owner, "ben@smile.example", "admin").await;
-        let tom = create_user(&app, &owner, "tom@smile.example", "technician").await;
+        let ana = add_user(&app, &owner, "ana@smile.example", "clinician").await;
+        add_user(&app, &owner, "ben@smile.example", "admin").await;
+        let tom = add_user(&app, &owner, "tom@smile.example", "technician").await;
         let (admin, ana_session) = (login(&app, "ben@smile.example").await, login(&app, "ana@smile.example").await);
 
         let refused = reset_password(&app, &ana_session, &tom, NEW_PASSWORD).await;
@@ -372,7 +386,7 @@ async fn an_admin_resets_a_password_and_the_person_is_signed_out_everywhere() {
             (short.status(), error(short).await.error.field),
             (StatusCode::UNPROCESSABLE_ENTITY, Some("new_password".into()))
         );
-        let own = conflict(reset_password(&app, &admin, &admin.user_id, NEW_PASSWORD).await, "own_account").await;
+        let own = conflict(reset_password(&app, &admin, &admin.login.user.id, NEW_PASSWORD).await, "own_account").await;
         assert!(own.contains("POST /api/v1/me/password"), "{own}");
         assert_eq!(me_status(&app, &ana_session).await, 200);
 
@@ -388,9 +402,9 @@ async fn an_admin_resets_a_password_and_the_person_is_signed_out_everywhere() {
 async fn tokens_read_me_whatever_their_scopes_and_never_manage_people_tokens_or_passwords() {
     for database in test_databases().await {
         seed_owner(&database, "Smile Lab", "owner@smile.example").await;
-        let app = spawn(&database).await;
+        let app = spawn_without_login_limit(&database).await;
         let owner = login(&app, "owner@smile.example").await;
-        let ana = create_user(&app, &owner, "ana@smile.example", "clinician").await;
+        let ana = add_user(&app, &owner, "ana@smile.example", "clinician").await;
         for scope in ["read", "write", "production"] {
             let secret = create_token(&app, &owner, &[scope]).await["secret"].as_str().unwrap().to_owned();
             let me = as_token(&app, &secret, Method::GET, "/api/v1/me").send().await.unwrap();
@@ -430,7 +444,7 @@ async fn tokens_read_me_whatever_their_scopes_and_never_manage_people_tokens_or_
         assert_eq!(login_response(&app, "ana@smile.example", PASSWORD).await.status(), 200);
         assert_eq!(as_token(&app, secret, Method::GET, "/api/v1/me").send().await.unwrap().status(), 200);
         let tokens: Value =
-            as_session(&app, &owner, Method::GET, "/api/v1/tokens").send().await.unwrap().json().await.unwrap();
+            as_session(&app, &owner, Method::GET, "/api/v1/tokens", false).send().await.unwrap().json().await.unwrap();
         assert_eq!(tokens.as_array().unwrap().len(), 4);
         assert_eq!(users(&app, &owner).await.len(), 2);
     }
@@ -442,7 +456,7 @@ async fn login_is_limited_per_account_from_any_address_and_per_address_for_any_a
         seed_owner(&database, "Smile Lab", "owner@smile.example").await;
         let app = spawn_app_with(Some(&database), |settings| settings.server.login_attempts_per_minute = 3).await;
         let owner = login(&app, "owner@smile.example").await;
-        create_user(&app, &owner, "ana@smile.example", "clinician").await;
+        add_user(&app, &owner, "ana@smile.example", "clinician").await;
 
         // Three guesses at the owner from one address use up the account…
         let guesser = client_from([127, 0, 0, 2]);

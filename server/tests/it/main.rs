@@ -6,6 +6,7 @@
 // In tests a panic is the failure report: helpers unwrap freely.
 #![allow(clippy::unwrap_used)]
 
+mod account_requests;
 mod accounts;
 mod auth;
 mod blobs;
@@ -15,7 +16,6 @@ mod client;
 mod health;
 mod mesh_cli;
 mod people;
-mod signed_in;
 mod storage;
 mod support;
 mod upload_memory;
