@@ -5,8 +5,8 @@
 //!
 //! Every handler has the same steps: who asks → what is asked (parsed) →
 //! a write transaction → the change, checked against `domain::account`
-//! inside it → `record`, in the same transaction (where the change's audit
-//! entry is written, so that both commit or neither) → commit → the answer.
+//! inside it → `record`, its audit entry in the same transaction (both
+//! commit or neither) → commit → the answer.
 
 use std::time::Instant;
 
@@ -22,7 +22,7 @@ use super::{ApiError, AppState};
 use crate::domain::account::{self, AccountChange, AccountRuleError, DisplayName, Manager};
 use crate::domain::{AuthMethod, Identity, Password, PasswordHash, Role, TokenHash};
 use crate::storage::WriteTx;
-use crate::storage::audit::Actor;
+use crate::storage::audit::{self, Actor, Entry};
 use crate::storage::users::{self, AccountUpdate, AccountUpdateError, PasswordSet};
 
 /// `PATCH /users/{id}`: name, role, disabled. Disabling signs the person out
@@ -136,35 +136,33 @@ enum AccountEvent<'a> {
 }
 
 /// Records that `actor` made the change `event` describes, in `tx`, the
-/// transaction that makes it: every handler of this file calls it once,
-/// just before it commits. The change's audit entry belongs here
-/// (`storage::audit::record(tx, actor, …)`), so that an account change and
-/// its record commit together or not at all; for now the change is logged
-/// once it is known to be allowed.
-async fn record(_tx: &mut WriteTx, actor: &Actor<'_>, event: &AccountEvent<'_>) -> Result<(), ApiError> {
-    let by = actor.identity.user_id.map(|id| id.to_string()).unwrap_or_default();
-    let from = actor.source;
-    match event {
-        AccountEvent::Updated(update) => {
-            let (before, after) = (&update.before, &update.after);
-            tracing::info!(
-                user = %after.id, clinic = %after.clinic_id, by,
-                role_before = %before.role, role = %after.role,
-                disabled_before = before.disabled, disabled = after.disabled,
-                renamed = before.display_name != after.display_name,
-                sessions_revoked = update.sessions_revoked, from,
-                "account changed"
-            );
-        }
-        AccountEvent::PasswordChanged(set) => tracing::info!(
-            user = %set.user.id, clinic = %set.user.clinic_id, sessions_revoked = set.sessions_revoked, from,
-            "own password changed"
-        ),
-        AccountEvent::PasswordReset(set) => tracing::info!(
-            user = %set.user.id, clinic = %set.user.clinic_id, by, sessions_revoked = set.sessions_revoked, from,
-            "password reset"
-        ),
-    }
+/// transaction that makes it (every handler of this file calls it once,
+/// just before it commits), so an account change and its audit entry
+/// commit together or not at all.
+async fn record(tx: &mut WriteTx, actor: &Actor<'_>, event: &AccountEvent<'_>) -> Result<(), ApiError> {
+    let entry =
+        match event {
+            AccountEvent::Updated(update) => {
+                let (before, after) = (&update.before, &update.after);
+                let mut entry = Entry::user("user.update", after.id);
+                if before.display_name != after.display_name {
+                    entry = entry.with("display_name", after.display_name.clone());
+                }
+                if before.role != after.role {
+                    entry = entry.with("role", format!("{} → {}", before.role, after.role));
+                }
+                if before.disabled != after.disabled {
+                    entry = entry.with("disabled", after.disabled.to_string());
+                }
+                entry.with("sessions_revoked", update.sessions_revoked.to_string())
+            }
+            AccountEvent::PasswordChanged(set) => Entry::user("user.password_change", set.user.id)
+                .with("sessions_revoked", set.sessions_revoked.to_string()),
+            AccountEvent::PasswordReset(set) => Entry::user("user.password_reset", set.user.id)
+                .with("sessions_revoked", set.sessions_revoked.to_string()),
+        };
+    tracing::info!(action = entry.action, user = %entry.subject_id, clinic = %actor.identity.clinic_id, "account changed");
+    audit::record(tx, actor, entry).await?;
     Ok(())
 }
 

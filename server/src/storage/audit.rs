@@ -62,6 +62,10 @@ impl Entry {
         Entry { action, subject_type: "file", subject_id: file_id, case_id: Some(case_id), details: Vec::new() }
     }
 
+    pub fn user(action: &'static str, user_id: Uuid) -> Entry {
+        Entry { action, subject_type: "user", subject_id: user_id, case_id: None, details: Vec::new() }
+    }
+
     pub fn with(mut self, key: &'static str, value: impl Into<String>) -> Entry {
         self.details.push((key, value.into()));
         self

@@ -4,9 +4,11 @@
 //! changes and resets and the sessions they end, the per-account and
 //! per-address login limits, and what API tokens may not do.
 
+use std::collections::BTreeMap;
+
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use trayforge_wire::UserView;
+use trayforge_wire::{AuditEventView, Page, UserView};
 
 use crate::account_requests::{
     NEW_PASSWORD, add_user, change_own_password, client_from, conflict, error, login_from, login_with, me_status,
@@ -36,6 +38,23 @@ async fn an_owner_renames_changes_the_role_of_and_disables_a_user() {
         );
         let listed = users(&app, &owner).await.into_iter().find(|user| user.id == ana).unwrap();
         assert_eq!(listed, changed);
+
+        let audit: Page<AuditEventView> =
+            as_session(&app, &owner, Method::GET, &format!("/api/v1/audit?subject_id={ana}"), false)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+        let entries: Vec<(&str, &BTreeMap<String, String>)> =
+            audit.items.iter().map(|event| (event.action.as_str(), &event.details)).collect();
+        assert_eq!(entries.len(), 2, "{entries:?}");
+        assert_eq!(entries[0].0, "user.update");
+        assert_eq!(entries[0].1["role"], "clinician → technician");
+        assert_eq!(entries[0].1["disabled"], "true");
+        assert_eq!(entries[1].1["display_name"], "Ana Sousa");
+        assert_eq!(audit.items[0].actor_user_id.as_deref(), Some(owner.login.user.id.as_str()));
     }
 }
 
