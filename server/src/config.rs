@@ -19,6 +19,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub log: LogSettings,
     pub blobs: BlobSettings,
+    pub jobs: JobSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -71,6 +72,30 @@ pub struct BlobSettings {
     pub allow_http: bool,
     /// The largest upload accepted, in bytes.
     pub max_upload_bytes: u64,
+}
+
+/// The job queue's workers: how many `serve` runs, how often they look
+/// for work, how long a lease lasts, and how failed jobs are retried.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobSettings {
+    /// Worker tasks `serve` runs in its own process; 0 runs none (then run
+    /// `trayforge worker` somewhere, or jobs wait).
+    pub workers: u16,
+    /// How often an idle worker looks for due jobs; a job enqueued by this
+    /// process wakes it at once.
+    pub poll_interval_ms: u64,
+    /// How long a claimed job stays its worker's without renewal (renewed
+    /// every third of it while it runs). A worker that dies holds its job
+    /// this long before another takes it again.
+    pub lease_secs: u64,
+    /// The wait before the first retry; each further retry waits twice as
+    /// long, less up to a fifth (jitter).
+    pub backoff_base_ms: u64,
+    /// No retry waits longer than this.
+    pub backoff_max_secs: u64,
+    /// Attempts at a webhook delivery before it is given up.
+    pub webhook_max_attempts: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -142,6 +167,44 @@ impl Default for BlobSettings {
     }
 }
 
+impl Default for JobSettings {
+    fn default() -> Self {
+        JobSettings {
+            workers: 1,
+            poll_interval_ms: 1000,
+            lease_secs: 60,
+            backoff_base_ms: 10_000,
+            backoff_max_secs: 60 * 60,
+            webhook_max_attempts: 8,
+        }
+    }
+}
+
+impl JobSettings {
+    /// Refuses values that would make workers spin, never retry, or wait
+    /// past what a timestamp holds; says which key to change.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        const DAY_SECS: u64 = 24 * 60 * 60;
+        let problem = if !(1..=3_600_000).contains(&self.poll_interval_ms) {
+            Some("poll_interval_ms must be 1 to 3600000 (an hour)")
+        } else if !(3..=DAY_SECS).contains(&self.lease_secs) {
+            Some("lease_secs must be 3 to 86400 (a day)")
+        } else if self.backoff_base_ms > 1000 * DAY_SECS {
+            Some("backoff_base_ms must be at most 86400000 (a day)")
+        } else if !(1..=30 * DAY_SECS).contains(&self.backoff_max_secs) {
+            Some("backoff_max_secs must be 1 to 2592000 (30 days)")
+        } else if !(1..=100).contains(&self.webhook_max_attempts) {
+            Some("webhook_max_attempts must be 1 to 100")
+        } else {
+            None
+        };
+        match problem {
+            Some(problem) => Err(ConfigError::OutOfRange(format!("[jobs] {problem}"))),
+            None => Ok(()),
+        }
+    }
+}
+
 impl Default for LogSettings {
     fn default() -> Self {
         LogSettings { format: LogFormat::Text, level: "info".to_owned() }
@@ -154,6 +217,8 @@ pub enum ConfigError {
     Unreadable { path: PathBuf, source: std::io::Error },
     #[error("invalid configuration: {0}; see README.md, section Configuration")]
     Invalid(#[from] config::ConfigError),
+    #[error("invalid configuration: {0}; see README.md, section Configuration")]
+    OutOfRange(String),
 }
 
 impl Settings {
@@ -180,7 +245,9 @@ impl Settings {
             .separator("__")
             .try_parsing(true)
             .source(environment);
-        Ok(builder.add_source(environment).build()?.try_deserialize()?)
+        let settings: Settings = builder.add_source(environment).build()?.try_deserialize()?;
+        settings.jobs.check()?;
+        Ok(settings)
     }
 
     pub fn database_url(&self) -> String {
@@ -259,6 +326,22 @@ mod tests {
         assert_eq!((s3.bucket.as_str(), s3.allow_http, s3.secret_access_key.as_str()), ("trayforge", true, "s3cret"));
         assert_eq!(settings.blobs.max_upload_bytes, 1000);
         assert!(!format!("{settings:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn jobs_are_configured_by_environment_and_bounded() {
+        let defaults = Settings::load_from(None, env(&[])).unwrap().jobs;
+        assert_eq!((defaults.workers, defaults.poll_interval_ms, defaults.webhook_max_attempts), (1, 1000, 8));
+        let settings = Settings::load_from(
+            None,
+            env(&[("TRAYFORGE__JOBS__BACKOFF_BASE_MS", "50"), ("TRAYFORGE__JOBS__WEBHOOK_MAX_ATTEMPTS", "3")]),
+        )
+        .unwrap();
+        assert_eq!((settings.jobs.backoff_base_ms, settings.jobs.webhook_max_attempts), (50, 3));
+        let error = Settings::load_from(None, env(&[("TRAYFORGE__JOBS__POLL_INTERVAL_MS", "0")])).unwrap_err();
+        assert!(error.to_string().contains("[jobs] poll_interval_ms must be 1 to 3600000"), "{error}");
+        let error = Settings::load_from(None, env(&[("TRAYFORGE__JOBS__RETRIES", "3")])).unwrap_err();
+        assert!(error.to_string().contains("unknown field `retries`"), "{error}");
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod admin_command;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod jobs;
 pub mod mesh_command;
 pub mod startup;
 pub mod storage;

@@ -10,7 +10,7 @@ use std::io::Write;
 use trayforge_server::admin_command::{self, CreatedAdmin};
 use trayforge_server::config::Settings;
 use trayforge_server::mesh_command::{self, MeshCommandError, PrintableHeight};
-use trayforge_server::startup::{Application, shutdown_signal};
+use trayforge_server::startup::{self, Application, shutdown_signal};
 use trayforge_server::storage::Database;
 use trayforge_server::telemetry;
 
@@ -26,8 +26,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the API and the client (migrates the database first).
+    /// Serve the API and the client (migrates the database first); runs
+    /// `[jobs] workers` job workers in-process too.
     Serve,
+    /// Run job workers only (webhook deliveries, …), beside servers started
+    /// with `[jobs] workers = 0`.
+    Worker,
     /// Apply pending database migrations, then exit.
     Migrate,
     /// Create a clinic and its owner; prints a generated password once
@@ -88,6 +92,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Mesh(command) => return mesh(command),
         Command::Serve => run(cli.config.as_deref(), Task::Serve),
+        Command::Worker => run(cli.config.as_deref(), Task::Worker),
         Command::Migrate => run(cli.config.as_deref(), Task::Migrate),
         Command::CreateAdmin { clinic, email, password_stdin } => {
             let password = if password_stdin { read_password_line() } else { Ok(None) };
@@ -158,6 +163,7 @@ fn one_line(error: &anyhow::Error) -> String {
 /// The commands that run with configuration, logs and a database.
 enum Task {
     Serve,
+    Worker,
     Migrate,
     CreateAdmin { clinic: String, email: String, password: Option<String> },
 }
@@ -192,6 +198,7 @@ fn run(config: Option<&std::path::Path>, task: Task) -> anyhow::Result<()> {
                 }
                 app.run_until(shutdown_signal()).await?;
             }
+            Task::Worker => startup::run_workers(&settings, shutdown_signal()).await?,
             Task::Migrate => {
                 let db = Database::connect(&settings.database_url()).await?;
                 db.migrate().await?;

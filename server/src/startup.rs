@@ -1,14 +1,18 @@
 //! Building the application from settings: data folders, database,
-//! migrations, blob store, router, listener. The binary and the tests both start here.
+//! migrations, blob store, job workers, router, listener. The binary and
+//! the tests both start here.
 
 use std::future::Future;
 use std::net::SocketAddr;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
-use crate::config::Settings;
+use crate::config::{JobSettings, Settings};
 use crate::http::{self, AppState, AuthState};
+use crate::jobs::{JobSignal, Worker, WorkerSettings, webhook_delivery};
 use crate::storage::{BlobStore, Database};
 
 /// An upload's temporary older than this was cut short: no upload takes a day.
@@ -19,12 +23,15 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     db: Database,
+    /// Started by `run_until`, stopped with the server.
+    workers: Vec<Worker>,
 }
 
 impl Application {
     /// Prepares everything the server needs and binds its port; fails with a
     /// message that names the problem and what to change.
     pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
+        settings.jobs.check()?;
         let data_dir = &settings.data.dir;
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create the data folder {}; set [data] dir", data_dir.display()))?;
@@ -45,11 +52,14 @@ impl Application {
                 "the client is not built; `/` will answer 503 until it is (run `cargo xtask run`)"
             );
         }
+        let signal = JobSignal::default();
+        let workers = workers(usize::from(settings.jobs.workers), &db, &settings.jobs, &signal)?;
         let router = http::router(
             AppState {
                 db: db.clone(),
                 auth: AuthState::new(settings.server.secure_cookies, settings.server.login_attempts_per_minute),
                 blobs,
+                jobs: signal,
             },
             &settings.server.dist_dir,
         );
@@ -63,7 +73,7 @@ impl Application {
             };
             anyhow::anyhow!("cannot listen on {address}: {e}; {hint}")
         })?;
-        Ok(Application { listener, router, db })
+        Ok(Application { listener, router, db, workers })
     }
 
     pub fn database(&self) -> &Database {
@@ -75,15 +85,62 @@ impl Application {
         self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
     }
 
-    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    /// Serves, and runs the job workers, until `shutdown` completes; then
+    /// finishes in-flight requests and the jobs being run.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        tracing::info!(backend = self.db.backend_name(), "listening on http://{}", self.address());
+        tracing::info!(
+            backend = self.db.backend_name(),
+            workers = self.workers.len(),
+            "listening on http://{}",
+            self.address()
+        );
+        let (stop, running) = start(self.workers);
         let served = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                let _ = stop.send(true);
+            })
             .await;
+        // Also when serving failed: the sender is gone then, which stops them too.
+        for worker in running {
+            let _ = worker.await;
+        }
         self.db.close().await;
         served
     }
+}
+
+/// `count` workers on `db`, sharing one HTTP client for deliveries.
+fn workers(count: usize, db: &Database, settings: &JobSettings, signal: &JobSignal) -> anyhow::Result<Vec<Worker>> {
+    let http = webhook_delivery::http_client().context("cannot set up the HTTP client of webhook deliveries")?;
+    let settings = WorkerSettings::from(settings);
+    Ok((1..=count).map(|n| Worker::new(n, db.clone(), settings, http.clone(), signal.clone())).collect())
+}
+
+/// Spawns the workers; they stop when the sender says `true` or is dropped.
+fn start(workers: Vec<Worker>) -> (watch::Sender<bool>, Vec<JoinHandle<()>>) {
+    let (stop, stopped) = watch::channel(false);
+    let running = workers.into_iter().map(|worker| tokio::spawn(worker.run(stopped.clone()))).collect();
+    (stop, running)
+}
+
+/// `trayforge worker`: job workers without the HTTP server (at least one,
+/// whatever `[jobs] workers` says), until `shutdown` completes and the jobs
+/// being run are finished.
+pub async fn run_workers(settings: &Settings, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+    settings.jobs.check()?;
+    let db = Database::connect(&settings.database_url()).await?;
+    db.migrate().await?;
+    let count = usize::from(settings.jobs.workers).max(1);
+    let (stop, running) = start(workers(count, &db, &settings.jobs, &JobSignal::default())?);
+    tracing::info!(backend = db.backend_name(), workers = count, "running jobs");
+    shutdown.await;
+    let _ = stop.send(true);
+    for worker in running {
+        let _ = worker.await;
+    }
+    db.close().await;
+    Ok(())
 }
 
 /// Completes on Ctrl-C or SIGTERM.

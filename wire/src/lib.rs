@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 mod auth;
 mod cases;
 mod users;
+mod webhooks;
 
 pub use auth::{
     ApiTokenView, ClinicView, CreatedToken, LoginRequest, LoginResponse, Me, NewTokenRequest, NewUserRequest, UserView,
@@ -18,6 +19,10 @@ pub use cases::{
     StageView,
 };
 pub use users::{ChangePasswordRequest, ResetPasswordRequest, UpdateUserRequest};
+pub use webhooks::{
+    CreatedWebhook, DeliveryAttemptView, DeliveryFailureView, NewWebhookRequest, WEBHOOK_EVENTS, WebhookDelivery,
+    WebhookView,
+};
 
 /// The body of every error response: `{"error": {"code", "message", "field"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -64,6 +64,12 @@ impl Identity {
     pub fn can_manage_tokens(&self) -> bool {
         self.role.is_some_and(Role::can_manage_tokens)
     }
+
+    /// Managing webhooks needs a signed-in owner or admin: a token cannot
+    /// point the clinic's data at a new receiver.
+    pub fn can_manage_webhooks(&self) -> bool {
+        self.role.is_some_and(Role::can_manage_webhooks)
+    }
 }
 
 #[cfg(test)]
@@ -73,7 +79,7 @@ mod tests {
     #[test]
     fn a_token_never_manages_people_or_tokens_whatever_its_scopes() {
         let token = Identity::token(Uuid::nil(), Uuid::nil(), Scopes::all());
-        assert!(!token.can_manage_users() && !token.can_manage_tokens());
+        assert!(!token.can_manage_users() && !token.can_manage_tokens() && !token.can_manage_webhooks());
         assert!(token.has_scope(Scope::Production));
     }
 

@@ -1,8 +1,9 @@
 //! Types and rules of the business, with no HTTP and no SQL: who may do
 //! what (`role`, `scope`), what a valid email or password is, how secrets
 //! are made and hashed (`credentials`), who is asking (`identity`), what they
-//! may do with patient data (`access`), cases' statuses and codes, and who
-//! may change whose account (`account`).
+//! may do with patient data (`access`), cases' statuses and codes, who
+//! may change whose account (`account`), and what webhooks are made of and
+//! how their deliveries are signed (`webhook`, `webhook_signature`).
 
 pub mod access;
 pub mod account;
@@ -14,6 +15,8 @@ pub mod identity;
 pub mod password;
 pub mod role;
 pub mod scope;
+pub mod webhook;
+pub mod webhook_signature;
 
 pub use access::Access;
 pub use account::{AccountChange, AccountRuleError, AccountState, DisplayName, Manager};
@@ -25,3 +28,5 @@ pub use identity::{AuthMethod, Identity};
 pub use password::Password;
 pub use role::Role;
 pub use scope::{Scope, Scopes};
+pub use webhook::{WebhookEvent, WebhookEvents, WebhookUrl};
+pub use webhook_signature::SigningSecret;

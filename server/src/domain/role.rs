@@ -38,6 +38,11 @@ impl Role {
         matches!(self, Role::Owner | Role::Admin)
     }
 
+    /// Register, list and delete the clinic's webhooks (they send its data out).
+    pub fn can_manage_webhooks(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+
     /// Whether this role may give `role` to a new user: only an owner makes owners.
     pub fn can_assign(self, role: Role) -> bool {
         self.can_manage_users() && (role != Role::Owner || self == Role::Owner)
@@ -87,6 +92,7 @@ mod tests {
         let managers: Vec<Role> = Role::ALL.into_iter().filter(|r| r.can_manage_users()).collect();
         assert_eq!(managers, [Role::Owner, Role::Admin]);
         assert_eq!(Role::ALL.map(Role::can_manage_tokens), Role::ALL.map(Role::can_manage_users));
+        assert_eq!(Role::ALL.map(Role::can_manage_webhooks), Role::ALL.map(Role::can_manage_users));
     }
 
     #[test]

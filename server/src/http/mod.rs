@@ -12,6 +12,7 @@ mod health;
 mod rate_limit;
 mod tokens;
 mod users;
+mod webhooks;
 
 use std::path::Path;
 
@@ -23,6 +24,7 @@ use tower_http::trace::TraceLayer;
 pub use auth::AuthState;
 pub use error::ApiError;
 
+use crate::jobs::JobSignal;
 use crate::storage::{BlobStore, Database};
 
 /// What every handler can reach.
@@ -33,6 +35,9 @@ pub struct AppState {
     pub auth: AuthState,
     /// Uploaded files, by content (see `storage/blobs.rs`).
     pub blobs: BlobStore,
+    /// Wakes this process's job workers: call `wake()` after committing a
+    /// transaction that enqueued jobs (or published webhook events).
+    pub jobs: JobSignal,
 }
 
 pub fn router(state: AppState, dist_dir: &Path) -> Router {
@@ -53,7 +58,9 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         .route("/cases/{id}/photos", post(files::upload_photo))
         .route("/cases/{id}/activity", get(audit::case_activity))
         .route("/files/{id}/content", get(files::download))
-        .route("/audit", get(audit::list));
+        .route("/audit", get(audit::list))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/webhooks/{id}", delete(webhooks::delete));
     let api = Router::new().nest("/v1", v1).fallback(|| async { ApiError::NotFound });
     Router::new()
         .route("/healthz", get(health::healthz))

@@ -8,12 +8,15 @@ pub mod case_files;
 pub mod cases;
 pub mod clinics;
 pub mod db;
+pub mod jobs;
 mod page;
 pub mod sessions;
 pub mod tokens;
 mod transaction;
 pub mod users;
+pub mod webhooks;
 
+pub use backend::{Conn, TxOrDb};
 pub use blobs::{BlobError, BlobHash, BlobLocation, BlobRef, BlobStore};
 pub use db::{Database, DatabaseError};
 pub use page::Page;

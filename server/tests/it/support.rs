@@ -1,6 +1,8 @@
 //! Starting the application and making databases for tests.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 use trayforge_server::config::Settings;
@@ -103,4 +105,20 @@ pub(crate) fn corpus(file: &str) -> PathBuf {
     let dir = std::env::var_os("TRAYFORGE_CORPUS")
         .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"), PathBuf::from);
     dir.join(file)
+}
+
+/// How long a test waits for something the server does in the background.
+const DEADLINE: Duration = Duration::from_secs(30);
+
+/// Checks `condition` until it gives a value, failing the test, named by
+/// `what`, when that takes longer than `DEADLINE`.
+pub(crate) async fn wait_for<T, F: Future<Output = Option<T>>>(what: &str, mut condition: impl FnMut() -> F) -> T {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        if let Some(value) = condition().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "waited {DEADLINE:?} for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

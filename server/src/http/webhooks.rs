@@ -1,0 +1,98 @@
+//! The clinic's webhooks: owners and admins register a URL for events (the
+//! signing secret is answered once), list them with how their latest
+//! deliveries went (never the secret), and delete them.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use trayforge_wire::{CreatedWebhook, DeliveryAttemptView, DeliveryFailureView, NewWebhookRequest, WebhookView};
+use uuid::Uuid;
+
+use super::extract::JsonBody;
+use super::users::rfc3339;
+use super::{ApiError, AppState};
+use crate::domain::{Identity, SigningSecret, WebhookEvents, WebhookUrl};
+use crate::storage::webhooks::{self, Webhook, WebhookError};
+
+fn require_manager(identity: &Identity) -> Result<(), ApiError> {
+    if identity.can_manage_webhooks() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("only a signed-in owner or admin can manage webhooks"))
+    }
+}
+
+pub(super) async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    JsonBody(request): JsonBody<NewWebhookRequest>,
+) -> Result<(StatusCode, Json<CreatedWebhook>), ApiError> {
+    require_manager(&identity)?;
+    let url = WebhookUrl::parse(&request.url).map_err(|e| ApiError::validation("url", e))?;
+    let events = WebhookEvents::parse_names(request.events.iter().map(String::as_str))
+        .map_err(|e| ApiError::validation("events", e))?;
+    let created_by = identity.user_id.ok_or_else(|| ApiError::forbidden("a token cannot manage webhooks"))?;
+    let secret = SigningSecret::generate().map_err(|e| ApiError::Internal(e.into()))?;
+    // The clinic is the creator's: never one named by the request.
+    let hook = webhooks::create(&state.db, identity.clinic_id, created_by, &url, events, &secret).await.map_err(
+        |e| match e {
+            WebhookError::TooMany => {
+                ApiError::Conflict { code: "too_many_webhooks", message: e.to_string(), field: None }
+            }
+            WebhookError::Database(e) => e.into(),
+        },
+    )?;
+    tracing::info!(webhook = %hook.id, clinic = %hook.clinic_id, events = %hook.events, "webhook registered");
+    let created = CreatedWebhook { webhook: webhook_view(&hook), secret: secret.expose().to_owned() };
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    identity: Identity,
+) -> Result<Json<Vec<WebhookView>>, ApiError> {
+    require_manager(&identity)?;
+    let hooks = webhooks::list(&state.db, identity.clinic_id).await?;
+    Ok(Json(hooks.iter().map(webhook_view).collect()))
+}
+
+/// 404 for an id that is not a hook of the caller's clinic, whether or not
+/// another clinic has it.
+pub(super) async fn delete(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    require_manager(&identity)?;
+    let id: Uuid = id.parse().map_err(|_| ApiError::NotFound)?;
+    if webhooks::delete(&state.db, identity.clinic_id, id).await? {
+        tracing::info!(webhook = %id, clinic = %identity.clinic_id, "webhook deleted");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+fn webhook_view(hook: &Webhook) -> WebhookView {
+    let last_delivery = match (hook.last_delivery_at, &hook.last_delivery_outcome) {
+        (Some(at), Some(outcome)) => Some(DeliveryAttemptView {
+            at: rfc3339(at),
+            outcome: outcome.clone(),
+            error: hook.last_delivery_error.clone(),
+        }),
+        _ => None,
+    };
+    let last_failure = match (hook.last_failure_at, &hook.last_failure_error) {
+        (Some(at), Some(error)) => Some(DeliveryFailureView { at: rfc3339(at), error: error.clone() }),
+        _ => None,
+    };
+    WebhookView {
+        id: hook.id.to_string(),
+        url: hook.url.as_str().to_owned(),
+        events: hook.events.names(),
+        created_by: hook.created_by.to_string(),
+        created_at: rfc3339(hook.created_at),
+        last_delivery,
+        last_failure,
+    }
+}
