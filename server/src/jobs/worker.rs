@@ -120,8 +120,8 @@ impl Worker {
             // Claimed again because the worker of its last attempt died
             // (the lease expired): it has had all its attempts.
             let error = format!(
-                "gave up after {max_attempts} attempts: the worker running the last one stopped before it \
-                 finished (its lease expired)"
+                "gave up after {}: the worker running the last one stopped before it finished (its lease expired)",
+                attempts(max_attempts)
             );
             self.record(&job, &lease, Err(JobError::Permanent(error)), number).await;
             return;
@@ -131,7 +131,8 @@ impl Worker {
             Some(outcome) => {
                 let outcome = match outcome {
                     Err(JobError::Retry(error)) if attempt.is_last => Err(JobError::Permanent(format!(
-                        "gave up after {max_attempts} attempts; the last failed: {error}"
+                        "gave up after {}; the last failed: {error}",
+                        attempts(max_attempts)
                     ))),
                     other => other,
                 };
@@ -213,4 +214,9 @@ impl Worker {
             ),
         }
     }
+}
+
+/// "1 attempt", "8 attempts".
+fn attempts(count: u32) -> String {
+    if count == 1 { "1 attempt".to_owned() } else { format!("{count} attempts") }
 }

@@ -206,6 +206,27 @@ async fn a_job_of_an_unknown_kind_fails_for_good_naming_the_kinds_there_are() {
 }
 
 #[tokio::test]
+async fn a_job_whose_worker_died_during_its_last_attempt_is_failed_without_running_again() {
+    for database in test_databases().await {
+        let db = migrated(&database).await;
+        let (clinic, _) = clinic(&db, "Smile Lab").await;
+        let job = NewJob { max_attempts: Some(1), ..NewJob::new(clinic, "print.teleport", json!({})) };
+        let id = jobs::enqueue(&db, &job).await.unwrap();
+        // A worker claims it and dies at once: its lease has run out already.
+        jobs::claim(&db, "worker-that-dies", Duration::ZERO).await.unwrap().unwrap();
+        let _app = spawn_app_with(Some(&database), |settings| settings.jobs.poll_interval_ms = 20).await;
+
+        let failed = wait_for("the application's worker to give the job up", || async {
+            jobs::get(&db, clinic, id).await.unwrap().filter(|job| job.status == JobStatus::Failed)
+        })
+        .await;
+        let error = failed.last_error.unwrap();
+        assert!(error.starts_with("gave up after 1 attempt: the worker running the last one stopped"), "{error}");
+        assert!(!error.contains("no handler"), "not run again: {error}");
+    }
+}
+
+#[tokio::test]
 async fn stopping_the_application_stops_its_workers() {
     let data = tempfile::tempdir().unwrap();
     let mut settings = trayforge_server::config::Settings::default();
@@ -220,4 +241,51 @@ async fn stopping_the_application_stops_its_workers() {
     stop.send(()).unwrap();
     let finished = tokio::time::timeout(Duration::from_secs(10), running).await;
     assert!(matches!(finished, Ok(Ok(Ok(())))), "run_until returns once server and workers stopped: {finished:?}");
+}
+
+/// `trayforge worker` on `database`, polling every 20 ms.
+fn worker_command(database: &TestDatabase, extra: &[(&str, &str)]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_trayforge"));
+    command
+        .arg("worker")
+        .current_dir(std::env::temp_dir())
+        .env_remove("TRAYFORGE_CONFIG")
+        .env("TRAYFORGE__DATABASE__URL", &database.url)
+        .env("TRAYFORGE__JOBS__POLL_INTERVAL_MS", "20")
+        .env("TRAYFORGE__LOG__LEVEL", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    for (key, value) in extra {
+        command.env(key, value);
+    }
+    command
+}
+
+#[tokio::test]
+async fn the_worker_command_runs_jobs_until_it_is_told_to_stop() {
+    for database in test_databases().await {
+        let db = migrated(&database).await;
+        let (clinic, _) = clinic(&db, "Smile Lab").await;
+        let mut worker = worker_command(&database, &[]).spawn().unwrap();
+        let id = jobs::enqueue(&db, &NewJob::new(clinic, "print.teleport", json!({}))).await.unwrap();
+        wait_for("the worker process to run the job", || async {
+            jobs::get(&db, clinic, id).await.unwrap().filter(|job| job.status == JobStatus::Failed)
+        })
+        .await;
+
+        let sent = std::process::Command::new("kill").args(["-TERM", &worker.id().to_string()]).status().unwrap();
+        assert!(sent.success());
+        let status = wait_for("the worker process to exit", || std::future::ready(worker.try_wait().unwrap())).await;
+        assert!(status.success(), "{status:?}, {}", db.backend_name());
+    }
+}
+
+#[tokio::test]
+async fn job_settings_out_of_range_stop_the_start_with_the_key_named() {
+    let database = &test_databases().await[0];
+    let output = worker_command(database, &[("TRAYFORGE__JOBS__LEASE_SECS", "1")]).output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("[jobs] lease_secs must be 3 to 86400"), "{stderr}");
 }
