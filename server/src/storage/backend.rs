@@ -5,22 +5,15 @@
 //! `begin_write` (SQLite write transactions start `IMMEDIATE`, taking the
 //! write lock up front instead of failing with "database is locked" when a
 //! read transaction later tries to write).
-//!
-//! Writes that belong with another area's change (a webhook delivery
-//! enqueued with the case that caused it) take a `TxOrDb`: the caller's
-//! open transaction (`&mut *tx` inside its `on_pool!` body), so both commit
-//! or neither does, or a `&Database`, in which they open their own.
 
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
-use sqlx::postgres::{PgArgumentBuffer, PgConnection, PgPool, PgTypeInfo, PgValueRef};
-use sqlx::sqlite::{SqliteArgumentsBuffer, SqliteConnection, SqlitePool, SqliteTypeInfo, SqliteValueRef};
+use sqlx::postgres::{PgArgumentBuffer, PgPool, PgTypeInfo, PgValueRef};
+use sqlx::sqlite::{SqliteArgumentsBuffer, SqlitePool, SqliteTypeInfo, SqliteValueRef};
 use sqlx::{Decode, Encode, Postgres, Sqlite, Transaction, Type};
 use time::{OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 use uuid::fmt::Hyphenated;
-
-use super::Database;
 
 /// Runs `$body` with `$pool` bound to the backend's pool; the body is
 /// compiled once for each backend, so the SQL must suit both (`$1`-style
@@ -34,75 +27,6 @@ macro_rules! on_pool {
     };
 }
 pub(crate) use on_pool;
-
-/// Runs `$body` with `$conn` bound to the backend's `&mut` connection, like
-/// `on_pool!` (write `&mut *$conn` for each query).
-macro_rules! on_conn {
-    ($conn:expr, $c:ident => $body:expr) => {
-        match $conn {
-            $crate::storage::Conn::Sqlite($c) => $body,
-            $crate::storage::Conn::Postgres($c) => $body,
-        }
-    };
-}
-pub(crate) use on_conn;
-
-/// An open connection of either backend: in practice a caller's write
-/// transaction, passed as `&mut *tx`.
-#[derive(Debug)]
-pub enum Conn<'a> {
-    Sqlite(&'a mut SqliteConnection),
-    Postgres(&'a mut PgConnection),
-}
-
-impl Conn<'_> {
-    /// The same connection for a shorter while, to hand to one call and keep.
-    pub fn reborrow(&mut self) -> Conn<'_> {
-        match self {
-            Conn::Sqlite(connection) => Conn::Sqlite(connection),
-            Conn::Postgres(connection) => Conn::Postgres(connection),
-        }
-    }
-}
-
-impl<'a> From<&'a mut SqliteConnection> for Conn<'a> {
-    fn from(connection: &'a mut SqliteConnection) -> Conn<'a> {
-        Conn::Sqlite(connection)
-    }
-}
-
-impl<'a> From<&'a mut PgConnection> for Conn<'a> {
-    fn from(connection: &'a mut PgConnection) -> Conn<'a> {
-        Conn::Postgres(connection)
-    }
-}
-
-/// Where a write goes: into the caller's open transaction (`&mut *tx`), so
-/// that it commits or rolls back with the caller's own change, or into a
-/// `&Database`, in a write transaction of its own.
-#[derive(Debug)]
-pub enum TxOrDb<'a> {
-    Tx(Conn<'a>),
-    Db(&'a Database),
-}
-
-impl<'a> From<&'a Database> for TxOrDb<'a> {
-    fn from(db: &'a Database) -> TxOrDb<'a> {
-        TxOrDb::Db(db)
-    }
-}
-
-impl<'a> From<&'a mut SqliteConnection> for TxOrDb<'a> {
-    fn from(connection: &'a mut SqliteConnection) -> TxOrDb<'a> {
-        TxOrDb::Tx(Conn::Sqlite(connection))
-    }
-}
-
-impl<'a> From<&'a mut PgConnection> for TxOrDb<'a> {
-    fn from(connection: &'a mut PgConnection) -> TxOrDb<'a> {
-        TxOrDb::Tx(Conn::Postgres(connection))
-    }
-}
 
 /// A timestamp to write or to compare with in SQL: `timestamptz` in
 /// PostgreSQL; in SQLite RFC 3339 text in UTC with exactly six fraction

@@ -26,8 +26,9 @@ use sqlx::types::Json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::backend::{BeginWrite, DbId, DbTime, now, on_conn, on_pool};
-use super::{Conn, Database, TxOrDb};
+use super::backend::{BeginWrite, DbId, DbTime, now, on_pool};
+use super::transaction::on_tx;
+use super::{Database, TxOrDb, WriteTx};
 
 /// Errors longer than this are cut: a receiver's whole error page is no use in a list.
 const MAX_ERROR_CHARS: usize = 2000;
@@ -139,25 +140,25 @@ pub struct Claim {
     pub lease: Lease,
 }
 
-/// Adds `job`, in the caller's transaction or in one of its own. Wake the
-/// in-process workers (`JobSignal::wake`) after the commit, or the job
-/// waits for their next poll.
+/// Adds `job`, in the caller's transaction (`&mut tx`) or, given the
+/// `&Database`, in one of its own. Wake the in-process workers
+/// (`JobSignal::wake`) after the commit, or the job waits for their next poll.
 pub async fn enqueue<'a>(target: impl Into<TxOrDb<'a>>, job: &NewJob) -> Result<Uuid, sqlx::Error> {
     match target.into() {
-        TxOrDb::Tx(conn) => enqueue_on(conn, job).await,
-        TxOrDb::Db(db) => on_pool!(db, pool => {
-            let mut tx = pool.begin_write().await?;
-            enqueue_on(Conn::from(&mut *tx), job).await?;
+        TxOrDb::Tx(tx) => enqueue_in(tx, job).await,
+        TxOrDb::Db(db) => {
+            let mut tx = db.begin_write().await?;
+            enqueue_in(&mut tx, job).await?;
             tx.commit().await?;
             Ok(job.id)
-        }),
+        }
     }
 }
 
-pub(crate) async fn enqueue_on(conn: Conn<'_>, job: &NewJob) -> Result<Uuid, sqlx::Error> {
+async fn enqueue_in(tx: &mut WriteTx, job: &NewJob) -> Result<Uuid, sqlx::Error> {
     let created_at = now();
     let max_attempts = job.max_attempts.map(|max| i32::try_from(max).unwrap_or(i32::MAX));
-    on_conn!(conn, c => {
+    on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO jobs (id, clinic_id, kind, payload, status, attempts, max_attempts, run_after, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, 'queued', 0, $5, $6, $7, $7)",
@@ -169,7 +170,7 @@ pub(crate) async fn enqueue_on(conn: Conn<'_>, job: &NewJob) -> Result<Uuid, sql
         .bind(max_attempts)
         .bind(DbTime(job.run_after))
         .bind(DbTime(created_at))
-        .execute(&mut *c)
+        .execute(&mut **conn)
         .await?;
     });
     Ok(job.id)

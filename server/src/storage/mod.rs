@@ -16,8 +16,7 @@ mod transaction;
 pub mod users;
 pub mod webhooks;
 
-pub use backend::{Conn, TxOrDb};
 pub use blobs::{BlobError, BlobHash, BlobLocation, BlobRef, BlobStore};
 pub use db::{Database, DatabaseError};
 pub use page::Page;
-pub use transaction::WriteTx;
+pub use transaction::{TxOrDb, WriteTx};

@@ -1,6 +1,8 @@
 //! A write transaction on either backend, so that several repositories can
 //! write in one transaction: a change, its audit record and the events it
-//! publishes commit together or not at all.
+//! publishes commit together or not at all; and `TxOrDb`, for a write that
+//! joins the caller's transaction when there is one and opens its own when
+//! there is not.
 
 use sqlx::{Postgres, Sqlite, Transaction};
 use uuid::Uuid;
@@ -60,5 +62,26 @@ impl WriteTx {
             WriteTx::Sqlite(tx) => tx.commit().await,
             WriteTx::Postgres(tx) => tx.commit().await,
         }
+    }
+}
+
+/// Where a write goes: into the caller's open transaction (`&mut tx`), so
+/// that it commits or rolls back with the caller's own change, or into a
+/// `&Database`, in a write transaction of its own.
+#[derive(Debug)]
+pub enum TxOrDb<'a> {
+    Tx(&'a mut WriteTx),
+    Db(&'a Database),
+}
+
+impl<'a> From<&'a mut WriteTx> for TxOrDb<'a> {
+    fn from(tx: &'a mut WriteTx) -> TxOrDb<'a> {
+        TxOrDb::Tx(tx)
+    }
+}
+
+impl<'a> From<&'a Database> for TxOrDb<'a> {
+    fn from(db: &'a Database) -> TxOrDb<'a> {
+        TxOrDb::Db(db)
     }
 }

@@ -24,9 +24,10 @@ use time::format_description::well_known::Rfc3339;
 use trayforge_wire::WebhookDelivery;
 use uuid::Uuid;
 
-use super::backend::{BeginWrite, DbId, DbTime, now, on_conn, on_pool};
+use super::backend::{BeginWrite, DbId, DbTime, now, on_pool};
 use super::jobs::{self, NewJob};
-use super::{Conn, Database, TxOrDb};
+use super::transaction::on_tx;
+use super::{Database, TxOrDb, WriteTx};
 use crate::domain::{SigningSecret, WebhookEvent, WebhookEvents, WebhookUrl};
 
 /// The job kind of a delivery; its payload is a [`DeliveryPayload`].
@@ -240,10 +241,12 @@ pub struct DeliveryPayload {
 /// Returns the delivery ids (also the jobs' ids).
 ///
 /// Call it inside the write transaction of the change it reports
-/// (`publish(&mut *tx, …)` in an `on_pool!` body), so that the change and
-/// its deliveries commit together or not at all: a crash never loses an
-/// event nor sends one for a change that did not happen. Then, after the
-/// commit, `JobSignal::wake()` starts the in-process workers at once.
+/// (`publish(&mut tx, …)` with the handler's `WriteTx`, beside
+/// `audit::record`), so that the change and its deliveries commit together
+/// or not at all: a crash never loses an event nor sends one for a change
+/// that did not happen. Then, after the commit, `state.jobs.wake()` starts
+/// the in-process workers at once. Given a `&Database`, it opens and
+/// commits a transaction of its own.
 pub async fn publish<'a>(
     target: impl Into<TxOrDb<'a>>,
     clinic_id: Uuid,
@@ -251,13 +254,13 @@ pub async fn publish<'a>(
     data: Value,
 ) -> Result<Vec<Uuid>, sqlx::Error> {
     match target.into() {
-        TxOrDb::Tx(conn) => publish_on(conn, clinic_id, event, data).await,
-        TxOrDb::Db(db) => on_pool!(db, pool => {
-            let mut tx = pool.begin_write().await?;
-            let published = publish_on(Conn::from(&mut *tx), clinic_id, event, data).await?;
+        TxOrDb::Tx(tx) => publish_in(tx, clinic_id, event, data).await,
+        TxOrDb::Db(db) => {
+            let mut tx = db.begin_write().await?;
+            let published = publish_in(&mut tx, clinic_id, event, data).await?;
             tx.commit().await?;
             Ok(published)
-        }),
+        }
     }
 }
 
@@ -269,16 +272,16 @@ struct SubscriptionRow {
     events: WebhookEvents,
 }
 
-async fn publish_on(
-    mut conn: Conn<'_>,
+async fn publish_in(
+    tx: &mut WriteTx,
     clinic_id: Uuid,
     event: WebhookEvent,
     data: Value,
 ) -> Result<Vec<Uuid>, sqlx::Error> {
-    let hooks: Vec<SubscriptionRow> = on_conn!(conn.reborrow(), c => {
+    let hooks: Vec<SubscriptionRow> = on_tx!(tx, conn => {
         sqlx::query_as("SELECT id, events FROM webhooks WHERE clinic_id = $1 ORDER BY id")
             .bind(DbId(clinic_id))
-            .fetch_all(&mut *c)
+            .fetch_all(&mut **conn)
             .await?
     });
     let created_at = now().format(&Rfc3339).unwrap_or_default();
@@ -294,7 +297,7 @@ async fn publish_on(
         let payload = serde_json::to_value(DeliveryPayload { hook_id: hook.id, body })
             .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         let job = NewJob { id, ..NewJob::new(clinic_id, DELIVERY_JOB, payload) };
-        jobs::enqueue_on(conn.reborrow(), &job).await?;
+        jobs::enqueue(&mut *tx, &job).await?;
         deliveries.push(id);
     }
     Ok(deliveries)

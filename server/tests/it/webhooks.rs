@@ -404,27 +404,11 @@ async fn an_event_published_in_a_rolled_back_transaction_is_never_delivered() {
 
 /// What a case handler does: its change and the event in one transaction.
 async fn publish_in_transaction(db: &Database, clinic: Uuid, commit: bool) -> Vec<Uuid> {
+    let mut tx = db.begin_write().await.unwrap();
     let data = json!({ "case": "c-17" });
-    match db {
-        Database::Sqlite(pool) => {
-            let mut tx = pool.begin().await.unwrap();
-            let published = webhooks::publish(&mut *tx, clinic, WebhookEvent::CaseCreated, data).await.unwrap();
-            if commit {
-                tx.commit().await.unwrap()
-            } else {
-                tx.rollback().await.unwrap()
-            }
-            published
-        }
-        Database::Postgres(pool) => {
-            let mut tx = pool.begin().await.unwrap();
-            let published = webhooks::publish(&mut *tx, clinic, WebhookEvent::CaseCreated, data).await.unwrap();
-            if commit {
-                tx.commit().await.unwrap()
-            } else {
-                tx.rollback().await.unwrap()
-            }
-            published
-        }
-    }
+    let published = webhooks::publish(&mut tx, clinic, WebhookEvent::CaseCreated, data).await.unwrap();
+    if commit {
+        tx.commit().await.unwrap();
+    } // else dropped: rolled back, as when the handler fails after publishing
+    published
 }
