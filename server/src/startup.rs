@@ -25,6 +25,7 @@ pub struct Application {
     db: Database,
     /// Started by `run_until`, stopped with the server.
     workers: Vec<Worker>,
+    signal: JobSignal,
 }
 
 impl Application {
@@ -59,7 +60,7 @@ impl Application {
                 db: db.clone(),
                 auth: AuthState::new(settings.server.secure_cookies, settings.server.login_attempts_per_minute),
                 blobs,
-                jobs: signal,
+                jobs: signal.clone(),
             },
             &settings.server.dist_dir,
         );
@@ -73,11 +74,16 @@ impl Application {
             };
             anyhow::anyhow!("cannot listen on {address}: {e}; {hint}")
         })?;
-        Ok(Application { listener, router, db, workers })
+        Ok(Application { listener, router, db, workers, signal })
     }
 
     pub fn database(&self) -> &Database {
         &self.db
+    }
+
+    /// Wakes this application's job workers (handlers reach it as `AppState::jobs`).
+    pub fn job_signal(&self) -> JobSignal {
+        self.signal.clone()
     }
 
     pub fn address(&self) -> SocketAddr {

@@ -57,3 +57,18 @@ impl JobSignal {
         self.0.notified().await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::JobSignal;
+
+    #[tokio::test]
+    async fn a_wake_before_the_wait_is_kept_for_it() {
+        let signal = JobSignal::default();
+        signal.wake();
+        let woken = tokio::time::timeout(Duration::from_secs(5), signal.woken()).await;
+        assert!(woken.is_ok(), "the stored wake ends the next wait at once");
+    }
+}

@@ -227,6 +227,41 @@ async fn a_job_whose_worker_died_during_its_last_attempt_is_failed_without_runni
 }
 
 #[tokio::test]
+async fn a_wake_starts_an_idle_worker_at_once_instead_of_at_its_next_poll() {
+    for database in test_databases().await {
+        let db = migrated(&database).await;
+        let (clinic, _) = clinic(&db, "Smile Lab").await;
+        let data = tempfile::tempdir().unwrap();
+        let mut settings = trayforge_server::config::Settings::default();
+        settings.server.port = 0;
+        settings.data.dir = data.path().join("data");
+        settings.database.url = database.url.clone();
+        settings.jobs.poll_interval_ms = 3_600_000;
+        let app = Application::build(&settings).await.unwrap();
+        let signal = app.job_signal();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+
+        // A first job, so that the worker is idle afterwards: once it is
+        // recorded, the worker has looked again, found nothing, and waits.
+        let first = jobs::enqueue(&db, &NewJob::new(clinic, "print.teleport", json!({}))).await.unwrap();
+        signal.wake();
+        let failed = |id| {
+            let db = &db;
+            async move { jobs::get(db, clinic, id).await.unwrap().filter(|job| job.status == JobStatus::Failed) }
+        };
+        wait_for("the worker's first look at the queue", || failed(first)).await;
+
+        let second = jobs::enqueue(&db, &NewJob::new(clinic, "print.teleport", json!({}))).await.unwrap();
+        signal.wake();
+        wait_for("the woken worker to run the job, long before its hourly poll", || failed(second)).await;
+        stop.send(()).unwrap();
+    }
+}
+
+#[tokio::test]
 async fn stopping_the_application_stops_its_workers() {
     let data = tempfile::tempdir().unwrap();
     let mut settings = trayforge_server::config::Settings::default();

@@ -383,6 +383,47 @@ async fn a_delivery_that_never_succeeds_is_given_up_after_its_last_attempt_and_i
 }
 
 #[tokio::test]
+async fn a_clinic_has_at_most_twenty_hooks() {
+    for database in test_databases().await {
+        seed_owner(&database, "Smile Lab", "owner@smile.example").await;
+        let app = spawn_app_with(Some(&database), |_| {}).await;
+        let owner = login(&app, "owner@smile.example").await;
+        for n in 0..webhooks::MAX_WEBHOOKS_PER_CLINIC {
+            registered(&app, &owner, &format!("https://pms.example/in/{n}"), &["case.created"]).await;
+        }
+        let refused = register(&app, &owner, "https://pms.example/in/more", &["case.created"]).await;
+        assert_eq!(refused.status(), 409);
+        let error: ErrorBody = refused.json().await.unwrap();
+        assert_eq!(error.error.code, "too_many_webhooks");
+        assert!(error.error.message.contains("delete one it no longer needs"), "{}", error.error.message);
+    }
+}
+
+#[tokio::test]
+async fn a_delivery_queued_for_a_hook_deleted_since_is_dropped_unsent() {
+    for database in test_databases().await {
+        let db = migrated(&database).await;
+        let (clinic, owner) = clinic(&db, "Smile Lab").await;
+        let mut receiver = receiver(&[]).await;
+        let url = WebhookUrl::parse(&receiver.url).unwrap();
+        let events = WebhookEvents::parse_names(["case.updated"]).unwrap();
+        let hook =
+            webhooks::create(&db, clinic, owner, &url, events, &SigningSecret::generate().unwrap()).await.unwrap();
+        let data = json!({ "case": "c-17" });
+        let published = webhooks::publish(&db, clinic, WebhookEvent::CaseUpdated, data).await.unwrap();
+        assert!(webhooks::delete(&db, clinic, hook.id).await.unwrap());
+
+        let _app = spawn_fast(&database, 8).await;
+        let done = wait_for("the dropped delivery's job to be done", || async {
+            jobs::get(&db, clinic, published[0]).await.unwrap().filter(|job| job.status == JobStatus::Done)
+        })
+        .await;
+        assert_eq!(done.attempts, 1);
+        assert!(receiver.requests.try_recv().is_err(), "nothing was sent");
+    }
+}
+
+#[tokio::test]
 async fn an_event_published_in_a_rolled_back_transaction_is_never_delivered() {
     for database in test_databases().await {
         let db = migrated(&database).await;
