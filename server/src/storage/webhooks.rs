@@ -114,19 +114,14 @@ pub async fn create(
         last_failure_at: None,
         last_failure_error: None,
     };
-    on_pool!(db, pool => {
-        // Counted and inserted under one write lock, so that two requests
-        // at once cannot both take the last place.
-        let mut tx = pool.begin_write().await?;
-        if matches!(db, Database::Postgres(_)) {
-            sqlx::query("SELECT id FROM clinics WHERE id = $1 FOR UPDATE")
-                .bind(DbId(clinic_id))
-                .execute(&mut *tx)
-                .await?;
-        }
+    // Counted and inserted with the clinic locked, so that two requests at
+    // once cannot both take the last place.
+    let mut tx = db.begin_write().await?;
+    tx.lock_clinic(clinic_id).await?;
+    on_tx!(&mut tx, conn => {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhooks WHERE clinic_id = $1")
             .bind(DbId(clinic_id))
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **conn)
             .await?;
         if count >= MAX_WEBHOOKS_PER_CLINIC {
             return Err(WebhookError::TooMany);
@@ -142,10 +137,10 @@ pub async fn create(
         .bind(secret.expose())
         .bind(DbId(created_by))
         .bind(DbTime(hook.created_at))
-        .execute(&mut *tx)
+        .execute(&mut **conn)
         .await?;
-        tx.commit().await?;
     });
+    tx.commit().await?;
     Ok(hook)
 }
 
