@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
+use serde_json::json;
 use time::Date;
 use time::format_description::well_known::Iso8601;
 use trayforge_wire::{CaseDetail, CaseUpdate, CaseView, NewCaseRequest, Page, PatientView, StageView};
@@ -14,11 +15,11 @@ use super::extract::{ClientAddress, JsonBody, QueryParams};
 use super::files::file_view;
 use super::users::rfc3339;
 use super::{ApiError, AppState};
-use crate::domain::{Access, CaseStatus, Identity};
+use crate::domain::{Access, CaseStatus, Identity, WebhookEvent};
 use crate::storage::audit::{self, Actor, Entry};
 use crate::storage::case_files::{self, FileKind};
 use crate::storage::cases::{self, CaseChanges, CaseError, CaseFilter, CaseRecord, NewCase, PatientChoice, Schedule};
-use crate::storage::{self, WriteTx};
+use crate::storage::{self, WriteTx, webhooks};
 
 const MAX_TEXT_CHARS: usize = 200;
 const MAX_NOTES_CHARS: usize = 10_000;
@@ -44,13 +45,17 @@ pub(super) async fn create(
     require(&identity, Access::WriteCases)?;
     let new = new_case(&request, &identity)?;
     let mut tx = state.db.begin_write().await?;
-    let id = cases::create(&mut tx, identity.clinic_id, &new).await.map_err(|e| match e {
+    let created = cases::create(&mut tx, identity.clinic_id, &new).await.map_err(|e| match e {
         CaseError::UnknownPatient => ApiError::validation("patient_id", "your clinic has no patient with this id"),
         other => ApiError::Internal(other.into()),
     })?;
+    let id = created.id;
     let entry = Entry::case("case.create", id).with("title", new.title.clone());
     audit::record(&mut tx, &Actor { identity: &identity, source: &source }, entry).await?;
+    let data = json!({ "case_id": id, "patient_code": created.patient_code, "title": new.title, "status": "new" });
+    webhooks::publish(&mut tx, identity.clinic_id, WebhookEvent::CaseCreated, data).await?;
     tx.commit().await?;
+    state.jobs.wake();
     tracing::info!(case = %id, clinic = %identity.clinic_id, "case created");
     Ok((StatusCode::CREATED, Json(detail(&state, &identity, id).await?)))
 }
@@ -215,9 +220,13 @@ pub(super) async fn update(
     if !cases::update(&mut tx, identity.clinic_id, id, &changes).await? {
         return Err(ApiError::NotFound);
     }
-    let entry = Entry { details: changed_fields(&request), ..Entry::case("case.update", id) };
+    let changed = changed_fields(&request);
+    let data = json!({ "case_id": id, "changed": changed.iter().map(|(name, _)| *name).collect::<Vec<_>>() });
+    let entry = Entry { details: changed, ..Entry::case("case.update", id) };
     audit::record(&mut tx, &Actor { identity: &identity, source: &source }, entry).await?;
+    webhooks::publish(&mut tx, identity.clinic_id, WebhookEvent::CaseUpdated, data).await?;
     tx.commit().await?;
+    state.jobs.wake();
     Ok(Json(detail(&state, &identity, id).await?))
 }
 

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
 use serde::Deserialize;
+use serde_json::json;
 use trayforge_wire::{FileView, MeshReport};
 use uuid::Uuid;
 
@@ -18,11 +19,11 @@ use super::cases::{path_id, require};
 use super::extract::{ClientAddress, QueryParams};
 use super::users::rfc3339;
 use super::{ApiError, AppState};
-use crate::domain::{Access, Arch, Identity};
+use crate::domain::{Access, Arch, Identity, WebhookEvent};
 use crate::mesh_command;
 use crate::storage::audit::{self, Actor, Entry};
 use crate::storage::case_files::{self, CaseFile, FileKind, NewFile};
-use crate::storage::{BlobError, BlobHash, BlobRef, cases};
+use crate::storage::{BlobError, BlobHash, BlobRef, cases, webhooks};
 
 const MAX_FILE_NAME_CHARS: usize = 200;
 
@@ -86,7 +87,11 @@ pub(super) async fn upload_model(
         .with("version", file.version.to_string())
         .with("sha256", blob.sha256.as_str());
     audit::record(&mut tx, &Actor { identity: &identity, source: &source }, entry).await?;
+    let data =
+        json!({ "case_id": case_id, "stage": { "arch": arch.as_str(), "index": index }, "file": file_view(&file) });
+    webhooks::publish(&mut tx, identity.clinic_id, WebhookEvent::FilesUploaded, data).await?;
     tx.commit().await?;
+    state.jobs.wake();
     tracing::info!(file = %file.id, case = %case_id, bytes = blob.size, "model uploaded");
     Ok((StatusCode::CREATED, axum::Json(file_view(&file))))
 }
@@ -133,7 +138,10 @@ pub(super) async fn upload_photo(
         .with("file_name", file_name.clone())
         .with("sha256", blob.sha256.as_str());
     audit::record(&mut tx, &Actor { identity: &identity, source: &source }, entry).await?;
+    let data = json!({ "case_id": case_id, "file": file_view(&file) });
+    webhooks::publish(&mut tx, identity.clinic_id, WebhookEvent::FilesUploaded, data).await?;
     tx.commit().await?;
+    state.jobs.wake();
     Ok((StatusCode::CREATED, axum::Json(file_view(&file))))
 }
 

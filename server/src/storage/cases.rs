@@ -109,19 +109,25 @@ const CASE_SELECT: &str = "SELECT c.id, c.title, c.status, c.start_date, c.days_
     p.id AS patient_id, p.code, p.full_name, p.date_of_birth \
     FROM cases c JOIN patients p ON p.id = c.patient_id";
 
+/// A case just made: its id and its patient's code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedCase {
+    pub id: Uuid,
+    pub patient_code: String,
+}
+
 /// Creates the case, and its patient with a fresh code when new.
-pub async fn create(tx: &mut WriteTx, clinic_id: Uuid, new: &NewCase) -> Result<Uuid, CaseError> {
-    let patient_id = match &new.patient {
+pub async fn create(tx: &mut WriteTx, clinic_id: Uuid, new: &NewCase) -> Result<CreatedCase, CaseError> {
+    let (patient_id, patient_code) = match &new.patient {
         PatientChoice::Existing(id) => {
-            let found: Option<i32> = on_tx!(tx, conn => {
-                sqlx::query_scalar("SELECT 1 FROM patients WHERE clinic_id = $1 AND id = $2")
+            let code: Option<String> = on_tx!(tx, conn => {
+                sqlx::query_scalar("SELECT code FROM patients WHERE clinic_id = $1 AND id = $2")
                     .bind(DbId(clinic_id))
                     .bind(DbId(*id))
                     .fetch_optional(&mut **conn)
                     .await?
             });
-            found.ok_or(CaseError::UnknownPatient)?;
-            *id
+            (*id, code.ok_or(CaseError::UnknownPatient)?)
         }
         PatientChoice::New { full_name, date_of_birth } => {
             let code = free_code(tx, clinic_id).await?;
@@ -140,7 +146,7 @@ pub async fn create(tx: &mut WriteTx, clinic_id: Uuid, new: &NewCase) -> Result<
                 .execute(&mut **conn)
                 .await?;
             });
-            id
+            (id, code.as_str().to_owned())
         }
     };
     let id = Uuid::new_v4();
@@ -165,7 +171,7 @@ pub async fn create(tx: &mut WriteTx, clinic_id: Uuid, new: &NewCase) -> Result<
         .execute(&mut **conn)
         .await?;
     });
-    Ok(id)
+    Ok(CreatedCase { id, patient_code })
 }
 
 /// A code no patient of the clinic has. Checked before inserting, inside

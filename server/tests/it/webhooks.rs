@@ -453,3 +453,46 @@ async fn publish_in_transaction(db: &Database, clinic: Uuid, commit: bool) -> Ve
     } // else dropped: rolled back, as when the handler fails after publishing
     published
 }
+
+#[tokio::test]
+async fn creating_changing_and_uploading_through_the_api_publish_their_events() {
+    for database in test_databases().await {
+        seed_owner(&database, "Smile Lab", "owner@smile.example").await;
+        let app = spawn_fast(&database, 8).await;
+        let owner = login(&app, "owner@smile.example").await;
+        let mut got = receiver(&[]).await;
+        registered(&app, &owner, &got.url, &["case.created", "case.updated", "files.uploaded"]).await;
+
+        let created = as_session(&app, &owner, Method::POST, "/api/v1/cases", true)
+            .json(&json!({ "patient": { "full_name": "Ada Lovelace" }, "title": "Crowding" }))
+            .send()
+            .await
+            .unwrap();
+        let case: trayforge_wire::CaseDetail = created.json().await.unwrap();
+        let id = &case.case.id;
+        let delivery = got.next().await.delivery();
+        assert_eq!(delivery.event, "case.created");
+        assert_eq!(delivery.data["case_id"], json!(id));
+        assert_eq!(delivery.data["patient_code"], json!(case.case.patient.code));
+        assert!(!delivery.data.to_string().contains("Lovelace"), "patient names never leave: {}", delivery.data);
+
+        let cube = std::fs::read(crate::support::corpus("synthetic/cube_binary.stl")).unwrap();
+        let path = format!("/api/v1/cases/{id}/stages/upper/3/models?file_name=U03.stl");
+        let uploaded = as_session(&app, &owner, Method::POST, &path, true).body(cube).send().await.unwrap();
+        assert_eq!(uploaded.status(), 201);
+        let delivery = got.next().await.delivery();
+        assert_eq!(delivery.event, "files.uploaded");
+        assert_eq!(delivery.data["stage"], json!({ "arch": "upper", "index": 3 }));
+        assert_eq!(delivery.data["file"]["file_name"], "U03.stl");
+        assert_eq!(delivery.data["file"]["report"]["triangles"], 12);
+
+        let changed = as_session(&app, &owner, Method::PATCH, &format!("/api/v1/cases/{id}"), true)
+            .json(&json!({ "status": "models_ready" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(changed.status(), 200);
+        let delivery = got.next().await.delivery();
+        assert_eq!((delivery.event.as_str(), &delivery.data["changed"]), ("case.updated", &json!(["status"])));
+    }
+}
