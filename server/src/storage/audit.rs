@@ -10,7 +10,7 @@ use sqlx::types::Json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::backend::{DbId, OptionalId, now, on_pool};
+use super::backend::{DbId, DbTime, OptionalId, now, on_pool};
 use super::transaction::on_tx;
 use super::{Database, WriteTx};
 use crate::domain::Identity;
@@ -82,7 +82,7 @@ pub async fn record(tx: &mut WriteTx, actor: &Actor<'_>, entry: Entry) -> Result
         )
         .bind(DbId(Uuid::new_v4()))
         .bind(DbId(actor.identity.clinic_id))
-        .bind(now())
+        .bind(DbTime(now()))
         .bind(actor.identity.user_id.map(DbId))
         .bind(actor.identity.token_id().map(DbId))
         .bind(entry.action)

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use trayforge_wire::MeshReport;
 use uuid::Uuid;
 
-use super::backend::{DbId, now, on_pool};
+use super::backend::{DbId, DbTime, now, on_pool};
 use super::transaction::on_tx;
 use super::{BlobHash, Database, WriteTx};
 
@@ -124,7 +124,7 @@ pub async fn insert(tx: &mut WriteTx, clinic_id: Uuid, new: &NewFile<'_>) -> Res
         .bind(&file.report)
         .bind(file.uploaded_by.map(DbId))
         .bind(new.uploaded_by_token.map(DbId))
-        .bind(file.created_at)
+        .bind(DbTime(file.created_at))
         .execute(&mut **conn)
         .await?;
     });

@@ -7,7 +7,7 @@
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::backend::{DbId, now, on_pool};
+use super::backend::{DbId, DbTime, now, on_pool};
 use super::transaction::on_tx;
 use super::{Database, Page, WriteTx};
 use crate::domain::{Arch, CaseCode, CaseStatus};
@@ -142,7 +142,7 @@ pub async fn create(tx: &mut WriteTx, clinic_id: Uuid, new: &NewCase) -> Result<
                 .bind(code.as_str())
                 .bind(full_name.as_deref())
                 .bind(*date_of_birth)
-                .bind(now())
+                .bind(DbTime(now()))
                 .execute(&mut **conn)
                 .await?;
             });
@@ -167,7 +167,7 @@ pub async fn create(tx: &mut WriteTx, clinic_id: Uuid, new: &NewCase) -> Result<
         .bind(new.schedule.aligners_per_appointment)
         .bind(&new.notes)
         .bind(new.created_by.map(DbId))
-        .bind(at)
+        .bind(DbTime(at))
         .execute(&mut **conn)
         .await?;
     });
@@ -276,7 +276,7 @@ pub async fn update(tx: &mut WriteTx, clinic_id: Uuid, id: Uuid, changes: &CaseC
         .bind(changes.days_per_aligner)
         .bind(changes.aligners_per_appointment)
         .bind(changes.notes.as_deref())
-        .bind(now())
+        .bind(DbTime(now()))
         .execute(&mut **conn)
         .await?
         .rows_affected()
@@ -336,7 +336,7 @@ pub async fn stage(
         .bind(DbId(case_id))
         .bind(arch.as_str())
         .bind(index)
-        .bind(now())
+        .bind(DbTime(now()))
         .execute(&mut **conn)
         .await?;
     });
