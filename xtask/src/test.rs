@@ -50,14 +50,14 @@ const STAGES: &[Stage] = &[
     },
     Stage {
         name: "test",
-        what: "cargo test --workspace (SQLite; blobs on a folder and on moto's S3)",
+        what: "cargo test --workspace --exclude trayforge-server (the server's tests are the next stage)",
         needs: &[],
-        prepare: prepare_moto,
+        prepare: nothing,
         run: unit_tests,
     },
     Stage {
         name: "storage",
-        what: "cargo test -p trayforge-server on SQLite and a throwaway PostgreSQL",
+        what: "cargo test -p trayforge-server: storage on SQLite and a throwaway PostgreSQL, blobs on a folder and moto's S3",
         needs: &[],
         prepare: prepare_moto,
         run: storage,
@@ -211,14 +211,7 @@ fn moto_server() -> Result<std::path::PathBuf> {
 }
 
 fn unit_tests(root: &Path) -> Result {
-    let moto_server = moto_server()?;
-    // SQLite only, even when the caller's environment names a PostgreSQL.
-    cmd::run(
-        cargo(root)
-            .args(["test", "--workspace"])
-            .env_remove("TEST_DATABASE_URL")
-            .env("TRAYFORGE_MOTO_SERVER", moto_server),
-    )
+    cmd::run(cargo(root).args(["test", "--workspace", "--exclude", "trayforge-server"]))
 }
 
 fn storage(root: &Path) -> Result {
