@@ -5,13 +5,16 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/auth/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
+    #[cfg_attr(feature = "openapi", schema(example = "owner@smile.example"))]
     pub email: String,
     pub password: String,
 }
 
 /// The answer to a sign-in; the session itself travels in a cookie.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     pub user: UserView,
     pub clinic: ClinicView,
@@ -21,18 +24,21 @@ pub struct LoginResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClinicView {
     pub id: String,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserView {
     pub id: String,
     pub clinic_id: String,
     pub email: String,
     pub display_name: String,
     /// `owner`, `admin`, `clinician` or `technician`.
+    #[cfg_attr(feature = "openapi", schema(example = "clinician"))]
     pub role: String,
     pub created_at: String,
     pub disabled: bool,
@@ -40,6 +46,7 @@ pub struct UserView {
 
 /// `GET /api/v1/me`: who the request is authenticated as.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub clinic: ClinicView,
     /// Absent for an API token, which acts for the clinic, not a person.
@@ -54,11 +61,14 @@ pub struct Me {
 
 /// `POST /api/v1/users`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewUserRequest {
     pub email: String,
     /// Defaults to the part of the email before `@`.
     #[serde(default)]
     pub display_name: String,
+    /// `owner` (only an owner may give it), `admin`, `clinician` or `technician`.
+    #[cfg_attr(feature = "openapi", schema(example = "clinician"))]
     pub role: String,
     /// At least 12 characters.
     pub password: String,
@@ -66,14 +76,17 @@ pub struct NewUserRequest {
 
 /// `POST /api/v1/tokens`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewTokenRequest {
     pub name: String,
     /// One or more of `read`, `write`, `production`.
+    #[cfg_attr(feature = "openapi", schema(example = json!(["read", "write"])))]
     pub scopes: Vec<String>,
 }
 
 /// A token as listed: never its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiTokenView {
     pub id: String,
     pub name: String,
@@ -86,6 +99,7 @@ pub struct ApiTokenView {
 
 /// The answer to `POST /api/v1/tokens`: the only time the secret is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedToken {
     pub token: ApiTokenView,
     /// Send it as `Authorization: Bearer <secret>`; it cannot be shown again.

@@ -2,7 +2,9 @@
 //!
 //! Invariant: serde types only — no I/O, no HTTP client or server types — so
 //! the same definitions compile for wasm32 and the host, and the two sides
-//! can never disagree about a field name.
+//! can never disagree about a field name. The `openapi` feature (enabled by
+//! the server only) adds `utoipa::ToSchema` to the types the API speaks, so
+//! the OpenAPI document describes these very structs.
 
 use serde::{Deserialize, Serialize};
 
@@ -26,11 +28,13 @@ pub use webhooks::{
 
 /// The body of every error response: `{"error": {"code", "message", "field"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// A stable machine-readable code such as `not_found`.
     pub code: String,

@@ -19,6 +19,8 @@ use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 use trayforge_wire::{ClinicView, LoginRequest, LoginResponse, Me};
 
+use super::openapi::{BadRequest, Forbidden, RateLimited, Unauthenticated};
+
 use super::extract::{
     CSRF_COOKIE, ClientAddress, JsonBody, SESSION_COOKIE_PLAIN, SESSION_COOKIE_SECURE, session_cookie,
 };
@@ -59,6 +61,22 @@ impl AuthState {
     }
 }
 
+/// Sign in with email and password.
+///
+/// Sets the session cookie (HttpOnly, SameSite=Lax) and the script-readable
+/// `trayforge_csrf` cookie; the CSRF token is also in the body. Sessions last
+/// 12 hours. Attempts are limited per client address and per account.
+#[utoipa::path(
+    post, path = "/auth/login", tag = "auth", operation_id = "login",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in: who, in which clinic, and the CSRF token for writes.", body = LoginResponse,
+            headers(("Set-Cookie" = String, description = "The session cookie and `trayforge_csrf`."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 429, response = RateLimited),
+    ),
+)]
 pub(super) async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -116,7 +134,20 @@ pub(super) async fn login(
     Ok(response)
 }
 
-/// Ends this browser session: revoked in the database, cookies cleared.
+/// End this browser session.
+///
+/// The session is revoked in the database and its cookies cleared. An API
+/// token is refused (400): revoke it with `DELETE /api/v1/tokens/{id}`.
+#[utoipa::path(
+    post, path = "/auth/logout", tag = "auth", operation_id = "logout",
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 204, description = "Signed out; the cookies are cleared."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+    ),
+)]
 pub(super) async fn logout(
     State(state): State<AppState>,
     identity: Identity,
@@ -135,6 +166,18 @@ pub(super) async fn logout(
     Ok(response)
 }
 
+/// Who the request is authenticated as.
+///
+/// The clinic, and the person and role of a session, or the token and its
+/// scopes.
+#[utoipa::path(
+    get, path = "/me", tag = "auth", operation_id = "me",
+    security(("bearer_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The caller's clinic, person, role and scopes.", body = Me),
+        (status = 401, response = Unauthenticated),
+    ),
+)]
 pub(super) async fn me(State(state): State<AppState>, identity: Identity) -> Result<Json<Me>, ApiError> {
     let clinic = clinics::get(&state.db, identity.clinic_id).await?.ok_or(ApiError::NotFound)?;
     let user = match identity.user_id {

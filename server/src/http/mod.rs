@@ -1,4 +1,5 @@
-//! The HTTP surface: probes, the API under `/api/v1`, and the built client.
+//! The HTTP surface: probes, the API under `/api/v1` with its OpenAPI
+//! document and browsable reference, and the built client.
 
 mod accounts;
 mod audit;
@@ -9,6 +10,7 @@ mod error;
 pub mod extract;
 mod files;
 mod health;
+pub mod openapi;
 mod rate_limit;
 mod tokens;
 mod users;
@@ -20,6 +22,9 @@ use axum::Router;
 use axum::routing::{delete, get, patch, post};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use auth::AuthState;
 pub use error::ApiError;
@@ -40,18 +45,21 @@ pub struct AppState {
     pub jobs: JobSignal,
 }
 
-pub fn router(state: AppState, dist_dir: &Path) -> Router {
-    // Versioned areas nest under `/api/v1` here; anything else under `/api` is a JSON 404.
-    let v1 = Router::new()
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/me", get(auth::me))
+/// Every route of `/api/v1`, each with its OpenAPI operation: register
+/// handlers only through `routes!` (handlers of one path together), never
+/// with `.route`, so that no route escapes the document (and the
+/// authorization matrix test, which reads it).
+fn api_v1() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
         .route("/me/password", post(accounts::change_own_password))
-        .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", patch(accounts::update))
         .route("/users/{id}/password", post(accounts::reset_password))
-        .route("/tokens", get(tokens::list).post(tokens::create))
-        .route("/tokens/{id}", delete(tokens::revoke))
         .route("/cases", get(cases::list).post(cases::create))
         .route("/cases/{id}", get(cases::get).patch(cases::update).delete(cases::delete))
         .route("/cases/{id}/stages/{arch}/{index}/models", post(files::upload_model))
@@ -60,11 +68,17 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         .route("/files/{id}/content", get(files::download))
         .route("/audit", get(audit::list))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
-        .route("/webhooks/{id}", delete(webhooks::delete));
+        .route("/webhooks/{id}", delete(webhooks::delete))
+}
+
+pub fn router(state: AppState, dist_dir: &Path) -> Router {
+    let (v1, document) = api_v1().split_for_parts();
+    // Versioned areas nest under `/api/v1` here; anything else under `/api` is a JSON 404.
     let api = Router::new().nest("/v1", v1).fallback(|| async { ApiError::NotFound });
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .merge(openapi::routes(document))
         .nest("/api", api)
         .fallback_service(client::service(dist_dir))
         .layer(PropagateRequestIdLayer::x_request_id())

@@ -8,6 +8,7 @@ use trayforge_wire::{ApiTokenView, CreatedToken, NewTokenRequest};
 use uuid::Uuid;
 
 use super::extract::JsonBody;
+use super::openapi::{BadRequest, Forbidden, NotFound, Unauthenticated, ValidationFailed};
 use super::users::rfc3339;
 use super::{ApiError, AppState};
 use crate::domain::{Identity, Scopes, SecretToken};
@@ -23,6 +24,21 @@ fn require_manager(identity: &Identity) -> Result<(), ApiError> {
     }
 }
 
+/// Create an API token for an integration.
+///
+/// The secret is answered once and stored only as its SHA-256 hash.
+#[utoipa::path(
+    post, path = "/tokens", tag = "tokens", operation_id = "create_token",
+    request_body = NewTokenRequest,
+    security(("session_cookie" = ["owner", "admin"], "csrf_token" = [])),
+    responses(
+        (status = 201, description = "The token, and its secret: the only time it is shown.", body = CreatedToken),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 422, response = ValidationFailed),
+    ),
+)]
 pub(super) async fn create(
     State(state): State<AppState>,
     identity: Identity,
@@ -42,6 +58,16 @@ pub(super) async fn create(
     Ok((StatusCode::CREATED, Json(CreatedToken { token: token_view(&token), secret: secret.expose().to_owned() })))
 }
 
+/// The clinic's API tokens, never their secrets.
+#[utoipa::path(
+    get, path = "/tokens", tag = "tokens", operation_id = "list_tokens",
+    security(("session_cookie" = ["owner", "admin"])),
+    responses(
+        (status = 200, description = "Every token of the clinic, revoked ones included.", body = Vec<ApiTokenView>),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+    ),
+)]
 pub(super) async fn list(
     State(state): State<AppState>,
     identity: Identity,
@@ -51,8 +77,21 @@ pub(super) async fn list(
     Ok(Json(tokens.iter().map(token_view).collect()))
 }
 
+/// Revoke an API token: it stops working at once.
+///
 /// 404 for an id that is not a token of the caller's clinic, whether or
 /// not another clinic has it.
+#[utoipa::path(
+    delete, path = "/tokens/{id}", tag = "tokens", operation_id = "revoke_token",
+    params(("id" = String, Path, description = "The token's id (a UUID).")),
+    security(("session_cookie" = ["owner", "admin"], "csrf_token" = [])),
+    responses(
+        (status = 204, description = "Revoked."),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub(super) async fn revoke(
     State(state): State<AppState>,
     identity: Identity,

@@ -9,10 +9,28 @@ use time::format_description::well_known::Rfc3339;
 use trayforge_wire::{NewUserRequest, UserView};
 
 use super::extract::JsonBody;
+use super::openapi::{BadRequest, Conflict, Forbidden, Unauthenticated, ValidationFailed};
 use super::{ApiError, AppState};
 use crate::domain::{DisplayName, Email, Identity, Password, PasswordHash, Role};
 use crate::storage::users::{self, NewUser, User, UserError};
 
+/// Add a user to the caller's clinic.
+///
+/// Owners and admins, signed in; only an owner may give the role `owner`.
+/// Emails are unique whatever their case.
+#[utoipa::path(
+    post, path = "/users", tag = "users", operation_id = "create_user",
+    request_body = NewUserRequest,
+    security(("session_cookie" = ["owner", "admin"], "csrf_token" = [])),
+    responses(
+        (status = 201, description = "The new user.", body = UserView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 422, response = ValidationFailed),
+    ),
+)]
 pub(super) async fn create(
     State(state): State<AppState>,
     identity: Identity,
@@ -50,6 +68,16 @@ pub(super) async fn create(
     Ok((StatusCode::CREATED, Json(user_view(&user))))
 }
 
+/// The users of the caller's clinic.
+#[utoipa::path(
+    get, path = "/users", tag = "users", operation_id = "list_users",
+    security(("session_cookie" = ["owner", "admin"])),
+    responses(
+        (status = 200, description = "Every user of the clinic, disabled ones included.", body = Vec<UserView>),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+    ),
+)]
 pub(super) async fn list(State(state): State<AppState>, identity: Identity) -> Result<Json<Vec<UserView>>, ApiError> {
     if !identity.can_manage_users() {
         return Err(ApiError::forbidden("only a signed-in owner or admin can list users"));

@@ -9,6 +9,7 @@
 mod account_requests;
 mod accounts;
 mod auth;
+mod authorization;
 mod blobs;
 mod cases;
 mod cli;
@@ -16,6 +17,7 @@ mod client;
 mod health;
 mod jobs;
 mod mesh_cli;
+mod openapi;
 mod people;
 mod storage;
 mod support;
