@@ -61,6 +61,8 @@ export async function startServer() {
   });
   return {
     url,
+    /** What the server printed so far (the demo owner's password on a fresh start). */
+    output: () => output,
     /** SIGTERM, then SIGKILL after 10 s; never hangs, even if the server already died. */
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

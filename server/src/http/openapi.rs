@@ -148,11 +148,15 @@ pub struct ValidationFailed(pub trayforge_wire::ErrorBody);
 pub struct RateLimited(pub trayforge_wire::ErrorBody);
 
 /// `GET /api/v1/openapi.json` (no sign-in), and Swagger UI under
-/// `/api/docs/`, its HTML, scripts and styles served from the binary.
+/// `/api/docs/`, its HTML, scripts and styles served from the binary
+/// (`vendored`: nothing is fetched from elsewhere, at build time or in the
+/// browser).
 pub(super) fn routes<S: Clone + Send + Sync + 'static>(document: utoipa::openapi::OpenApi) -> Router<S> {
     let document = Arc::new(document);
-    let swagger = SwaggerUi::new(DOCS_PATH)
-        .config(Config::new([DOCUMENT_PATH]).try_it_out_enabled(true).persist_authorization(true));
+    // No online validator: it would send the document's address to swagger.io.
+    let config =
+        Config::new([DOCUMENT_PATH]).validator_url("none").try_it_out_enabled(true).persist_authorization(true);
+    let swagger = SwaggerUi::new(DOCS_PATH).config(config);
     Router::new()
         .route(
             DOCUMENT_PATH,
