@@ -9,6 +9,7 @@ use crate::MeshReport;
 /// `POST /api/v1/cases`: a case for an existing patient (`patient_id`) or a
 /// new one (`patient`, whose code the server makes).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewCaseRequest {
     #[serde(default)]
@@ -33,6 +34,7 @@ pub struct NewCaseRequest {
 
 /// A new patient: both fields optional and kept only in the database.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewPatient {
     #[serde(default)]
@@ -44,6 +46,7 @@ pub struct NewPatient {
 
 /// `PATCH /api/v1/cases/{id}`: the fields to change; absent ones stay.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CaseUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,6 +65,7 @@ pub struct CaseUpdate {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PatientView {
     pub id: String,
     /// The pseudonym on labels, e.g. `K7Q-4M2`.
@@ -73,6 +77,7 @@ pub struct PatientView {
 
 /// A case as listed on the board.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseView {
     pub id: String,
     pub patient: PatientView,
@@ -88,6 +93,7 @@ pub struct CaseView {
 
 /// `GET /api/v1/cases/{id}`: the case with its stages and photos.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseDetail {
     #[serde(flatten)]
     pub case: CaseView,
@@ -96,6 +102,7 @@ pub struct CaseDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageView {
     pub id: String,
     /// `upper` or `lower`.
@@ -111,6 +118,7 @@ pub struct StageView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileView {
     pub id: String,
     /// `model` or `photo`.
@@ -132,6 +140,7 @@ pub struct FileView {
 
 /// One page of a list, with the number of all items.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     /// From 1.
@@ -142,6 +151,7 @@ pub struct Page<T> {
 
 /// One entry of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEventView {
     pub id: String,
     pub at: String,

@@ -73,6 +73,7 @@ pub enum DatabaseState {
 /// the report stored with each uploaded model. Lengths in mm, areas in mm²,
 /// volumes in mm³.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeshReport {
     /// `binary_stl`, `ascii_stl`, `obj`, `ply` or `3mf`.
     pub format: String,
@@ -108,6 +109,7 @@ pub struct MeshReport {
 
 /// A named part of a mesh file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeshBody {
     /// As written in the file; empty when it has none.
     pub name: String,
@@ -115,6 +117,7 @@ pub struct MeshBody {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BoundingBox {
     pub min: [f32; 3],
     pub max: [f32; 3],

@@ -9,21 +9,38 @@ use trayforge_wire::{AuditEventView, Page};
 
 use super::cases::{page, path_id, require};
 use super::extract::QueryParams;
+use super::openapi::{BadRequest, Forbidden, NotFound, Unauthenticated, ValidationFailed};
 use super::users::rfc3339;
 use super::{ApiError, AppState};
 use crate::domain::{Access, Identity};
 use crate::storage::audit::{self, AuditEvent, AuditFilter};
 use crate::storage::cases;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct AuditQuery {
     /// Only the events of this case, file or user.
     subject_id: Option<String>,
+    /// From 1 (the default).
     page: Option<u32>,
+    /// Items per page: 1 to 200, default 50.
     limit: Option<u32>,
 }
 
+/// The clinic's audit log, newest first: who did what, when, from where.
+#[utoipa::path(
+    get, path = "/audit", tag = "audit", operation_id = "list_audit_events",
+    params(AuditQuery),
+    security(("session_cookie" = ["owner", "admin"])),
+    responses(
+        (status = 200, description = "A page of events and the number of all that match.", body = Page<AuditEventView>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 422, response = ValidationFailed),
+    ),
+)]
 pub(super) async fn list(
     State(state): State<AppState>,
     identity: Identity,
@@ -36,8 +53,22 @@ pub(super) async fn list(
     Ok(Json(Page { items: events.iter().map(view).collect(), page: page.number, limit: page.limit, total }))
 }
 
-/// `GET /cases/{id}/activity`: what happened to the case and its files,
-/// newest first, for everyone who may read the case.
+/// What happened to a case and its files, newest first.
+///
+/// The case's part of the audit log, for everyone who may read the case.
+#[utoipa::path(
+    get, path = "/cases/{id}/activity", tag = "audit", operation_id = "case_activity",
+    params(("id" = String, Path, description = "The case's id (a UUID)."), PageQuery),
+    security(("bearer_token" = ["read"]), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "A page of the case's events.", body = Page<AuditEventView>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = ValidationFailed),
+    ),
+)]
 pub(super) async fn case_activity(
     State(state): State<AppState>,
     identity: Identity,
@@ -53,10 +84,13 @@ pub(super) async fn case_activity(
     Ok(Json(Page { items: events.iter().map(view).collect(), page: page.number, limit: page.limit, total }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PageQuery {
+    /// From 1 (the default).
     page: Option<u32>,
+    /// Items per page: 1 to 200, default 50.
     limit: Option<u32>,
 }
 

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::extract::{ClientAddress, JsonBody, QueryParams};
 use super::files::file_view;
+use super::openapi::{BadRequest, Forbidden, NotFound, Unauthenticated, ValidationFailed};
 use super::users::rfc3339;
 use super::{ApiError, AppState};
 use crate::domain::{Access, CaseStatus, Identity, WebhookEvent};
@@ -36,6 +37,22 @@ pub(super) fn path_id(id: &str) -> Result<Uuid, ApiError> {
     id.parse().map_err(|_| ApiError::NotFound)
 }
 
+/// Open a case, for an existing patient or a new one.
+///
+/// A new patient gets a generated case code, the pseudonym every label
+/// carries. Clinicians, admins and owners; tokens with `write`.
+#[utoipa::path(
+    post, path = "/cases", tag = "cases", operation_id = "create_case",
+    request_body = NewCaseRequest,
+    security(("bearer_token" = ["write"]), ("session_cookie" = ["owner", "admin", "clinician"], "csrf_token" = [])),
+    responses(
+        (status = 201, description = "The new case with its patient.", body = CaseDetail),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 422, response = ValidationFailed),
+    ),
+)]
 pub(super) async fn create(
     State(state): State<AppState>,
     identity: Identity,
@@ -144,16 +161,33 @@ fn aligners_per_appointment(count: i32) -> Result<i32, ApiError> {
 }
 
 /// `GET /cases?q=&status=&page=&limit=`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CaseQuery {
-    /// Part of a case code, title or patient name.
+    /// Part of a case code, title or patient name (names not for technicians).
     q: Option<String>,
+    /// new, models_ready, prepared, printing, in_production, delivered or cancelled.
     status: Option<String>,
+    /// From 1 (the default).
     page: Option<u32>,
+    /// Items per page: 1 to 200, default 50.
     limit: Option<u32>,
 }
 
+/// Find the clinic's cases, newest change first, a page at a time.
+#[utoipa::path(
+    get, path = "/cases", tag = "cases", operation_id = "list_cases",
+    params(CaseQuery),
+    security(("bearer_token" = ["read"]), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "A page of cases and the number of all that match.", body = Page<CaseView>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 422, response = ValidationFailed),
+    ),
+)]
 pub(super) async fn list(
     State(state): State<AppState>,
     identity: Identity,
@@ -187,6 +221,20 @@ pub(super) fn page(number: Option<u32>, limit: Option<u32>) -> Result<storage::P
     Ok(storage::Page { number, limit })
 }
 
+/// A case with its stages (every model version) and photos.
+///
+/// Patient names and dates of birth are left out for technicians.
+#[utoipa::path(
+    get, path = "/cases/{id}", tag = "cases", operation_id = "get_case",
+    params(("id" = String, Path, description = "The case's id (a UUID).")),
+    security(("bearer_token" = ["read"]), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The case.", body = CaseDetail),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub(super) async fn get(
     State(state): State<AppState>,
     identity: Identity,
@@ -196,6 +244,21 @@ pub(super) async fn get(
     Ok(Json(detail(&state, &identity, path_id(&id)?).await?))
 }
 
+/// Change a case: only the fields sent change.
+#[utoipa::path(
+    patch, path = "/cases/{id}", tag = "cases", operation_id = "update_case",
+    params(("id" = String, Path, description = "The case's id (a UUID).")),
+    request_body = CaseUpdate,
+    security(("bearer_token" = ["write"]), ("session_cookie" = ["owner", "admin", "clinician"], "csrf_token" = [])),
+    responses(
+        (status = 200, description = "The case as changed.", body = CaseDetail),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = ValidationFailed),
+    ),
+)]
 pub(super) async fn update(
     State(state): State<AppState>,
     identity: Identity,
@@ -247,6 +310,18 @@ fn changed_fields(request: &CaseUpdate) -> Vec<(&'static str, String)> {
     fields
 }
 
+/// Delete a case with its stages and files.
+#[utoipa::path(
+    delete, path = "/cases/{id}", tag = "cases", operation_id = "delete_case",
+    params(("id" = String, Path, description = "The case's id (a UUID).")),
+    security(("bearer_token" = ["write"]), ("session_cookie" = ["owner", "admin", "clinician"], "csrf_token" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub(super) async fn delete(
     State(state): State<AppState>,
     identity: Identity,

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::cases::{path_id, require};
 use super::extract::{ClientAddress, QueryParams};
+use super::openapi::{BadRequest, FileBytes, Forbidden, NotFound, PayloadTooLarge, Unauthenticated, ValidationFailed};
 use super::users::rfc3339;
 use super::{ApiError, AppState};
 use crate::domain::{Access, Arch, Identity, WebhookEvent};
@@ -27,15 +28,39 @@ use crate::storage::{BlobError, BlobHash, BlobRef, cases, webhooks};
 
 const MAX_FILE_NAME_CHARS: usize = 200;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct UploadQuery {
     /// The name the file had on the uploader's machine.
     file_name: Option<String>,
 }
 
-/// `POST /cases/{id}/stages/{arch}/{index}/models`: the body is the model
-/// file (STL, OBJ, PLY or 3MF), which becomes the stage's next version.
+/// Upload a stage's model: it becomes the stage's next version.
+///
+/// The body is the file itself (STL, OBJ, PLY or 3MF), streamed; the
+/// server reads and validates it and keeps the report. Every signed-in
+/// role; tokens with `write`.
+#[utoipa::path(
+    post, path = "/cases/{id}/stages/{arch}/{index}/models", tag = "files", operation_id = "upload_model",
+    params(
+        ("id" = String, Path, description = "The case's id (a UUID)."),
+        ("arch" = String, Path, description = "`upper` or `lower`."),
+        ("index" = i32, Path, description = "The stage: 0 is the starting position, then aligner 1, 2, … (up to 999)."),
+        UploadQuery,
+    ),
+    request_body(content = inline(FileBytes), content_type = "application/octet-stream", description = "The model file's bytes."),
+    security(("bearer_token" = ["write"]), ("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 201, description = "The stored version, with the server's report on the model.", body = FileView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = ValidationFailed),
+    ),
+)]
 pub(super) async fn upload_model(
     State(state): State<AppState>,
     identity: Identity,
@@ -96,7 +121,25 @@ pub(super) async fn upload_model(
     Ok((StatusCode::CREATED, axum::Json(file_view(&file))))
 }
 
-/// `POST /cases/{id}/photos`: the body is a JPEG, PNG or HEIC photo.
+/// Upload a clinical photo of the case.
+///
+/// The body is the photo itself: JPEG, PNG or HEIC, told by its first
+/// bytes. Clinicians, admins and owners; tokens with `write`.
+#[utoipa::path(
+    post, path = "/cases/{id}/photos", tag = "files", operation_id = "upload_photo",
+    params(("id" = String, Path, description = "The case's id (a UUID)."), UploadQuery),
+    request_body(content = inline(FileBytes), content_type = "application/octet-stream", description = "The photo's bytes."),
+    security(("bearer_token" = ["write"]), ("session_cookie" = ["owner", "admin", "clinician"], "csrf_token" = [])),
+    responses(
+        (status = 201, description = "The stored photo.", body = FileView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = ValidationFailed),
+    ),
+)]
 pub(super) async fn upload_photo(
     State(state): State<AppState>,
     identity: Identity,
@@ -145,7 +188,19 @@ pub(super) async fn upload_photo(
     Ok((StatusCode::CREATED, axum::Json(file_view(&file))))
 }
 
-/// `GET /files/{id}/content`: the bytes, as an attachment; audited.
+/// Download a file's bytes, as an attachment; the download is audited.
+#[utoipa::path(
+    get, path = "/files/{id}/content", tag = "files", operation_id = "download_file",
+    params(("id" = String, Path, description = "The file's id (a UUID), as in `FileView.id`.")),
+    security(("bearer_token" = ["read"]), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The file as uploaded, with its content type and name.", content_type = "application/octet-stream", body = inline(FileBytes),
+            headers(("Content-Disposition" = String, description = "`attachment` with the file's name."))),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub(super) async fn download(
     State(state): State<AppState>,
     identity: Identity,

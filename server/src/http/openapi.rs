@@ -25,8 +25,10 @@ use axum::Json;
 use axum::Router;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToResponse};
+use utoipa::{Modify, OpenApi, PartialSchema, ToResponse, ToSchema};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::extract::SESSION_COOKIE_PLAIN;
@@ -46,12 +48,24 @@ pub const DOCS_PATH: &str = "/api/docs";
     modifiers(&SecuritySchemes),
     components(
         schemas(trayforge_wire::ErrorBody),
-        responses(BadRequest, Unauthenticated, Forbidden, NotFound, Conflict, ValidationFailed, RateLimited),
+        responses(
+            BadRequest,
+            Unauthenticated,
+            Forbidden,
+            NotFound,
+            Conflict,
+            PayloadTooLarge,
+            ValidationFailed,
+            RateLimited,
+        ),
     ),
     tags(
         (name = "auth", description = "Signing in and out, and who the request is authenticated as."),
         (name = "users", description = "The people of the caller's clinic and their roles."),
         (name = "tokens", description = "API tokens for integrations: scoped, hashed at rest, shown once."),
+        (name = "cases", description = "Patients (by pseudonymous case code) and their treatment cases, stages and schedules."),
+        (name = "files", description = "Model versions per stage, clinical photos, and downloads."),
+        (name = "audit", description = "Who did what, when and from where: append-only."),
     )
 )]
 pub struct ApiDoc;
@@ -134,6 +148,13 @@ pub struct Conflict(pub trayforge_wire::ErrorBody);
 
 #[derive(Debug, ToResponse)]
 #[response(
+    description = "`too_large`: the upload is over the server's size limit; nothing was stored.",
+    example = json!({"error": {"code": "too_large", "message": "the file is larger than this server's limit of 300 MB; nothing was stored (the limit is [blobs] max_upload_bytes)"}})
+)]
+pub struct PayloadTooLarge(pub trayforge_wire::ErrorBody);
+
+#[derive(Debug, ToResponse)]
+#[response(
     description = "`validation_failed`: `field` breaks a rule; the message says which and what to send instead.",
     example = json!({"error": {"code": "validation_failed", "message": "a password needs at least 12 characters", "field": "password"}})
 )]
@@ -146,6 +167,24 @@ pub struct ValidationFailed(pub trayforge_wire::ErrorBody);
     example = json!({"error": {"code": "rate_limited", "message": "too many attempts; wait 42 s and try again"}})
 )]
 pub struct RateLimited(pub trayforge_wire::ErrorBody);
+
+/// A file's bytes as a whole request or response body (an upload, a
+/// download): `content = inline(FileBytes)` with `content_type =
+/// "application/octet-stream"`. (`Vec<u8>` would say "an array of numbers".)
+#[derive(Debug)]
+pub struct FileBytes;
+
+impl PartialSchema for FileBytes {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .content_media_type("application/octet-stream")
+            .into()
+    }
+}
+
+impl ToSchema for FileBytes {}
 
 /// `GET /api/v1/openapi.json` (no sign-in), and Swagger UI under
 /// `/api/docs/`, its HTML, scripts and styles served from the binary

@@ -16,19 +16,19 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
-use reqwest::Method;
+use reqwest::{Method, RequestBuilder};
 use serde_json::{Value, json};
-use trayforge_server::admin_command;
-use trayforge_wire::{ErrorBody, LoginResponse};
+use trayforge_wire::ErrorBody;
 
-use crate::support::{TestApp, TestDatabase, connect, spawn_app, spawn_app_with, test_databases};
+use crate::people::{PASSWORD, Session, as_session, create_token, create_user, login, seed_owner};
+use crate::support::{TestApp, TestDatabase, spawn_app, spawn_app_with, test_databases};
 
 /// Where the document's paths (and the matrix's) live.
 const API: &str = "/api/v1";
-const PASSWORD: &str = "correct horse battery";
 
 const GET: &str = "GET";
 const POST: &str = "POST";
+const PATCH: &str = "PATCH";
 const DELETE: &str = "DELETE";
 
 /// The columns of `MATRIX`, in order.
@@ -94,6 +94,7 @@ impl Caller {
         }
     }
 
+    /// Who signs in, for a session caller.
     fn email(self) -> Option<&'static str> {
         match self {
             Caller::Owner => Some("owner@a.example"),
@@ -110,17 +111,32 @@ impl Caller {
     }
 }
 
-/// What fills a path's `{…}` placeholders: always clinic A's resources.
+/// What fills a path's `{…}` placeholders: always clinic A's resources
+/// (`Fixture::fill` has one arm per variant).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Ids {
     /// The path has no placeholder.
     None,
+    /// `{id}`: clinic A's case.
+    Case,
+    /// `{id}`, `{arch}`, `{index}`: a stage of clinic A's case.
+    CaseStage,
+    /// `{id}`: a case of clinic A made for this one request (the request may delete it).
+    FreshCase,
+    /// `{id}`: the model file uploaded to clinic A's case.
+    File,
     /// `{id}`: an API token made for this one request (the request may revoke it).
     FreshToken,
 }
 
-/// A body for the request: `n` is unique to it (for emails and names that must not repeat).
-type BodyFn = fn(&Fixture, usize) -> Value;
+/// What a row sends: JSON made from the fixture and a number unique to the
+/// request (for emails and names that must not repeat), or raw bytes.
+#[derive(Debug, Clone, Copy)]
+enum Body {
+    None,
+    Json(fn(&Fixture, usize) -> Value),
+    Bytes(fn() -> Vec<u8>),
+}
 
 /// One operation, or one case of an operation (`variant`), and the status
 /// each caller gets, in `Caller::ALL` order.
@@ -132,7 +148,7 @@ struct Row {
     /// Empty for an operation's main row; else what this extra row checks.
     variant: &'static str,
     expect: [u16; 9],
-    body: Option<BodyFn>,
+    body: Body,
     ids: Ids,
     /// The request ends the session it is sent with: each session caller
     /// signs in afresh for it, so later rows keep theirs.
@@ -140,12 +156,16 @@ struct Row {
 }
 
 const fn row(method: &'static str, path: &'static str, expect: [u16; 9]) -> Row {
-    Row { method, path, variant: "", expect, body: None, ids: Ids::None, own_session: false }
+    Row { method, path, variant: "", expect, body: Body::None, ids: Ids::None, own_session: false }
 }
 
 impl Row {
-    const fn body(self, body: BodyFn) -> Row {
-        Row { body: Some(body), ..self }
+    const fn json(self, body: fn(&Fixture, usize) -> Value) -> Row {
+        Row { body: Body::Json(body), ..self }
+    }
+
+    const fn bytes(self, body: fn() -> Vec<u8>) -> Row {
+        Row { body: Body::Bytes(body), ..self }
     }
 
     const fn ids(self, ids: Ids) -> Row {
@@ -168,131 +188,162 @@ impl Row {
 
 #[rustfmt::skip]
 const MATRIX: &[Row] = &[
-    //                                owner admin clin  tech  other anon  read  write prod
-    row(POST,   "/auth/login",       [200,  200,  200,  200,  200,  200,  200,  200,  200])
-        .body(|_, _| json!({ "email": "technician@a.example", "password": PASSWORD })),
+    //                                                        owner admin clin  tech  other anon  read  write prod
+    row(POST,   "/auth/login",                               [200,  200,  200,  200,  200,  200,  200,  200,  200])
+        .json(|_, _| json!({ "email": "technician@a.example", "password": PASSWORD })),
     // A token is refused for what it is: logout ends a browser session.
-    row(POST,   "/auth/logout",      [204,  204,  204,  204,  204,  401,  400,  400,  400]).own_session(),
-    row(GET,    "/me",               [200,  200,  200,  200,  200,  401,  200,  200,  200]),
-    row(GET,    "/users",            [200,  200,  403,  403,  200,  401,  403,  403,  403]),
-    row(POST,   "/users",            [201,  201,  403,  403,  201,  401,  403,  403,  403])
-        .body(|_, n| json!({ "email": format!("new{n}@example.org"), "role": "clinician", "password": PASSWORD })),
-    row(POST,   "/users",            [201,  403,  403,  403,  201,  401,  403,  403,  403])
+    row(POST,   "/auth/logout",                              [204,  204,  204,  204,  204,  401,  400,  400,  400]).own_session(),
+    row(GET,    "/me",                                       [200,  200,  200,  200,  200,  401,  200,  200,  200]),
+    row(GET,    "/users",                                    [200,  200,  403,  403,  200,  401,  403,  403,  403]),
+    row(POST,   "/users",                                    [201,  201,  403,  403,  201,  401,  403,  403,  403])
+        .json(|_, n| json!({ "email": format!("new{n}@example.org"), "role": "clinician", "password": PASSWORD })),
+    row(POST,   "/users",                                    [201,  403,  403,  403,  201,  401,  403,  403,  403])
         .variant("role owner: only an owner makes owners")
-        .body(|_, n| json!({ "email": format!("new{n}@example.org"), "role": "owner", "password": PASSWORD })),
-    row(GET,    "/tokens",           [200,  200,  403,  403,  200,  401,  403,  403,  403]),
-    row(POST,   "/tokens",           [201,  201,  403,  403,  201,  401,  403,  403,  403])
-        .body(|_, n| json!({ "name": format!("integration {n}"), "scopes": ["read"] })),
-    row(DELETE, "/tokens/{id}",      [204,  204,  403,  403,  404,  401,  403,  403,  403]).ids(Ids::FreshToken),
+        .json(|_, n| json!({ "email": format!("new{n}@example.org"), "role": "owner", "password": PASSWORD })),
+    row(GET,    "/tokens",                                   [200,  200,  403,  403,  200,  401,  403,  403,  403]),
+    row(POST,   "/tokens",                                   [201,  201,  403,  403,  201,  401,  403,  403,  403])
+        .json(|_, n| json!({ "name": format!("integration {n}"), "scopes": ["read"] })),
+    row(DELETE, "/tokens/{id}",                              [204,  204,  403,  403,  404,  401,  403,  403,  403]).ids(Ids::FreshToken),
+    row(GET,    "/cases",                                    [200,  200,  200,  200,  200,  401,  200,  403,  403]),
+    row(POST,   "/cases",                                    [201,  201,  201,  403,  201,  401,  403,  201,  403])
+        .json(|_, n| json!({ "patient": { "full_name": format!("Patient {n}") }, "title": format!("Case {n}") })),
+    row(GET,    "/cases/{id}",                               [200,  200,  200,  200,  404,  401,  200,  403,  403]).ids(Ids::Case),
+    row(PATCH,  "/cases/{id}",                               [200,  200,  200,  403,  404,  401,  403,  200,  403]).ids(Ids::Case)
+        .json(|_, n| json!({ "notes": format!("note {n}") })),
+    row(DELETE, "/cases/{id}",                               [204,  204,  204,  403,  404,  401,  403,  204,  403]).ids(Ids::FreshCase),
+    // Technicians upload models too; only `write` tokens do.
+    row(POST,   "/cases/{id}/stages/{arch}/{index}/models",  [201,  201,  201,  201,  404,  401,  403,  201,  403]).ids(Ids::CaseStage)
+        .bytes(tetrahedron_stl),
+    row(POST,   "/cases/{id}/photos",                        [201,  201,  201,  403,  404,  401,  403,  201,  403]).ids(Ids::Case)
+        .bytes(png_photo),
+    row(GET,    "/cases/{id}/activity",                      [200,  200,  200,  200,  404,  401,  200,  403,  403]).ids(Ids::Case),
+    row(GET,    "/files/{id}/content",                       [200,  200,  200,  200,  404,  401,  200,  403,  403]).ids(Ids::File),
+    row(GET,    "/audit",                                    [200,  200,  403,  403,  200,  401,  403,  403,  403]),
 ];
 
-/// A signed-in browser.
-#[derive(Debug, Clone)]
-struct Session {
-    cookie: String,
-    csrf: String,
+/// A closed tetrahedron as binary STL: a model any upload accepts.
+fn tetrahedron_stl() -> Vec<u8> {
+    let corners = [[0.0f32, 0.0, 0.0], [10.0, 0.0, 0.0], [0.0, 10.0, 0.0], [0.0, 0.0, 10.0]];
+    let faces = [[0, 2, 1], [0, 1, 3], [1, 2, 3], [0, 3, 2]];
+    let mut bytes = vec![0u8; 80];
+    bytes.extend_from_slice(&4u32.to_le_bytes());
+    for face in faces {
+        bytes.extend_from_slice(&[0u8; 12]);
+        for corner in face {
+            for coordinate in corners[corner] {
+                bytes.extend_from_slice(&coordinate.to_le_bytes());
+            }
+        }
+        bytes.extend_from_slice(&[0, 0]);
+    }
+    bytes
 }
 
-/// Two clinics, a session per caller, a token per scope, and what clinic B must never see.
+/// What the photo upload tells a PNG by: its signature, then an image header.
+fn png_photo() -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend_from_slice(b"\0\0\0\x0dIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0");
+    bytes
+}
+
+/// Two clinics, a session per caller, a token per scope, clinic A's case
+/// and file, and what clinic B must never see.
 struct Fixture {
     app: TestApp,
     sessions: HashMap<Caller, Session>,
     tokens: HashMap<Caller, String>,
-    /// Ids and emails of clinic A: no answer to clinic B may contain one.
+    case_id: String,
+    file_id: String,
+    /// Ids, emails, names and codes of clinic A: no answer to clinic B may contain one.
     clinic_a_secrets: Vec<String>,
     requests: usize,
 }
 
 impl Fixture {
     async fn new(database: &TestDatabase) -> Fixture {
-        let db = connect(database).await;
-        db.migrate().await.unwrap();
-        let a = admin_command::create_admin(&db, "Clinic A", "owner@a.example", Some(PASSWORD)).await.unwrap();
-        admin_command::create_admin(&db, "Clinic B", "owner@b.example", Some(PASSWORD)).await.unwrap();
-        db.close().await;
+        seed_owner(database, "Clinic A", "owner@a.example").await;
+        seed_owner(database, "Clinic B", "owner@b.example").await;
         // The matrix signs in often; the login limiter is not what it tests.
         let app = spawn_app_with(Some(database), |settings| settings.server.login_attempts_per_minute = 100_000).await;
-        let mut fixture = Fixture {
-            app,
-            sessions: HashMap::new(),
-            tokens: HashMap::new(),
-            clinic_a_secrets: vec![a.clinic.id.to_string(), a.owner.id.to_string()],
-            requests: 0,
-        };
-        let owner = fixture.login("owner@a.example").await;
-        fixture.sessions.insert(Caller::Owner, owner);
+        let owner = login(&app, "owner@a.example").await;
+        let mut secrets =
+            vec![owner.login.clinic.id.clone(), owner.login.user.id.clone(), owner.login.user.email.clone()];
+        let mut sessions = HashMap::from([(Caller::Owner, owner)]);
         for caller in [Caller::Admin, Caller::Clinician, Caller::Technician] {
             let (email, role) = (caller.email().unwrap(), caller.role().unwrap());
-            let body = json!({ "email": email, "role": role, "password": PASSWORD });
-            let created = fixture.owner_request(Method::POST, "/users").json(&body).send().await.unwrap();
+            let created = create_user(&app, &sessions[&Caller::Owner], email, role).await;
             assert_eq!(created.status(), 201, "clinic A's owner adds the {role}");
             let created: Value = created.json().await.unwrap();
-            fixture.clinic_a_secrets.push(created["id"].as_str().unwrap().to_owned());
-            fixture.clinic_a_secrets.push(email.to_owned());
-            let session = fixture.login(email).await;
-            fixture.sessions.insert(caller, session);
+            secrets.extend([created["id"].as_str().unwrap().to_owned(), email.to_owned()]);
+            sessions.insert(caller, login(&app, email).await);
         }
-        let other = fixture.login("owner@b.example").await;
-        fixture.sessions.insert(Caller::OtherClinic, other);
+        sessions.insert(Caller::OtherClinic, login(&app, "owner@b.example").await);
+        let mut fixture = Fixture {
+            app,
+            sessions,
+            tokens: HashMap::new(),
+            case_id: String::new(),
+            file_id: String::new(),
+            clinic_a_secrets: secrets,
+            requests: 0,
+        };
         for caller in [Caller::TokenRead, Caller::TokenWrite, Caller::TokenProduction] {
-            let (id, secret) = fixture.create_token(caller.scope().unwrap()).await;
-            fixture.tokens.insert(caller, secret.clone());
-            fixture.clinic_a_secrets.extend([id, secret]);
+            let created = create_token(&fixture.app, fixture.owner(), &[caller.scope().unwrap()]).await;
+            let secret = created["secret"].as_str().unwrap().to_owned();
+            fixture.clinic_a_secrets.extend([created["token"]["id"].as_str().unwrap().to_owned(), secret.clone()]);
+            fixture.tokens.insert(caller, secret);
         }
-        fixture.clinic_a_secrets.push("owner@a.example".to_owned());
+        fixture.case_id = fixture.create_case().await;
+        let upload = format!("/cases/{}/stages/upper/1/models", fixture.case_id);
+        let file: Value =
+            fixture.as_owner(Method::POST, &upload).body(tetrahedron_stl()).send().await.unwrap().json().await.unwrap();
+        fixture.file_id = file["id"].as_str().expect("clinic A's model is stored").to_owned();
+        fixture.clinic_a_secrets.push(fixture.file_id.clone());
         fixture
     }
 
-    async fn login(&self, email: &str) -> Session {
-        let response = self
-            .app
-            .client
-            .post(format!("{}{API}/auth/login", self.app.address))
-            .json(&json!({ "email": email, "password": PASSWORD }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "{email} signs in");
-        let cookie = response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .find(|value| value.starts_with("trayforge_session="))
-            .and_then(|value| value.split(';').next())
-            .expect("a session cookie")
-            .to_owned();
-        let login: LoginResponse = response.json().await.unwrap();
-        Session { cookie, csrf: login.csrf_token }
+    fn owner(&self) -> &Session {
+        &self.sessions[&Caller::Owner]
     }
 
-    fn owner_request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        let owner = &self.sessions[&Caller::Owner];
-        self.app
-            .client
-            .request(method, format!("{}{API}{path}", self.app.address))
-            .header("cookie", &owner.cookie)
-            .header("x-csrf-token", &owner.csrf)
+    fn as_owner(&self, method: Method, path: &str) -> RequestBuilder {
+        as_session(&self.app, self.owner(), method, &format!("{API}{path}"), true)
     }
 
-    /// A token of clinic A: its id and secret.
-    async fn create_token(&self, scope: &str) -> (String, String) {
-        let body = json!({ "name": format!("{scope} integration"), "scopes": [scope] });
-        let created = self.owner_request(Method::POST, "/tokens").json(&body).send().await.unwrap();
-        assert_eq!(created.status(), 201, "clinic A's owner makes a {scope} token");
+    /// A case of clinic A, with a new patient: its id.
+    async fn create_case(&mut self) -> String {
+        let body =
+            json!({ "patient": { "full_name": "Ada Lovelace", "date_of_birth": "1990-12-10" }, "title": "Crowding" });
+        let created = self.as_owner(Method::POST, "/cases").json(&body).send().await.unwrap();
+        assert_eq!(created.status(), 201, "clinic A's owner opens a case");
         let created: Value = created.json().await.unwrap();
-        (created["token"]["id"].as_str().unwrap().to_owned(), created["secret"].as_str().unwrap().to_owned())
+        let id = created["id"].as_str().unwrap().to_owned();
+        let patient = &created["patient"];
+        self.clinic_a_secrets.extend(
+            [&created["id"], &patient["id"], &patient["code"], &patient["full_name"]]
+                .into_iter()
+                .filter_map(|value| value.as_str().map(str::to_owned)),
+        );
+        id
+    }
+
+    /// A token of clinic A: its id.
+    async fn create_token(&mut self) -> String {
+        let created = create_token(&self.app, self.owner(), &["read"]).await;
+        let id = created["token"]["id"].as_str().unwrap().to_owned();
+        self.clinic_a_secrets.push(id.clone());
+        id
     }
 
     /// The row's path with its placeholders filled by clinic A's resources.
     async fn fill(&mut self, row: &Row) -> String {
         let values: Vec<(&str, String)> = match row.ids {
             Ids::None => vec![],
-            Ids::FreshToken => {
-                let (id, _) = self.create_token("read").await;
-                self.clinic_a_secrets.push(id.clone());
-                vec![("id", id)]
-            }
+            Ids::Case => vec![("id", self.case_id.clone())],
+            Ids::CaseStage => vec![("id", self.case_id.clone()), ("arch", "upper".into()), ("index", "2".into())],
+            Ids::FreshCase => vec![("id", self.create_case().await)],
+            Ids::File => vec![("id", self.file_id.clone())],
+            Ids::FreshToken => vec![("id", self.create_token().await)],
         };
         let mut path = row.path.to_owned();
         for (name, value) in values {
@@ -304,26 +355,28 @@ impl Fixture {
 
     /// Sends the row's request as `caller`: its status and body.
     async fn send(&mut self, row: &Row, caller: Caller) -> (u16, String) {
-        let path = self.fill(row).await;
+        let path = format!("{API}{}", self.fill(row).await);
         let method = Method::from_bytes(row.method.as_bytes()).unwrap();
-        let writes = !method.is_safe();
-        let mut request = self.app.client.request(method, format!("{}{API}{path}", self.app.address));
-        if let Some(email) = caller.email() {
-            let session = if row.own_session { self.login(email).await } else { self.sessions[&caller].clone() };
-            request = request.header("cookie", &session.cookie);
-            if writes {
-                request = request.header("x-csrf-token", &session.csrf);
+        let fresh_session = match caller.email() {
+            Some(email) if row.own_session => Some(login(&self.app, email).await),
+            _ => None,
+        };
+        let mut request = match (fresh_session.as_ref().or(self.sessions.get(&caller)), self.tokens.get(&caller)) {
+            (Some(session), _) => as_session(&self.app, session, method, &path, true),
+            (None, Some(secret)) => {
+                self.app.client.request(method, format!("{}{path}", self.app.address)).bearer_auth(secret)
             }
-        } else if let Some(secret) = self.tokens.get(&caller) {
-            request = request.bearer_auth(secret);
-        }
-        if let Some(body) = row.body {
-            self.requests += 1;
-            request = request.json(&body(self, self.requests));
-        }
+            (None, None) => self.app.client.request(method, format!("{}{path}", self.app.address)),
+        };
+        self.requests += 1;
+        request = match row.body {
+            Body::None => request,
+            Body::Json(body) => request.json(&body(self, self.requests)),
+            Body::Bytes(body) => request.header("content-type", "application/octet-stream").body(body()),
+        };
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();
-        (status, response.text().await.unwrap_or_default())
+        (status, String::from_utf8_lossy(&response.bytes().await.unwrap_or_default()).into_owned())
     }
 }
 
