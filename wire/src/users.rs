@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// than ignored: a misspelt `"disable": true` answered 200 while changing
 /// nothing would leave someone signed in who should not be.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     /// 1 to 100 characters, trimmed.
@@ -24,6 +25,7 @@ pub struct UpdateUserRequest {
 
 /// `POST /api/v1/me/password`: a signed-in person changes their own password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePasswordRequest {
     pub current_password: String,
     /// At least 12 characters.
@@ -33,6 +35,7 @@ pub struct ChangePasswordRequest {
 /// `POST /api/v1/users/{id}/password`: an owner or admin sets a new
 /// password for someone else, who is signed out everywhere.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResetPasswordRequest {
     /// At least 12 characters.
     pub new_password: String,

@@ -17,6 +17,7 @@ use trayforge_wire::{ChangePasswordRequest, ResetPasswordRequest, UpdateUserRequ
 use uuid::Uuid;
 
 use super::extract::{ClientAddress, JsonBody, session_cookie};
+use super::openapi::{BadRequest, Conflict, Forbidden, NotFound, RateLimited, Unauthenticated, ValidationFailed};
 use super::users::user_view;
 use super::{ApiError, AppState};
 use crate::domain::account::{self, AccountChange, AccountRuleError, DisplayName, Manager};
@@ -25,8 +26,27 @@ use crate::storage::WriteTx;
 use crate::storage::audit::{self, Actor, Entry};
 use crate::storage::users::{self, AccountUpdate, AccountUpdateError, PasswordSet};
 
-/// `PATCH /users/{id}`: name, role, disabled. Disabling signs the person out
-/// everywhere in the same transaction.
+/// Change a colleague's name, role, or whether they may sign in.
+///
+/// Owners and admins, signed in; only an owner changes an owner's account
+/// or grants `owner`. Disabling signs the person out everywhere. The clinic
+/// keeps at least one enabled owner, and nobody disables or demotes
+/// themselves (409).
+#[utoipa::path(
+    patch, path = "/users/{id}", tag = "users", operation_id = "update_user",
+    params(("id" = String, Path, description = "The user's id (a UUID).")),
+    request_body = UpdateUserRequest,
+    security(("session_cookie" = ["owner", "admin"], "csrf_token" = [])),
+    responses(
+        (status = 200, description = "The account as changed.", body = UserView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = ValidationFailed),
+    ),
+)]
 pub(super) async fn update(
     State(state): State<AppState>,
     identity: Identity,
@@ -48,8 +68,25 @@ pub(super) async fn update(
     Ok(Json(user_view(&update.after)))
 }
 
-/// `POST /users/{id}/password`: a new password for someone else, who is
-/// signed out everywhere.
+/// Set a new password for a colleague, who is signed out everywhere.
+///
+/// Owners and admins, signed in (an owner's password only by an owner);
+/// one's own password is changed with `POST /api/v1/me/password` (409 here).
+#[utoipa::path(
+    post, path = "/users/{id}/password", tag = "users", operation_id = "reset_password",
+    params(("id" = String, Path, description = "The user's id (a UUID).")),
+    request_body = ResetPasswordRequest,
+    security(("session_cookie" = ["owner", "admin"], "csrf_token" = [])),
+    responses(
+        (status = 204, description = "Set; the person's sessions are ended."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = ValidationFailed),
+    ),
+)]
 pub(super) async fn reset_password(
     State(state): State<AppState>,
     identity: Identity,
@@ -76,8 +113,23 @@ pub(super) async fn reset_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `POST /me/password`: the signed-in person's own password, given the
-/// current one. Their other sessions end; this one goes on.
+/// Change your own password, giving the current one.
+///
+/// Your other sessions end; this one goes on. Attempts are limited like
+/// sign-ins. An API token has no password (403).
+#[utoipa::path(
+    post, path = "/me/password", tag = "auth", operation_id = "change_own_password",
+    request_body = ChangePasswordRequest,
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 204, description = "Changed."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 422, response = ValidationFailed),
+        (status = 429, response = RateLimited),
+    ),
+)]
 pub(super) async fn change_own_password(
     State(state): State<AppState>,
     identity: Identity,

@@ -65,7 +65,8 @@ impl AuthState {
 ///
 /// Sets the session cookie (HttpOnly, SameSite=Lax) and the script-readable
 /// `trayforge_csrf` cookie; the CSRF token is also in the body. Sessions last
-/// 12 hours. Attempts are limited per client address and per account.
+/// 12 hours. Attempts are limited per client address and per account. A
+/// disabled account answers 403 `account_disabled`, to its right password only.
 #[utoipa::path(
     post, path = "/auth/login", tag = "auth", operation_id = "login",
     request_body = LoginRequest,
@@ -74,6 +75,7 @@ impl AuthState {
             headers(("Set-Cookie" = String, description = "The session cookie and `trayforge_csrf`."))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
         (status = 429, response = RateLimited),
     ),
 )]

@@ -19,7 +19,7 @@ mod webhooks;
 use std::path::Path;
 
 use axum::Router;
-use axum::routing::{delete, get, patch, post};
+use axum::routing::{delete, get};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -54,12 +54,12 @@ fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
+        .routes(routes!(accounts::change_own_password))
         .routes(routes!(users::list, users::create))
+        .routes(routes!(accounts::update))
+        .routes(routes!(accounts::reset_password))
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
-        .route("/me/password", post(accounts::change_own_password))
-        .route("/users/{id}", patch(accounts::update))
-        .route("/users/{id}/password", post(accounts::reset_password))
         .routes(routes!(cases::list, cases::create))
         .routes(routes!(cases::get, cases::update, cases::delete))
         .routes(routes!(files::upload_model))

@@ -127,7 +127,7 @@ pub struct Unauthenticated(pub trayforge_wire::ErrorBody);
 
 #[derive(Debug, ToResponse)]
 #[response(
-    description = "`forbidden`: this role or token scope may not do this; or `csrf_mismatch`: a signed-in write without the right `X-CSRF-Token`.",
+    description = "`forbidden`: this role or token scope may not do this; `csrf_mismatch`: a signed-in write without the right `X-CSRF-Token`; `account_disabled`: at sign-in, the right password of a disabled account.",
     example = json!({"error": {"code": "forbidden", "message": "only a signed-in owner or admin can add users"}})
 )]
 pub struct Forbidden(pub trayforge_wire::ErrorBody);

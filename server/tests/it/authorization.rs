@@ -117,6 +117,10 @@ impl Caller {
 enum Ids {
     /// The path has no placeholder.
     None,
+    /// `{id}`: a clinician of clinic A whom no caller signs in as (the one accounts are changed on).
+    Colleague,
+    /// `{id}`: clinic A's owner (the `owner` caller).
+    Owner,
     /// `{id}`: clinic A's case.
     Case,
     /// `{id}`, `{arch}`, `{index}`: a stage of clinic A's case.
@@ -200,6 +204,15 @@ const MATRIX: &[Row] = &[
     row(POST,   "/users",                                    [201,  403,  403,  403,  201,  401,  403,  403,  403])
         .variant("role owner: only an owner makes owners")
         .json(|_, n| json!({ "email": format!("new{n}@example.org"), "role": "owner", "password": PASSWORD })),
+    row(POST,   "/me/password",                              [204,  204,  204,  204,  204,  401,  403,  403,  403])
+        .json(|_, _| json!({ "current_password": PASSWORD, "new_password": PASSWORD })),
+    row(PATCH,  "/users/{id}",                               [200,  200,  403,  403,  404,  401,  403,  403,  403]).ids(Ids::Colleague)
+        .json(|_, n| json!({ "display_name": format!("Colleague {n}") })),
+    row(PATCH,  "/users/{id}",                               [200,  403,  403,  403,  404,  401,  403,  403,  403]).ids(Ids::Owner)
+        .variant("an owner's account: only owners change it")
+        .json(|_, n| json!({ "display_name": format!("Owner {n}") })),
+    row(POST,   "/users/{id}/password",                      [204,  204,  403,  403,  404,  401,  403,  403,  403]).ids(Ids::Colleague)
+        .json(|_, _| json!({ "new_password": PASSWORD })),
     row(GET,    "/tokens",                                   [200,  200,  403,  403,  200,  401,  403,  403,  403]),
     row(POST,   "/tokens",                                   [201,  201,  403,  403,  201,  401,  403,  403,  403])
         .json(|_, n| json!({ "name": format!("integration {n}"), "scopes": ["read"] })),
@@ -252,6 +265,8 @@ struct Fixture {
     app: TestApp,
     sessions: HashMap<Caller, Session>,
     tokens: HashMap<Caller, String>,
+    owner_id: String,
+    colleague_id: String,
     case_id: String,
     file_id: String,
     /// Ids, emails, names and codes of clinic A: no answer to clinic B may contain one.
@@ -266,8 +281,8 @@ impl Fixture {
         // The matrix signs in often; the login limiter is not what it tests.
         let app = spawn_app_with(Some(database), |settings| settings.server.login_attempts_per_minute = 100_000).await;
         let owner = login(&app, "owner@a.example").await;
-        let mut secrets =
-            vec![owner.login.clinic.id.clone(), owner.login.user.id.clone(), owner.login.user.email.clone()];
+        let owner_id = owner.login.user.id.clone();
+        let mut secrets = vec![owner.login.clinic.id.clone(), owner_id.clone(), owner.login.user.email.clone()];
         let mut sessions = HashMap::from([(Caller::Owner, owner)]);
         for caller in [Caller::Admin, Caller::Clinician, Caller::Technician] {
             let (email, role) = (caller.email().unwrap(), caller.role().unwrap());
@@ -277,11 +292,17 @@ impl Fixture {
             secrets.extend([created["id"].as_str().unwrap().to_owned(), email.to_owned()]);
             sessions.insert(caller, login(&app, email).await);
         }
+        let colleague = create_user(&app, &sessions[&Caller::Owner], "colleague@a.example", "clinician").await;
+        assert_eq!(colleague.status(), 201, "clinic A's owner adds a colleague");
+        let colleague_id = colleague.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        secrets.extend([colleague_id.clone(), "colleague@a.example".to_owned()]);
         sessions.insert(Caller::OtherClinic, login(&app, "owner@b.example").await);
         let mut fixture = Fixture {
             app,
             sessions,
             tokens: HashMap::new(),
+            owner_id,
+            colleague_id,
             case_id: String::new(),
             file_id: String::new(),
             clinic_a_secrets: secrets,
@@ -339,6 +360,8 @@ impl Fixture {
     async fn fill(&mut self, row: &Row) -> String {
         let values: Vec<(&str, String)> = match row.ids {
             Ids::None => vec![],
+            Ids::Colleague => vec![("id", self.colleague_id.clone())],
+            Ids::Owner => vec![("id", self.owner_id.clone())],
             Ids::Case => vec![("id", self.case_id.clone())],
             Ids::CaseStage => vec![("id", self.case_id.clone()), ("arch", "upper".into()), ("index", "2".into())],
             Ids::FreshCase => vec![("id", self.create_case().await)],
