@@ -8,15 +8,18 @@ pub const WEBHOOK_EVENTS: [&str; 4] = ["case.created", "case.updated", "files.up
 
 /// `POST /api/v1/webhooks`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewWebhookRequest {
     /// An absolute `http://` or `https://` URL.
     pub url: String,
-    /// One or more of [`WEBHOOK_EVENTS`].
+    /// One or more of [`WEBHOOK_EVENTS`]: `case.created`, `case.updated`, `files.uploaded`, `stage.updated`.
+    #[cfg_attr(feature = "openapi", schema(example = json!(["case.created", "files.uploaded"])))]
     pub events: Vec<String>,
 }
 
 /// A webhook as listed: never its signing secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookView {
     pub id: String,
     pub url: String,
@@ -31,6 +34,7 @@ pub struct WebhookView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryAttemptView {
     pub at: String,
     /// `delivered` (the receiver answered 2xx), `retrying` (it did not; the
@@ -41,6 +45,7 @@ pub struct DeliveryAttemptView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryFailureView {
     pub at: String,
     pub error: String,
@@ -48,6 +53,7 @@ pub struct DeliveryFailureView {
 
 /// The answer to `POST /api/v1/webhooks`: the only time the secret is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedWebhook {
     pub webhook: WebhookView,
     /// The HMAC-SHA256 key of `X-Trayforge-Signature`; it cannot be shown again.

@@ -19,7 +19,7 @@ mod webhooks;
 use std::path::Path;
 
 use axum::Router;
-use axum::routing::{delete, get};
+use axum::routing::get;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -67,8 +67,8 @@ fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::case_activity))
         .routes(routes!(files::download))
         .routes(routes!(audit::list))
-        .route("/webhooks", get(webhooks::list).post(webhooks::create))
-        .route("/webhooks/{id}", delete(webhooks::delete))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::delete))
 }
 
 pub fn router(state: AppState, dist_dir: &Path) -> Router {

@@ -9,6 +9,7 @@ use trayforge_wire::{CreatedWebhook, DeliveryAttemptView, DeliveryFailureView, N
 use uuid::Uuid;
 
 use super::extract::JsonBody;
+use super::openapi::{BadRequest, Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed};
 use super::users::rfc3339;
 use super::{ApiError, AppState};
 use crate::domain::{Identity, SigningSecret, WebhookEvents, WebhookUrl};
@@ -22,6 +23,24 @@ fn require_manager(identity: &Identity) -> Result<(), ApiError> {
     }
 }
 
+/// Register a URL to be told of events.
+///
+/// Each delivery is a signed POST (`X-Trayforge-Signature`, HMAC-SHA256
+/// with the secret answered here, once), retried with backoff until the
+/// receiver answers 2xx. At most 20 webhooks per clinic (409).
+#[utoipa::path(
+    post, path = "/webhooks", tag = "webhooks", operation_id = "create_webhook",
+    request_body = NewWebhookRequest,
+    security(("session_cookie" = ["owner", "admin"], "csrf_token" = [])),
+    responses(
+        (status = 201, description = "The webhook, and its signing secret: the only time it is shown.", body = CreatedWebhook),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 422, response = ValidationFailed),
+    ),
+)]
 pub(super) async fn create(
     State(state): State<AppState>,
     identity: Identity,
@@ -47,6 +66,16 @@ pub(super) async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+/// The clinic's webhooks and how their latest deliveries went, never their secrets.
+#[utoipa::path(
+    get, path = "/webhooks", tag = "webhooks", operation_id = "list_webhooks",
+    security(("session_cookie" = ["owner", "admin"])),
+    responses(
+        (status = 200, description = "Every webhook of the clinic.", body = Vec<WebhookView>),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+    ),
+)]
 pub(super) async fn list(
     State(state): State<AppState>,
     identity: Identity,
@@ -56,8 +85,21 @@ pub(super) async fn list(
     Ok(Json(hooks.iter().map(webhook_view).collect()))
 }
 
+/// Delete a webhook: nothing more is delivered to it.
+///
 /// 404 for an id that is not a hook of the caller's clinic, whether or not
 /// another clinic has it.
+#[utoipa::path(
+    delete, path = "/webhooks/{id}", tag = "webhooks", operation_id = "delete_webhook",
+    params(("id" = String, Path, description = "The webhook's id (a UUID).")),
+    security(("session_cookie" = ["owner", "admin"], "csrf_token" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub(super) async fn delete(
     State(state): State<AppState>,
     identity: Identity,

@@ -131,6 +131,8 @@ enum Ids {
     File,
     /// `{id}`: an API token made for this one request (the request may revoke it).
     FreshToken,
+    /// `{id}`: a webhook of clinic A made for this one request (the request may delete it).
+    FreshWebhook,
 }
 
 /// What a row sends: JSON made from the fixture and a number unique to the
@@ -231,8 +233,17 @@ const MATRIX: &[Row] = &[
         .bytes(png_photo),
     row(GET,    "/cases/{id}/activity",                      [200,  200,  200,  200,  404,  401,  200,  403,  403]).ids(Ids::Case),
     row(GET,    "/files/{id}/content",                       [200,  200,  200,  200,  404,  401,  200,  403,  403]).ids(Ids::File),
+    row(GET,    "/webhooks",                                 [200,  200,  403,  403,  200,  401,  403,  403,  403]),
+    row(POST,   "/webhooks",                                 [201,  201,  403,  403,  201,  401,  403,  403,  403])
+        .json(|_, _| webhook_body()),
+    row(DELETE, "/webhooks/{id}",                            [204,  204,  403,  403,  404,  401,  403,  403,  403]).ids(Ids::FreshWebhook),
     row(GET,    "/audit",                                    [200,  200,  403,  403,  200,  401,  403,  403,  403]),
 ];
+
+/// A webhook that refuses connections (port 9, discard, is closed): deliveries fail fast and stay local.
+fn webhook_body() -> Value {
+    json!({ "url": "http://127.0.0.1:9/trayforge", "events": ["case.created"] })
+}
 
 /// A closed tetrahedron as binary STL: a model any upload accepts.
 fn tetrahedron_stl() -> Vec<u8> {
@@ -356,6 +367,16 @@ impl Fixture {
         id
     }
 
+    /// A webhook of clinic A: its id. Its URL refuses connections at once,
+    /// so the deliveries that events enqueue fail without leaving the machine.
+    async fn create_webhook(&mut self) -> String {
+        let created = self.as_owner(Method::POST, "/webhooks").json(&webhook_body()).send().await.unwrap();
+        assert_eq!(created.status(), 201, "clinic A's owner registers a webhook");
+        let id = created.json::<Value>().await.unwrap()["webhook"]["id"].as_str().unwrap().to_owned();
+        self.clinic_a_secrets.push(id.clone());
+        id
+    }
+
     /// The row's path with its placeholders filled by clinic A's resources.
     async fn fill(&mut self, row: &Row) -> String {
         let values: Vec<(&str, String)> = match row.ids {
@@ -367,6 +388,7 @@ impl Fixture {
             Ids::FreshCase => vec![("id", self.create_case().await)],
             Ids::File => vec![("id", self.file_id.clone())],
             Ids::FreshToken => vec![("id", self.create_token().await)],
+            Ids::FreshWebhook => vec![("id", self.create_webhook().await)],
         };
         let mut path = row.path.to_owned();
         for (name, value) in values {
