@@ -7,9 +7,10 @@ use axum::extract::{Path, State};
 use serde::Deserialize;
 use trayforge_wire::{AuditEventView, Page};
 
-use super::cases::{page, path_id, require};
+use super::cases::{path_id, require};
 use super::extract::QueryParams;
 use super::openapi::{BadRequest, Forbidden, NotFound, Unauthenticated, ValidationFailed};
+use super::paging::{PageQuery, page};
 use super::users::rfc3339;
 use super::{ApiError, AppState};
 use crate::domain::{Access, Identity};
@@ -82,16 +83,6 @@ pub(super) async fn case_activity(
     let filter = AuditFilter { subject_id: None, case_id: Some(id) };
     let (events, total) = audit::list(&state.db, identity.clinic_id, &filter, page).await?;
     Ok(Json(Page { items: events.iter().map(view).collect(), page: page.number, limit: page.limit, total }))
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub(super) struct PageQuery {
-    /// From 1 (the default).
-    page: Option<u32>,
-    /// Items per page: 1 to 200, default 50.
-    limit: Option<u32>,
 }
 
 fn view(event: &AuditEvent) -> AuditEventView {

@@ -14,13 +14,14 @@ use uuid::Uuid;
 use super::extract::{ClientAddress, JsonBody, QueryParams};
 use super::files::file_view;
 use super::openapi::{BadRequest, Forbidden, NotFound, Unauthenticated, ValidationFailed};
+use super::paging::page;
 use super::users::rfc3339;
 use super::{ApiError, AppState};
 use crate::domain::{Access, CaseStatus, Identity, WebhookEvent};
 use crate::storage::audit::{self, Actor, Entry};
 use crate::storage::case_files::{self, FileKind};
 use crate::storage::cases::{self, CaseChanges, CaseError, CaseFilter, CaseRecord, NewCase, PatientChoice, Schedule};
-use crate::storage::{self, WriteTx, webhooks};
+use crate::storage::{WriteTx, webhooks};
 
 const MAX_TEXT_CHARS: usize = 200;
 const MAX_NOTES_CHARS: usize = 10_000;
@@ -206,19 +207,6 @@ pub(super) async fn list(
     let (records, total) = cases::list(&state.db, identity.clinic_id, &filter, page).await?;
     let items = records.iter().map(|record| case_view(record, &identity)).collect();
     Ok(Json(Page { items, page: page.number, limit: page.limit, total }))
-}
-
-/// A page from the query, with the API's defaults and bounds.
-pub(super) fn page(number: Option<u32>, limit: Option<u32>) -> Result<storage::Page, ApiError> {
-    let number = number.unwrap_or(1);
-    let limit = limit.unwrap_or(storage::Page::DEFAULT_LIMIT);
-    if number == 0 {
-        return Err(ApiError::validation("page", "pages count from 1"));
-    }
-    if !(1..=storage::Page::MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::validation("limit", format!("ask for 1 to {} items", storage::Page::MAX_LIMIT)));
-    }
-    Ok(storage::Page { number, limit })
 }
 
 /// A case with its stages (every model version) and photos.

@@ -11,6 +11,7 @@ pub mod extract;
 mod files;
 mod health;
 pub mod openapi;
+mod paging;
 mod rate_limit;
 mod tokens;
 mod users;

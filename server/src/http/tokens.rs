@@ -4,11 +4,12 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use trayforge_wire::{ApiTokenView, CreatedToken, NewTokenRequest};
+use trayforge_wire::{ApiTokenView, CreatedToken, NewTokenRequest, Page};
 use uuid::Uuid;
 
-use super::extract::JsonBody;
+use super::extract::{JsonBody, QueryParams};
 use super::openapi::{BadRequest, Forbidden, NotFound, Unauthenticated, ValidationFailed};
+use super::paging::PageQuery;
 use super::users::rfc3339;
 use super::{ApiError, AppState};
 use crate::domain::{Identity, Scopes, SecretToken};
@@ -61,20 +62,25 @@ pub(super) async fn create(
 /// The clinic's API tokens, never their secrets.
 #[utoipa::path(
     get, path = "/tokens", tag = "tokens", operation_id = "list_tokens",
+    params(PageQuery),
     security(("session_cookie" = ["owner", "admin"])),
     responses(
-        (status = 200, description = "Every token of the clinic, revoked ones included.", body = Vec<ApiTokenView>),
+        (status = 200, description = "A page of the clinic's tokens, revoked ones included, oldest first.", body = Page<ApiTokenView>),
+        (status = 400, response = BadRequest),
         (status = 401, response = Unauthenticated),
         (status = 403, response = Forbidden),
+        (status = 422, response = ValidationFailed),
     ),
 )]
 pub(super) async fn list(
     State(state): State<AppState>,
     identity: Identity,
-) -> Result<Json<Vec<ApiTokenView>>, ApiError> {
+    QueryParams(query): QueryParams<PageQuery>,
+) -> Result<Json<Page<ApiTokenView>>, ApiError> {
     require_manager(&identity)?;
-    let tokens = tokens::list(&state.db, identity.clinic_id).await?;
-    Ok(Json(tokens.iter().map(token_view).collect()))
+    let page = query.page()?;
+    let (tokens, total) = tokens::list(&state.db, identity.clinic_id, page).await?;
+    Ok(Json(Page { items: tokens.iter().map(token_view).collect(), page: page.number, limit: page.limit, total }))
 }
 
 /// Revoke an API token: it stops working at once.

@@ -6,10 +6,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use trayforge_wire::{NewUserRequest, UserView};
+use trayforge_wire::{NewUserRequest, Page, UserView};
 
-use super::extract::JsonBody;
+use super::extract::{JsonBody, QueryParams};
 use super::openapi::{BadRequest, Conflict, Forbidden, Unauthenticated, ValidationFailed};
+use super::paging::PageQuery;
 use super::{ApiError, AppState};
 use crate::domain::{DisplayName, Email, Identity, Password, PasswordHash, Role};
 use crate::storage::users::{self, NewUser, User, UserError};
@@ -71,19 +72,27 @@ pub(super) async fn create(
 /// The users of the caller's clinic.
 #[utoipa::path(
     get, path = "/users", tag = "users", operation_id = "list_users",
+    params(PageQuery),
     security(("session_cookie" = ["owner", "admin"])),
     responses(
-        (status = 200, description = "Every user of the clinic, disabled ones included.", body = Vec<UserView>),
+        (status = 200, description = "A page of the clinic's users, disabled ones included, oldest first.", body = Page<UserView>),
+        (status = 400, response = BadRequest),
         (status = 401, response = Unauthenticated),
         (status = 403, response = Forbidden),
+        (status = 422, response = ValidationFailed),
     ),
 )]
-pub(super) async fn list(State(state): State<AppState>, identity: Identity) -> Result<Json<Vec<UserView>>, ApiError> {
+pub(super) async fn list(
+    State(state): State<AppState>,
+    identity: Identity,
+    QueryParams(query): QueryParams<PageQuery>,
+) -> Result<Json<Page<UserView>>, ApiError> {
     if !identity.can_manage_users() {
         return Err(ApiError::forbidden("only a signed-in owner or admin can list users"));
     }
-    let users = users::list(&state.db, identity.clinic_id).await?;
-    Ok(Json(users.iter().map(user_view).collect()))
+    let page = query.page()?;
+    let (users, total) = users::list(&state.db, identity.clinic_id, page).await?;
+    Ok(Json(Page { items: users.iter().map(user_view).collect(), page: page.number, limit: page.limit, total }))
 }
 
 pub(super) fn user_view(user: &User) -> UserView {

@@ -7,8 +7,8 @@
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::Database;
 use super::backend::{BeginWrite, DbId, now, on_pool};
+use super::{Database, Page};
 use crate::domain::{Scopes, TokenHash};
 
 /// A token as listed: everything but the secret, which is never stored.
@@ -68,10 +68,25 @@ pub async fn create(
     Ok(token)
 }
 
-/// The clinic's tokens, revoked ones included, oldest first.
-pub async fn list(db: &Database, clinic_id: Uuid) -> Result<Vec<ApiToken>, sqlx::Error> {
-    let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE clinic_id = $1 ORDER BY created_at, name");
-    on_pool!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(DbId(clinic_id)).fetch_all(pool).await)
+/// One page of the clinic's tokens, revoked ones included, oldest first,
+/// and how many there are.
+pub async fn list(db: &Database, clinic_id: Uuid, page: Page) -> Result<(Vec<ApiToken>, u64), sqlx::Error> {
+    let sql = format!(
+        "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE clinic_id = $1 ORDER BY created_at, name LIMIT $2 OFFSET $3"
+    );
+    on_pool!(db, pool => {
+        let tokens = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(DbId(clinic_id))
+            .bind(page.limit_i64())
+            .bind(page.offset_i64())
+            .fetch_all(pool)
+            .await?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE clinic_id = $1")
+            .bind(DbId(clinic_id))
+            .fetch_one(pool)
+            .await?;
+        Ok((tokens, u64::try_from(total).unwrap_or(0)))
+    })
 }
 
 /// Revokes the clinic's token `id`; `false` when the clinic has no such

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::backend::{BeginWrite, DbId, is_unique_violation, now, on_pool};
 use super::sessions::{REVOKE_OTHER_USER_SESSIONS, REVOKE_USER_SESSIONS};
 use super::transaction::on_tx;
-use super::{Database, WriteTx};
+use super::{Database, Page, WriteTx};
 use crate::domain::{AccountChange, AccountRuleError, AccountState, Email, PasswordHash, Role, TokenHash};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -104,11 +104,20 @@ pub async fn create(db: &Database, clinic_id: Uuid, new: NewUser) -> Result<User
     Ok(user)
 }
 
-/// The clinic's users, oldest first.
-pub async fn list(db: &Database, clinic_id: Uuid) -> Result<Vec<User>, sqlx::Error> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE clinic_id = $1 ORDER BY created_at, email");
+/// One page of the clinic's users, oldest first, and how many there are.
+pub async fn list(db: &Database, clinic_id: Uuid, page: Page) -> Result<(Vec<User>, u64), sqlx::Error> {
+    let sql =
+        format!("SELECT {USER_COLUMNS} FROM users WHERE clinic_id = $1 ORDER BY created_at, email LIMIT $2 OFFSET $3");
     on_pool!(db, pool => {
-        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(DbId(clinic_id)).fetch_all(pool).await
+        let users = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(DbId(clinic_id))
+            .bind(page.limit_i64())
+            .bind(page.offset_i64())
+            .fetch_all(pool)
+            .await?;
+        let total: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE clinic_id = $1").bind(DbId(clinic_id)).fetch_one(pool).await?;
+        Ok((users, u64::try_from(total).unwrap_or(0)))
     })
 }
 

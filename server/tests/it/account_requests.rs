@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
-use trayforge_wire::{ErrorBody, LoginResponse, UserView};
+use trayforge_wire::{ErrorBody, LoginResponse, Page, UserView};
 
 use crate::people::{Session, as_session, create_user, set_cookies};
 use crate::support::{TestApp, TestDatabase, spawn_app_with};
@@ -71,7 +71,9 @@ pub(crate) async fn add_user(app: &TestApp, session: &Session, email: &str, role
 pub(crate) async fn users(app: &TestApp, session: &Session) -> Vec<UserView> {
     let response = as_session(app, session, Method::GET, "/api/v1/users", false).send().await.unwrap();
     assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
+    let page: Page<UserView> = response.json().await.unwrap();
+    assert_eq!(page.total, page.items.len() as u64, "one page holds them all");
+    page.items
 }
 
 pub(crate) async fn me_status(app: &TestApp, session: &Session) -> StatusCode {

@@ -142,7 +142,7 @@ async fn api_token_is_shown_once_stored_hashed_and_dead_once_revoked() {
         let listed = listed.text().await.unwrap();
         assert!(!listed.contains(&secret) && !listed.contains("secret"), "{listed}");
         let listed: Value = serde_json::from_str(&listed).unwrap();
-        assert!(listed[0]["last_used_at"].is_string(), "{listed}");
+        assert!(listed["items"][0]["last_used_at"].is_string(), "{listed}");
 
         let stored = stored_token_hashes(&connect(&database).await).await;
         let expected: String = Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
@@ -159,7 +159,7 @@ async fn api_token_is_shown_once_stored_hashed_and_dead_once_revoked() {
             .json()
             .await
             .unwrap();
-        assert!(listed[0]["revoked_at"].is_string(), "{listed}");
+        assert!(listed["items"][0]["revoked_at"].is_string(), "{listed}");
     }
 }
 
@@ -200,11 +200,12 @@ async fn a_clinic_never_sees_or_revokes_another_clinics_users_or_tokens() {
 
         let b_users: Value =
             as_session(&app, &b, Method::GET, "/api/v1/users", false).send().await.unwrap().json().await.unwrap();
-        let emails: Vec<&str> = b_users.as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
+        let emails: Vec<&str> =
+            b_users["items"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
         assert_eq!(emails, ["owner@b.example"]);
         let b_tokens: Value =
             as_session(&app, &b, Method::GET, "/api/v1/tokens", false).send().await.unwrap().json().await.unwrap();
-        assert_eq!(b_tokens, json!([]));
+        assert_eq!((&b_tokens["items"], &b_tokens["total"]), (&json!([]), &json!(0)));
 
         // Another clinic's token and a token that does not exist look the same.
         let theirs =
@@ -217,7 +218,7 @@ async fn a_clinic_never_sees_or_revokes_another_clinics_users_or_tokens() {
         assert_eq!(theirs.json::<ErrorBody>().await.unwrap(), nobodys.json::<ErrorBody>().await.unwrap());
         let a_tokens: Value =
             as_session(&app, &a, Method::GET, "/api/v1/tokens", false).send().await.unwrap().json().await.unwrap();
-        assert_eq!(a_tokens[0]["revoked_at"], Value::Null, "still live: {a_tokens}");
+        assert_eq!(a_tokens["items"][0]["revoked_at"], Value::Null, "still live: {a_tokens}");
     }
 }
 
@@ -229,6 +230,14 @@ async fn only_owners_and_admins_manage_users_and_tokens() {
         let owner = login(&app, "owner@smile.example").await;
         assert_eq!(create_user(&app, &owner, "ana@smile.example", "clinician").await.status(), 201);
         assert_eq!(create_user(&app, &owner, "ben@smile.example", "admin").await.status(), 201);
+        let second: Value = as_session(&app, &owner, Method::GET, "/api/v1/users?limit=2&page=2", false)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!((&second["items"][0]["email"], &second["total"]), (&json!("ben@smile.example"), &json!(3)));
         let clinician = login(&app, "ana@smile.example").await;
         let admin = login(&app, "ben@smile.example").await;
 
@@ -275,7 +284,7 @@ async fn new_users_are_checked_and_emails_are_unique_whatever_their_case() {
         assert_eq!(role.json::<ErrorBody>().await.unwrap().error.field.as_deref(), Some("role"));
         let users: Value =
             as_session(&app, &owner, Method::GET, "/api/v1/users", false).send().await.unwrap().json().await.unwrap();
-        assert_eq!(users.as_array().unwrap().len(), 1, "{users}");
+        assert_eq!(users["items"].as_array().unwrap().len(), 1, "{users}");
     }
 }
 
