@@ -67,7 +67,7 @@ async function fitsWidth(page) {
   return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
 }
 
-test('signed out, the home page and the board lead to sign-in; a wrong password says so; the right one opens the board', async () => {
+test('signed out, the home page and the board lead to sign-in; a wrong password says so; the right one opens the board, which is then home', async () => {
   const { page, problems } = await openPage(running.browser.context, running.server.url);
   await waitForPath(page, '/login');
   await page.goto(`${running.server.url}/cases`);
@@ -89,6 +89,9 @@ test('signed out, the home page and the board lead to sign-in; a wrong password 
   assert.equal(await page.getByTestId('user-role').innerText(), 'Owner');
   assert.ok(await page.getByRole('link', { name: 'Inspect a file' }).isVisible());
   await screenshot(page, 'board-empty.png');
+  await page.goto(running.server.url);
+  await waitForPath(page, '/cases');
+  await page.getByTestId('board-empty').waitFor();
   assert.deepEqual(unexpected(problems, 401), []);
   await page.close();
 });
