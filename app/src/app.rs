@@ -1,24 +1,45 @@
-//! The shell of the app: header, navigation, and the routes.
+//! The shell of the app: the session and the API in context, the header
+//! (navigation, who is signed in), and the routes.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{InspectPage, NotFoundPage};
+use crate::api::Api;
+use crate::components::{AccountMenu, SignedInOnly};
+use crate::pages::{CasePage, CasesPage, HomePage, InspectPage, LoginPage, NewCasePage, NotFoundPage};
+use crate::state::{Session, SignIn};
 
 #[component]
 pub(crate) fn App() -> impl IntoView {
+    let session = Session::new();
+    let api = Api::new(session);
+    provide_context(session);
+    provide_context(api);
+    // A session cookie from an earlier visit: ask the server whose it is.
+    if session.state_untracked() == SignIn::Checking {
+        spawn_local(api.check_session());
+    }
+
     view! {
         <Router>
             <header class="shell-header">
                 <A href="/" attr:class="brand">"Trayforge"</A>
                 <nav class="shell-nav" aria-label="Main">
-                    <A href="/">"Inspect a model"</A>
+                    {move || session.account().map(|_| view! { <A href="/cases">"Cases"</A> })}
+                    <A href="/inspect">"Inspect a file"</A>
                 </nav>
+                <AccountMenu />
             </header>
             <main class="shell-main">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=InspectPage />
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/inspect") view=InspectPage />
+                    <Route path=path!("/cases") view=|| view! { <SignedInOnly><CasesPage /></SignedInOnly> } />
+                    <Route path=path!("/cases/new") view=|| view! { <SignedInOnly><NewCasePage /></SignedInOnly> } />
+                    <Route path=path!("/cases/:id") view=|| view! { <SignedInOnly><CasePage /></SignedInOnly> } />
                 </Routes>
             </main>
         </Router>

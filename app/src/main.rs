@@ -7,12 +7,17 @@
 // `#[component]` expands to public props structs inside private modules.
 #![allow(unreachable_pub)]
 
+mod api;
 mod app;
 mod bench;
+mod case_status;
 mod components;
+mod display;
 mod import;
 mod pages;
+mod query;
 mod save;
+mod state;
 mod viewer;
 
 fn main() {

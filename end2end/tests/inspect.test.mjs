@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { canvasPixelStats, corpus, openPage, screenshot, serverAndBrowser } from './support.mjs';
 
 const running = serverAndBrowser();
+/** The Inspect page: open to everyone, signed in or not. */
+const inspectUrl = () => `${running.server.url}/inspect`;
 
 async function showsModel(page, triangles) {
   await page.locator(`[data-testid=triangle-count][data-count="${triangles}"]`).waitFor({ timeout: 30_000 });
@@ -17,7 +19,7 @@ async function showsModel(page, triangles) {
 }
 
 test('the page loads with no console errors', async () => {
-  const { page, problems } = await openPage(running.browser.context, running.server.url);
+  const { page, problems } = await openPage(running.browser.context, inspectUrl());
   await page.locator('[data-testid=drop-zone]').waitFor();
   assert.match(await page.title(), /Trayforge/);
   assert.deepEqual(problems, []);
@@ -25,7 +27,7 @@ test('the page loads with no console errors', async () => {
 });
 
 test('picking a dental arch shows the model, its triangle count and size', async () => {
-  const { page, problems } = await openPage(running.browser.context, running.server.url);
+  const { page, problems } = await openPage(running.browser.context, inspectUrl());
   await page.setInputFiles('[data-testid=file-input]', corpus('public/dental/ref_lower_tag0.stl'));
   await showsModel(page, 83262);
 
@@ -38,7 +40,7 @@ test('picking a dental arch shows the model, its triangle count and size', async
 });
 
 test('dropping an ASCII STL with upper-case keywords shows it', async () => {
-  const { page, problems } = await openPage(running.browser.context, running.server.url);
+  const { page, problems } = await openPage(running.browser.context, inspectUrl());
   const bytes = [...(await readFile(corpus('synthetic/ascii_uppercase.stl')))];
   await page.evaluate((bytes) => {
     const transfer = new DataTransfer();
@@ -56,7 +58,7 @@ test('dropping an ASCII STL with upper-case keywords shows it', async () => {
 });
 
 test('an open model is reported as not closed, naming its hole', async () => {
-  const { page, problems } = await openPage(running.browser.context, running.server.url);
+  const { page, problems } = await openPage(running.browser.context, inspectUrl());
   await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/open_cube_missing_face.stl'));
   await showsModel(page, 10);
   assert.equal(await page.locator('[data-testid=watertight]').innerText(), 'no (1 hole)');
@@ -68,7 +70,7 @@ test('an open model is reported as not closed, naming its hole', async () => {
 });
 
 test('a file with two solids lists both bodies by name', async () => {
-  const { page, problems } = await openPage(running.browser.context, running.server.url);
+  const { page, problems } = await openPage(running.browser.context, inspectUrl());
   await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/ascii_two_solids.stl'));
   await showsModel(page, 24);
   const bodies = page.locator('[data-testid=bodies]');
@@ -79,7 +81,7 @@ test('a file with two solids lists both bodies by name', async () => {
 });
 
 test('a PLY scan is read in the browser like an STL', async () => {
-  const { page, problems } = await openPage(running.browser.context, running.server.url);
+  const { page, problems } = await openPage(running.browser.context, inspectUrl());
   // A closed tetrahedron as ASCII PLY, the way intraoral scanners export it.
   const ply = [
     'ply', 'format ascii 1.0', 'comment exported by a scanner', 'element vertex 4',
@@ -100,7 +102,7 @@ test('a PLY scan is read in the browser like an STL', async () => {
 });
 
 test('an open model is repaired in the browser and downloaded closed', async () => {
-  const { page, problems } = await openPage(running.browser.context, running.server.url);
+  const { page, problems } = await openPage(running.browser.context, inspectUrl());
   await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/open_cube_missing_face.stl'));
   await showsModel(page, 10);
   await page.locator('[data-testid=repair]').click();
@@ -120,7 +122,7 @@ test('an open model is repaired in the browser and downloaded closed', async () 
 });
 
 test('a valid model says there is nothing to repair', async () => {
-  const { page, problems } = await openPage(running.browser.context, running.server.url);
+  const { page, problems } = await openPage(running.browser.context, inspectUrl());
   await page.setInputFiles('[data-testid=file-input]', corpus('synthetic/cube_binary.stl'));
   await showsModel(page, 12);
   await page.locator('[data-testid=nothing-to-repair]').waitFor();
@@ -131,7 +133,7 @@ test('a valid model says there is nothing to repair', async () => {
 
 /** Picks a corpus file that must be refused; returns the page and the error's text. */
 async function refused(file) {
-  const opened = await openPage(running.browser.context, running.server.url);
+  const opened = await openPage(running.browser.context, inspectUrl());
   await opened.page.setInputFiles('[data-testid=file-input]', corpus(file));
   const error = opened.page.locator('[data-testid=read-error]');
   await error.waitFor();

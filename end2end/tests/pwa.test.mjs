@@ -24,7 +24,7 @@ test('the manifest names the app and its icons, and every icon is served', async
 });
 
 test('once opened online, the app opens and reads a model offline', async () => {
-  const { page, problems } = await openPage(running.browser.context, running.server.url);
+  const { page, problems } = await openPage(running.browser.context, `${running.server.url}/inspect`);
   // Wait until the service worker is installed and controls the page.
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();

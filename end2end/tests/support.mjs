@@ -25,22 +25,41 @@ export function corpus(relative) {
   return path.join(dir, relative);
 }
 
-/** Starts `trayforge serve` on a free port with a fresh data folder. */
-export async function startServer() {
+/** Runs `trayforge create-admin … --password-stdin`; rejects with its output unless it succeeds. */
+async function createAdmin(bin, dir, env, { clinic, email, password }) {
+  const child = spawn(bin, ['create-admin', '--clinic', clinic, '--email', email, '--password-stdin'], {
+    cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => { output += chunk; });
+  child.stderr.on('data', (chunk) => { output += chunk; });
+  child.stdin.end(`${password}\n`);
+  const code = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`create-admin exited with ${code}:\n${output}`);
+}
+
+/**
+ * Starts `trayforge serve` on a free port with a fresh data folder.
+ * `owner` ({clinic, email, password}) is created first, so the tests know
+ * how to sign in (and no demo owner is made); `env` adds settings.
+ */
+export async function startServer({ owner, env: extraEnv = {} } = {}) {
   const bin = required('TRAYFORGE_BIN');
   const dist = required('TRAYFORGE_DIST');
   const dir = await mkdtemp(path.join(tmpdir(), 'trayforge-e2e-'));
-  const child = spawn(bin, ['serve'], {
-    cwd: dir,
-    env: {
-      ...process.env,
-      TRAYFORGE__SERVER__PORT: '0',
-      TRAYFORGE__DATA__DIR: path.join(dir, 'data'),
-      TRAYFORGE__SERVER__DIST_DIR: dist,
-      TRAYFORGE__LOG__FORMAT: 'json',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const env = {
+    ...process.env,
+    TRAYFORGE__SERVER__PORT: '0',
+    TRAYFORGE__DATA__DIR: path.join(dir, 'data'),
+    TRAYFORGE__SERVER__DIST_DIR: dist,
+    TRAYFORGE__LOG__FORMAT: 'json',
+    ...extraEnv,
+  };
+  if (owner) await createAdmin(bin, dir, env, owner);
+  const child = spawn(bin, ['serve'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not start in 30 s:\n${output}`)), 30_000);
@@ -139,12 +158,12 @@ export async function screenshot(page, name) {
 /**
  * The real server and a browser for the tests of one file: started before
  * them, stopped after them. The returned object holds `server` and
- * `browser` once they have started.
+ * `browser` once they have started. `options` go to `startServer`.
  */
-export function serverAndBrowser() {
+export function serverAndBrowser(options) {
   const running = {};
   before(async () => {
-    running.server = await startServer();
+    running.server = await startServer(options);
     running.browser = await launchBrowser();
   });
   after(async () => {

@@ -87,6 +87,9 @@ pub struct CaseView {
     pub days_per_aligner: i32,
     pub aligners_per_appointment: i32,
     pub notes: String,
+    /// How many stages (arch × index) have at least one model version.
+    #[serde(default)]
+    pub stages_with_models: u32,
     pub created_at: String,
     pub updated_at: String,
 }

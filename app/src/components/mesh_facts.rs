@@ -5,6 +5,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use mesh_core::{Body, Orientation, ReadWarning, SourceFormat, ValidationReport};
 
+use crate::display::{group_thousands, megabytes};
+
 #[component]
 pub(crate) fn MeshFacts(
     name: String,
@@ -35,7 +37,7 @@ pub(crate) fn MeshFacts(
                 <dt>"Size (x × y × z)"</dt>
                 <dd data-testid="bounds">{bounds.unwrap_or_else(|| "—".to_owned())}</dd>
                 <dt>"File"</dt>
-                <dd>{format!("{format}, {}", megabytes(size))}</dd>
+                <dd>{format!("{format}, {}", megabytes(size as u64))}</dd>
                 <dt>"Closed"</dt>
                 <dd data-testid="watertight" class:problem=!report.watertight>{closed(&report)}</dd>
                 <dt>"Volume"</dt>
@@ -100,45 +102,4 @@ fn face_problems(report: &ValidationReport) -> Vec<String> {
         problems.push("inside out".to_owned());
     }
     problems
-}
-
-/// `83262` → `83 262` (a thin space groups thousands, as in the SI style).
-fn group_thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 * 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push('\u{2009}');
-        }
-        grouped.push(digit);
-    }
-    grouped
-}
-
-fn megabytes(bytes: usize) -> String {
-    match bytes {
-        0..1_000 => format!("{bytes} bytes"),
-        1_000..1_000_000 => format!("{:.0} kB", bytes as f64 / 1_000.0),
-        _ => format!("{:.1} MB", bytes as f64 / 1_000_000.0),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::group_thousands;
-
-    #[test]
-    fn file_sizes_read_in_the_unit_that_fits() {
-        assert_eq!(super::megabytes(684), "684 bytes");
-        assert_eq!(super::megabytes(53_899), "54 kB");
-        assert_eq!(super::megabytes(4_261_684), "4.3 MB");
-    }
-
-    #[test]
-    fn thousands_are_grouped_by_thin_spaces() {
-        assert_eq!(group_thousands(0), "0");
-        assert_eq!(group_thousands(999), "999");
-        assert_eq!(group_thousands(83_262), "83\u{2009}262");
-        assert_eq!(group_thousands(1_234_567), "1\u{2009}234\u{2009}567");
-    }
 }

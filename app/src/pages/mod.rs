@@ -1,7 +1,17 @@
 //! One file per page of the app.
 
+mod case_page;
+mod cases_board;
+mod home;
 mod inspect;
+mod login;
+mod new_case;
 mod not_found;
 
+pub(crate) use case_page::CasePage;
+pub(crate) use cases_board::CasesPage;
+pub(crate) use home::HomePage;
 pub(crate) use inspect::InspectPage;
+pub(crate) use login::LoginPage;
+pub(crate) use new_case::NewCasePage;
 pub(crate) use not_found::NotFoundPage;

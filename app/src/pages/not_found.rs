@@ -8,7 +8,13 @@ pub(crate) fn NotFoundPage() -> impl IntoView {
     view! {
         <section class="page not-found">
             <h1>"Page not found"</h1>
-            <p>"This address is not part of Trayforge. " <A href="/">"Inspect a model"</A> " instead."</p>
+            <p>
+                "This address is not part of Trayforge. Go to "
+                <A href="/cases">"the cases"</A>
+                ", or "
+                <A href="/inspect">"inspect a file"</A>
+                " instead."
+            </p>
         </section>
     }
 }

@@ -375,6 +375,7 @@ fn case_view(record: &CaseRecord, identity: &Identity) -> CaseView {
         days_per_aligner: record.days_per_aligner,
         aligners_per_appointment: record.aligners_per_appointment,
         notes: record.notes.clone(),
+        stages_with_models: u32::try_from(record.stages_with_models).unwrap_or(u32::MAX),
         created_at: rfc3339(record.created_at),
         updated_at: rfc3339(record.updated_at),
     }

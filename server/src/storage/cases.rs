@@ -24,6 +24,8 @@ pub struct CaseRecord {
     pub days_per_aligner: i32,
     pub aligners_per_appointment: i32,
     pub notes: String,
+    /// Stages with at least one model version.
+    pub stages_with_models: i64,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     #[sqlx(flatten)]
@@ -106,6 +108,8 @@ pub enum CaseError {
 
 const CASE_SELECT: &str = "SELECT c.id, c.title, c.status, c.start_date, c.days_per_aligner, \
     c.aligners_per_appointment, c.notes, c.created_at, c.updated_at, \
+    (SELECT COUNT(DISTINCT f.stage_id) FROM case_files f WHERE f.case_id = c.id AND f.kind = 'model') \
+    AS stages_with_models, \
     p.id AS patient_id, p.code, p.full_name, p.date_of_birth \
     FROM cases c JOIN patients p ON p.id = c.patient_id";
 

@@ -181,6 +181,11 @@ async fn models_upload_as_versions_with_a_server_report_and_download_identically
         assert_eq!(stage.wear_from.as_deref(), Some("2026-12-08"), "aligner 2 starts a week after the start");
         let versions: Vec<i32> = stage.models.iter().map(|model| model.version).collect();
         assert_eq!(versions, [1, 2]);
+        assert_eq!(case.case.stages_with_models, 0);
+        let listed: Page<CaseView> =
+            send(&app, &owner, Method::GET, "/api/v1/cases", Value::Null).await.json().await.unwrap();
+        assert_eq!(listed.items[0].stages_with_models, 1, "two versions of one stage count once");
+        assert_eq!(detail.case.stages_with_models, 1);
 
         let download = send(&app, &owner, Method::GET, &first.download_url, Value::Null).await;
         assert_eq!(download.status(), 200);

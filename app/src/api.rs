@@ -1,0 +1,244 @@
+//! The only place the client speaks HTTP: typed calls to the server's API
+//! under `/api/v1`, with the request and response types of `wire`.
+//!
+//! Every write sends `X-CSRF-Token`. Every error becomes a [`ClientError`]
+//! carrying the server's own message and field. A 401 from any call but
+//! sign-in itself marks the session ended (`state::Session`), which sends
+//! the user to the login page with the way back.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use leptos::prelude::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use trayforge_wire::{
+    CaseDetail, CaseUpdate, CaseView, ErrorBody, FileView, LoginRequest, LoginResponse, Me, NewCaseRequest, Page,
+};
+
+use crate::case_status::CaseStatus;
+use crate::query::{encode_component, with_query};
+use crate::state::{Account, Session, SignedOutReason};
+
+const API: &str = "/api/v1";
+
+/// Why a call did not give its answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum ClientError {
+    /// 401: the session ended; the app is already on its way to the login page.
+    #[error("your session has ended; sign in again")]
+    SignedOut,
+    /// The server refused, saying why (`wire::ErrorBody`).
+    #[error("{message}")]
+    Refused {
+        status: u16,
+        /// e.g. `invalid_credentials`, `rate_limited`, `validation_failed`, `not_found`.
+        code: String,
+        message: String,
+        /// The request field at fault, e.g. `patient.date_of_birth`.
+        field: Option<String>,
+    },
+    #[error("the server cannot be reached; check the network connection and try again")]
+    Unreachable,
+    #[error("the server answered {status} in a way this app does not understand; reload the page and try again")]
+    Unexpected { status: u16 },
+}
+
+impl ClientError {
+    /// The request field the server blamed, if any.
+    pub(crate) fn field(&self) -> Option<&str> {
+        match self {
+            ClientError::Refused { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn is_not_found(&self) -> bool {
+        matches!(self, ClientError::Refused { status: 404, .. })
+    }
+}
+
+/// The error a non-2xx answer stands for, from its status and body.
+fn refusal(status: u16, body: &str) -> ClientError {
+    match serde_json::from_str::<ErrorBody>(body) {
+        Ok(ErrorBody { error }) => {
+            ClientError::Refused { status, code: error.code, message: error.message, field: error.field }
+        }
+        Err(_) => ClientError::Unexpected { status },
+    }
+}
+
+/// What the board asks for: `GET /cases?q=&status=&limit=`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CaseQuery {
+    /// Part of a case code, title or patient name; empty for all.
+    pub(crate) text: String,
+    pub(crate) status: Option<CaseStatus>,
+    pub(crate) limit: u32,
+}
+
+impl CaseQuery {
+    fn path(&self) -> String {
+        let limit = self.limit.to_string();
+        let status = self.status.map_or("", CaseStatus::as_str);
+        with_query(&format!("{API}/cases"), &[("q", self.text.trim()), ("status", status), ("limit", &limit)])
+    }
+}
+
+/// The API, for the pages: `use_api()`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Api {
+    session: Session,
+}
+
+pub(crate) fn use_api() -> Api {
+    expect_context::<Api>()
+}
+
+/// Whether a 401 means "the session ended" (every call but sign-in, where
+/// it means a wrong email or password).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unauthorized {
+    EndsSession,
+    IsTheAnswer,
+}
+
+impl Api {
+    pub(crate) fn new(session: Session) -> Api {
+        Api { session }
+    }
+
+    /// `POST /auth/login`: signs in, and the app state with it.
+    pub(crate) async fn login(self, email: &str, password: &str) -> Result<LoginResponse, ClientError> {
+        let body = LoginRequest { email: email.trim().to_owned(), password: password.to_owned() };
+        let request = Request::post(&format!("{API}/auth/login")).json(&body).map_err(|_| ClientError::Unreachable)?;
+        let login: LoginResponse = self.answer(request, Unauthorized::IsTheAnswer).await?;
+        self.session.signed_in(&login);
+        Ok(login)
+    }
+
+    /// `POST /auth/logout`; signed out in the app whatever the server says.
+    pub(crate) async fn logout(self) -> Result<(), ClientError> {
+        let sent = self.write(Request::post(&format!("{API}/auth/logout"))).build();
+        let result = match sent {
+            Ok(request) => self.exchange(request, Unauthorized::IsTheAnswer).await.map(drop),
+            Err(_) => Err(ClientError::Unreachable),
+        };
+        self.session.signed_out(SignedOutReason::ByUser);
+        match result {
+            // Already ended on the server: that is what was asked.
+            Err(ClientError::Refused { status: 401, .. }) => Ok(()),
+            other => other,
+        }
+    }
+
+    /// `GET /me`: confirms the session this browser already has.
+    pub(crate) async fn check_session(self) {
+        match self.get::<Me>(&format!("{API}/me")).await {
+            Ok(me) => self.session.confirmed(Account::from_me(&me)),
+            Err(ClientError::SignedOut) => self.session.signed_out(SignedOutReason::NotYet),
+            Err(_) => self.session.signed_out(SignedOutReason::Unreachable),
+        }
+    }
+
+    pub(crate) async fn cases(self, query: &CaseQuery) -> Result<Page<CaseView>, ClientError> {
+        self.get(&query.path()).await
+    }
+
+    pub(crate) async fn create_case(self, case: &NewCaseRequest) -> Result<CaseDetail, ClientError> {
+        self.send_json(Request::post(&format!("{API}/cases")), case).await
+    }
+
+    pub(crate) async fn case(self, id: &str) -> Result<CaseDetail, ClientError> {
+        self.get(&format!("{API}/cases/{}", encode_component(id))).await
+    }
+
+    pub(crate) async fn update_case(self, id: &str, update: &CaseUpdate) -> Result<CaseDetail, ClientError> {
+        self.send_json(Request::patch(&format!("{API}/cases/{}", encode_component(id))), update).await
+    }
+
+    async fn get<T: DeserializeOwned>(self, path: &str) -> Result<T, ClientError> {
+        let request = Request::get(path).build().map_err(|_| ClientError::Unreachable)?;
+        self.answer(request, Unauthorized::EndsSession).await
+    }
+
+    async fn send_json<B: Serialize, T: DeserializeOwned>(
+        self,
+        builder: RequestBuilder,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        let request = self.write(builder).json(body).map_err(|_| ClientError::Unreachable)?;
+        self.answer(request, Unauthorized::EndsSession).await
+    }
+
+    /// A change: it carries the CSRF token of the session.
+    fn write(self, builder: RequestBuilder) -> RequestBuilder {
+        match self.session.csrf_token() {
+            Some(token) => builder.header("X-CSRF-Token", &token),
+            None => builder,
+        }
+    }
+
+    async fn answer<T: DeserializeOwned>(self, request: Request, unauthorized: Unauthorized) -> Result<T, ClientError> {
+        let response = self.exchange(request, unauthorized).await?;
+        let status = response.status();
+        response.json().await.map_err(|_| ClientError::Unexpected { status })
+    }
+
+    /// Sends the request; a 2xx response, or the error it stands for.
+    async fn exchange(self, request: Request, unauthorized: Unauthorized) -> Result<Response, ClientError> {
+        let response = request.send().await.map_err(|_| ClientError::Unreachable)?;
+        if response.ok() {
+            return Ok(response);
+        }
+        let status = response.status();
+        if status == 401 && unauthorized == Unauthorized::EndsSession {
+            self.session.signed_out(SignedOutReason::Expired);
+            return Err(ClientError::SignedOut);
+        }
+        let body = response.text().await.unwrap_or_default();
+        Err(refusal(status, &body))
+    }
+}
+
+/// Where a file's bytes are downloaded from: a plain link, which carries
+/// the session cookie (a GET needs no CSRF token); the server audits it.
+pub(crate) fn download_href(file: &FileView) -> String {
+    file.download_url.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_body_keeps_the_servers_message_and_field() {
+        let body = r#"{"error":{"code":"validation_failed","message":"an aligner is worn for 1 to 60 days","field":"days_per_aligner"}}"#;
+        let error = refusal(422, body);
+        assert_eq!(error.to_string(), "an aligner is worn for 1 to 60 days");
+        assert_eq!(error.field(), Some("days_per_aligner"));
+        let limited =
+            refusal(429, r#"{"error":{"code":"rate_limited","message":"too many attempts; wait 42 s and try again"}}"#);
+        assert_eq!(limited.to_string(), "too many attempts; wait 42 s and try again");
+        assert_eq!(limited.field(), None);
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_error_body_names_the_status() {
+        let error = refusal(502, "<html>Bad Gateway</html>");
+        assert_eq!(error, ClientError::Unexpected { status: 502 });
+        assert!(error.to_string().contains("502"));
+    }
+
+    #[test]
+    fn only_404_is_not_found() {
+        assert!(refusal(404, r#"{"error":{"code":"not_found","message":"no such resource"}}"#).is_not_found());
+        assert!(!refusal(403, r#"{"error":{"code":"forbidden","message":"no"}}"#).is_not_found());
+    }
+
+    #[test]
+    fn the_board_query_sends_only_what_is_asked() {
+        let all = CaseQuery { text: "  ".into(), status: None, limit: 200 };
+        assert_eq!(all.path(), "/api/v1/cases?limit=200");
+        let search = CaseQuery { text: "k7q 4m2".into(), status: Some(CaseStatus::ModelsReady), limit: 50 };
+        assert_eq!(search.path(), "/api/v1/cases?q=k7q%204m2&status=models_ready&limit=50");
+    }
+}
