@@ -3,48 +3,26 @@
 
 use trayforge_wire::CaseView;
 
-/// The server's statuses (`wire::CaseView::status`), in the order a case goes through them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum CaseStatus {
-    New,
-    ModelsReady,
-    Prepared,
-    Printing,
-    InProduction,
-    Delivered,
-    Cancelled,
+pub(crate) use trayforge_wire::CaseStatus;
+
+/// A status the server sent, when this client knows it.
+pub(crate) fn parse(text: &str) -> Option<CaseStatus> {
+    text.parse().ok()
 }
 
-impl CaseStatus {
-    pub(crate) const ALL: [CaseStatus; 7] = [
-        CaseStatus::New,
-        CaseStatus::ModelsReady,
-        CaseStatus::Prepared,
-        CaseStatus::Printing,
-        CaseStatus::InProduction,
-        CaseStatus::Delivered,
-        CaseStatus::Cancelled,
-    ];
+/// The label of a status the server sent; an unknown one (a newer server)
+/// is shown as it came rather than hidden.
+pub(crate) fn label_of(text: &str) -> String {
+    parse(text).map_or_else(|| text.replace('_', " "), |status| status.label().to_owned())
+}
 
-    /// As the API writes it.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            CaseStatus::New => "new",
-            CaseStatus::ModelsReady => "models_ready",
-            CaseStatus::Prepared => "prepared",
-            CaseStatus::Printing => "printing",
-            CaseStatus::InProduction => "in_production",
-            CaseStatus::Delivered => "delivered",
-            CaseStatus::Cancelled => "cancelled",
-        }
-    }
+/// How statuses read for people.
+pub(crate) trait StatusLabel {
+    fn label(self) -> &'static str;
+}
 
-    pub(crate) fn parse(text: &str) -> Option<CaseStatus> {
-        CaseStatus::ALL.into_iter().find(|status| status.as_str() == text)
-    }
-
-    /// For people.
-    pub(crate) fn label(self) -> &'static str {
+impl StatusLabel for CaseStatus {
+    fn label(self) -> &'static str {
         match self {
             CaseStatus::New => "New",
             CaseStatus::ModelsReady => "Models ready",
@@ -54,12 +32,6 @@ impl CaseStatus {
             CaseStatus::Delivered => "Delivered",
             CaseStatus::Cancelled => "Cancelled",
         }
-    }
-
-    /// The label of a status the server sent; an unknown one (a newer
-    /// server) is shown as it came rather than hidden.
-    pub(crate) fn label_of(text: &str) -> String {
-        CaseStatus::parse(text).map_or_else(|| text.replace('_', " "), |status| status.label().to_owned())
     }
 }
 
@@ -78,7 +50,7 @@ pub(crate) fn board_columns(cases: &[CaseView]) -> Vec<BoardColumn> {
     let mut columns: Vec<BoardColumn> =
         CaseStatus::ALL.into_iter().map(|status| BoardColumn { status, cases: Vec::new() }).collect();
     for case in cases {
-        let status = CaseStatus::parse(&case.status).unwrap_or(CaseStatus::New);
+        let status = parse(&case.status).unwrap_or(CaseStatus::New);
         if let Some(column) = columns.iter_mut().find(|column| column.status == status) {
             column.cases.push(case.clone());
         }
@@ -115,15 +87,15 @@ mod tests {
     #[test]
     fn every_status_round_trips_through_the_api_name() {
         for status in CaseStatus::ALL {
-            assert_eq!(CaseStatus::parse(status.as_str()), Some(status));
+            assert_eq!(parse(status.as_str()), Some(status));
         }
-        assert_eq!(CaseStatus::parse("lost"), None);
+        assert_eq!(parse("lost"), None);
     }
 
     #[test]
     fn unknown_statuses_are_labelled_as_they_came() {
-        assert_eq!(CaseStatus::label_of("models_ready"), "Models ready");
-        assert_eq!(CaseStatus::label_of("on_hold"), "on hold");
+        assert_eq!(label_of("models_ready"), "Models ready");
+        assert_eq!(label_of("on_hold"), "on hold");
     }
 
     #[test]

@@ -1,10 +1,76 @@
 //! Patients, cases, stages, files and the audit log.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
 use crate::MeshReport;
+
+/// Where a case stands in production, in the order cases move through it;
+/// `CaseView::status` carries its name (`models_ready`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CaseStatus {
+    New,
+    ModelsReady,
+    Prepared,
+    Printing,
+    InProduction,
+    Delivered,
+    Cancelled,
+}
+
+impl CaseStatus {
+    pub const ALL: [CaseStatus; 7] = [
+        CaseStatus::New,
+        CaseStatus::ModelsReady,
+        CaseStatus::Prepared,
+        CaseStatus::Printing,
+        CaseStatus::InProduction,
+        CaseStatus::Delivered,
+        CaseStatus::Cancelled,
+    ];
+
+    /// The name the API uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::New => "new",
+            CaseStatus::ModelsReady => "models_ready",
+            CaseStatus::Prepared => "prepared",
+            CaseStatus::Printing => "printing",
+            CaseStatus::InProduction => "in_production",
+            CaseStatus::Delivered => "delivered",
+            CaseStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl fmt::Display for CaseStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for CaseStatus {
+    type Err = String;
+
+    /// An unknown name is refused with the valid ones listed.
+    fn from_str(name: &str) -> Result<CaseStatus, String> {
+        CaseStatus::ALL.into_iter().find(|status| status.as_str() == name).ok_or_else(|| {
+            let names: Vec<&str> = CaseStatus::ALL.iter().map(|status| status.as_str()).collect();
+            format!("`{name}` is not a case status; use one of {}", names.join(", "))
+        })
+    }
+}
+
+impl TryFrom<String> for CaseStatus {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<CaseStatus, String> {
+        name.parse()
+    }
+}
 
 /// `POST /api/v1/cases`: a case for an existing patient (`patient_id`) or a
 /// new one (`patient`, whose code the server makes).
@@ -171,4 +237,18 @@ pub struct AuditEventView {
     /// The client's address.
     pub source: String,
     pub details: BTreeMap<String, String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CaseStatus;
+
+    #[test]
+    fn statuses_round_trip_through_their_names_and_unknown_ones_list_the_valid() {
+        for status in CaseStatus::ALL {
+            assert_eq!(status.as_str().parse::<CaseStatus>(), Ok(status));
+        }
+        let error = "lost".parse::<CaseStatus>().unwrap_err();
+        assert!(error.starts_with("`lost` is not a case status; use one of new, models_ready"), "{error}");
+    }
 }

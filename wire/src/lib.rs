@@ -17,8 +17,8 @@ pub use auth::{
     ApiTokenView, ClinicView, CreatedToken, LoginRequest, LoginResponse, Me, NewTokenRequest, NewUserRequest, UserView,
 };
 pub use cases::{
-    AuditEventView, CaseDetail, CaseUpdate, CaseView, FileView, NewCaseRequest, NewPatient, Page, PatientView,
-    StageView,
+    AuditEventView, CaseDetail, CaseStatus, CaseUpdate, CaseView, FileView, NewCaseRequest, NewPatient, Page,
+    PatientView, StageView,
 };
 pub use users::{ChangePasswordRequest, ResetPasswordRequest, UpdateUserRequest};
 pub use webhooks::{

@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use trayforge_wire::{CaseUpdate, CaseView};
 
 use crate::api::{ClientError, use_api};
-use crate::case_status::CaseStatus;
+use crate::case_status::{self, CaseStatus};
 use crate::components::StatusSelect;
 use crate::display::{count, sentence};
 
@@ -80,7 +80,7 @@ pub(crate) fn CaseCard(
                 }
                 .into_any()
             } else {
-                view! { <span class="status-text">{CaseStatus::label_of(&case.status)}</span> }.into_any()
+                view! { <span class="status-text">{case_status::label_of(&case.status)}</span> }.into_any()
             }}
             {move || problem.get().map(|message| view! { <p class="card-problem" role="alert">{message}</p> })}
         </li>

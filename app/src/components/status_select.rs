@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::case_status::CaseStatus;
+use crate::case_status::{self, CaseStatus, StatusLabel};
 
 #[component]
 pub(crate) fn StatusSelect(
@@ -17,7 +17,7 @@ pub(crate) fn StatusSelect(
     on_choose: Callback<CaseStatus>,
 ) -> impl IntoView {
     // An unknown status (a newer server) stays selectable as it is.
-    let known = CaseStatus::parse(&current).is_some();
+    let known = case_status::parse(&current).is_some();
     let shown = current.clone();
     view! {
         <select
@@ -26,12 +26,12 @@ pub(crate) fn StatusSelect(
             aria-label=label
             disabled=move || busy.get()
             on:change=move |ev| {
-                if let Some(status) = CaseStatus::parse(&event_target_value(&ev)) {
+                if let Some(status) = case_status::parse(&event_target_value(&ev)) {
                     on_choose.run(status);
                 }
             }
         >
-            {(!known).then(|| view! { <option value=shown.clone() selected=true>{CaseStatus::label_of(&shown)}</option> })}
+            {(!known).then(|| view! { <option value=shown.clone() selected=true>{case_status::label_of(&shown)}</option> })}
             {CaseStatus::ALL
                 .into_iter()
                 .map(|status| {

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use trayforge_wire::{CaseDetail, CaseUpdate, FileView, StageView};
 
 use crate::api::{ClientError, download_href, use_api};
-use crate::case_status::CaseStatus;
+use crate::case_status::{self, CaseStatus};
 use crate::components::{StageTable, StatusSelect};
 use crate::display::{count, human_date, megabytes, sentence};
 use crate::state::use_session;
@@ -161,7 +161,7 @@ fn CaseView(detail: CaseDetail, on_changed: Callback<CaseDetail>, draft: NotesDr
                         }
                         .into_any()
                     } else {
-                        view! { <p class="status-text">{CaseStatus::label_of(&case.status)}</p> }.into_any()
+                        view! { <p class="status-text">{case_status::label_of(&case.status)}</p> }.into_any()
                     }}
                 </div>
             </header>

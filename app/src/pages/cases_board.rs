@@ -15,7 +15,7 @@ use trayforge_wire::CaseView;
 use wasm_bindgen::JsCast;
 
 use crate::api::{CaseQuery, ClientError, use_api};
-use crate::case_status::{BoardColumn, CaseStatus, board_columns};
+use crate::case_status::{BoardColumn, CaseStatus, StatusLabel, board_columns};
 use crate::components::CaseCard;
 use crate::display::sentence;
 use crate::query::with_query;

@@ -1,43 +1,10 @@
-//! A case's workflow status and the arches of a mouth.
+//! The arches of a mouth, and a case's workflow status (shared with the
+//! client through `trayforge-wire`).
 
 use std::fmt;
 use std::str::FromStr;
 
-/// Where a case stands in production, in the order cases move through it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CaseStatus {
-    New,
-    ModelsReady,
-    Prepared,
-    Printing,
-    InProduction,
-    Delivered,
-    Cancelled,
-}
-
-impl CaseStatus {
-    pub const ALL: [CaseStatus; 7] = [
-        CaseStatus::New,
-        CaseStatus::ModelsReady,
-        CaseStatus::Prepared,
-        CaseStatus::Printing,
-        CaseStatus::InProduction,
-        CaseStatus::Delivered,
-        CaseStatus::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CaseStatus::New => "new",
-            CaseStatus::ModelsReady => "models_ready",
-            CaseStatus::Prepared => "prepared",
-            CaseStatus::Printing => "printing",
-            CaseStatus::InProduction => "in_production",
-            CaseStatus::Delivered => "delivered",
-            CaseStatus::Cancelled => "cancelled",
-        }
-    }
-}
+pub use trayforge_wire::CaseStatus;
 
 /// The upper (maxillary) or lower (mandibular) arch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -55,47 +22,39 @@ impl Arch {
     }
 }
 
-macro_rules! named_enum {
-    ($type:ty, $all:expr, $what:literal) => {
-        impl fmt::Display for $type {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $type {
-            type Err = String;
-
-            fn from_str(name: &str) -> Result<$type, String> {
-                $all.into_iter().find(|value| value.as_str() == name).ok_or_else(|| {
-                    let names: Vec<&str> = $all.iter().map(|value| value.as_str()).collect();
-                    format!(concat!("`{}` is not ", $what, "; use one of {}"), name, names.join(", "))
-                })
-            }
-        }
-
-        impl TryFrom<String> for $type {
-            type Error = String;
-
-            fn try_from(name: String) -> Result<$type, String> {
-                name.parse()
-            }
-        }
-    };
+impl fmt::Display for Arch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
-named_enum!(CaseStatus, CaseStatus::ALL, "a case status");
-named_enum!(Arch, [Arch::Upper, Arch::Lower], "an arch");
+impl FromStr for Arch {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Arch, String> {
+        match name {
+            "upper" => Ok(Arch::Upper),
+            "lower" => Ok(Arch::Lower),
+            other => Err(format!("`{other}` is not an arch; use one of upper, lower")),
+        }
+    }
+}
+
+impl TryFrom<String> for Arch {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Arch, String> {
+        name.parse()
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn names_round_trip_and_unknown_ones_list_the_valid() {
-        for status in CaseStatus::ALL {
-            assert_eq!(status.as_str().parse::<CaseStatus>(), Ok(status));
-        }
+    fn arches_round_trip_and_unknown_ones_list_the_valid() {
+        assert_eq!("upper".parse::<Arch>(), Ok(Arch::Upper));
         assert_eq!("lower".parse::<Arch>(), Ok(Arch::Lower));
         let error = "upside".parse::<Arch>().unwrap_err();
         assert_eq!(error, "`upside` is not an arch; use one of upper, lower");

@@ -89,34 +89,19 @@ pub(super) async fn upload_model(
             return Err(error);
         }
     };
-    let content_type = model_content_type(&report.format);
-    let mut tx = state.db.begin_write().await?;
-    let stage = cases::stage(&mut tx, identity.clinic_id, case_id, arch, index).await?;
     let new = NewFile {
         case_id,
-        stage_id: Some(stage.id),
+        stage_id: None,
         kind: FileKind::Model,
         file_name: &file_name,
-        content_type,
+        content_type: model_content_type(&report.format),
         sha256: &blob.sha256,
         size_bytes: blob.size,
         report: Some(&report),
         uploaded_by: identity.user_id,
         uploaded_by_token: identity.token_id(),
     };
-    let file = case_files::insert(&mut tx, identity.clinic_id, &new).await?;
-    cases::touch(&mut tx, identity.clinic_id, case_id).await?;
-    let entry = Entry::file("file.upload", file.id, case_id)
-        .with("file_name", file_name.clone())
-        .with("stage", format!("{arch} {index}"))
-        .with("version", file.version.to_string())
-        .with("sha256", blob.sha256.as_str());
-    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, entry).await?;
-    let data =
-        json!({ "case_id": case_id, "stage": { "arch": arch.as_str(), "index": index }, "file": file_view(&file) });
-    webhooks::publish(&mut tx, identity.clinic_id, WebhookEvent::FilesUploaded, data).await?;
-    tx.commit().await?;
-    state.jobs.wake();
+    let file = add_file(&state, &Actor { identity: &identity, source: &source }, Some((arch, index)), new).await?;
     tracing::info!(file = %file.id, case = %case_id, bytes = blob.size, "model uploaded");
     Ok((StatusCode::CREATED, axum::Json(file_view(&file))))
 }
@@ -162,7 +147,6 @@ pub(super) async fn upload_photo(
     };
     let extension = content_type.rsplit('/').next().unwrap_or("jpeg");
     let file_name = file_name(query.file_name.as_deref(), &format!("photo.{extension}"))?;
-    let mut tx = state.db.begin_write().await?;
     let new = NewFile {
         case_id,
         stage_id: None,
@@ -175,20 +159,43 @@ pub(super) async fn upload_photo(
         uploaded_by: identity.user_id,
         uploaded_by_token: identity.token_id(),
     };
-    let file = case_files::insert(&mut tx, identity.clinic_id, &new).await?;
-    cases::touch(&mut tx, identity.clinic_id, case_id).await?;
-    let entry = Entry::file("file.upload", file.id, case_id)
-        .with("file_name", file_name.clone())
-        .with("sha256", blob.sha256.as_str());
-    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, entry).await?;
-    let data = json!({ "case_id": case_id, "file": file_view(&file) });
-    webhooks::publish(&mut tx, identity.clinic_id, WebhookEvent::FilesUploaded, data).await?;
-    tx.commit().await?;
-    state.jobs.wake();
+    let file = add_file(&state, &Actor { identity: &identity, source: &source }, None, new).await?;
     Ok((StatusCode::CREATED, axum::Json(file_view(&file))))
 }
 
 /// Download a file's bytes, as an attachment; the download is audited.
+/// Adds a stored upload to its case — a model as the next version of its
+/// stage (made when missing) — with its audit entry and its
+/// `files.uploaded` event, all in one transaction.
+async fn add_file(
+    state: &AppState,
+    actor: &Actor<'_>,
+    stage: Option<(Arch, i32)>,
+    new: NewFile<'_>,
+) -> Result<CaseFile, ApiError> {
+    let clinic_id = actor.identity.clinic_id;
+    let mut tx = state.db.begin_write().await?;
+    let stage_id = match stage {
+        Some((arch, index)) => Some(cases::stage(&mut tx, clinic_id, new.case_id, arch, index).await?.id),
+        None => None,
+    };
+    let file = case_files::insert(&mut tx, clinic_id, &NewFile { stage_id, ..new }).await?;
+    cases::touch(&mut tx, clinic_id, file.case_id).await?;
+    let mut entry = Entry::file("file.upload", file.id, file.case_id)
+        .with("file_name", file.file_name.clone())
+        .with("sha256", file.sha256.clone());
+    let mut data = json!({ "case_id": file.case_id, "file": file_view(&file) });
+    if let Some((arch, index)) = stage {
+        entry = entry.with("stage", format!("{arch} {index}")).with("version", file.version.to_string());
+        data["stage"] = json!({ "arch": arch.as_str(), "index": index });
+    }
+    audit::record(&mut tx, actor, entry).await?;
+    webhooks::publish(&mut tx, clinic_id, WebhookEvent::FilesUploaded, data).await?;
+    tx.commit().await?;
+    state.jobs.wake();
+    Ok(file)
+}
+
 #[utoipa::path(
     get, path = "/files/{id}/content", tag = "files", operation_id = "download_file",
     params(("id" = String, Path, description = "The file's id (a UUID), as in `FileView.id`.")),
