@@ -163,7 +163,6 @@ pub(super) async fn upload_photo(
     Ok((StatusCode::CREATED, axum::Json(file_view(&file))))
 }
 
-/// Download a file's bytes, as an attachment; the download is audited.
 /// Adds a stored upload to its case — a model as the next version of its
 /// stage (made when missing) — with its audit entry and its
 /// `files.uploaded` event, all in one transaction.
@@ -196,6 +195,7 @@ async fn add_file(
     Ok(file)
 }
 
+/// Download a file's bytes, as an attachment; the download is audited.
 #[utoipa::path(
     get, path = "/files/{id}/content", tag = "files", operation_id = "download_file",
     params(("id" = String, Path, description = "The file's id (a UUID), as in `FileView.id`.")),
