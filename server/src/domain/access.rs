@@ -19,6 +19,11 @@ pub enum Access {
     PatientIdentity,
     /// The audit log.
     ReadAudit,
+    /// The clinic's people, API tokens and webhooks: signed-in owners and
+    /// admins only, never a token.
+    ManageUsers,
+    ManageTokens,
+    ManageWebhooks,
 }
 
 impl Access {
@@ -35,7 +40,9 @@ impl Access {
             Access::WriteCases | Access::DeleteCases | Access::UploadPhotos | Access::PatientIdentity => {
                 role != Role::Technician
             }
-            Access::ReadAudit => matches!(role, Role::Owner | Role::Admin),
+            Access::ReadAudit | Access::ManageUsers | Access::ManageTokens | Access::ManageWebhooks => {
+                role.can_manage_users()
+            }
         }
     }
 
@@ -46,7 +53,7 @@ impl Access {
             Access::WriteCases | Access::DeleteCases | Access::UploadModels | Access::UploadPhotos => {
                 Some(Scope::Write)
             }
-            Access::ReadAudit => None,
+            Access::ReadAudit | Access::ManageUsers | Access::ManageTokens | Access::ManageWebhooks => None,
         }
     }
 
@@ -62,6 +69,9 @@ impl Access {
             }
             Access::PatientIdentity => "patient names need a clinician, admin or owner",
             Access::ReadAudit => "the audit log is for a signed-in owner or admin",
+            Access::ManageUsers => "only a signed-in owner or admin can manage the clinic's users",
+            Access::ManageTokens => "only a signed-in owner or admin can manage API tokens",
+            Access::ManageWebhooks => "only a signed-in owner or admin can manage webhooks",
         }
     }
 }
@@ -86,5 +96,10 @@ mod tests {
         assert!(Access::ReadCases.allows(&reader) && !Access::WriteCases.allows(&reader));
         let all = Identity::token(Uuid::nil(), Uuid::nil(), Scopes::all());
         assert!(!Access::ReadAudit.allows(&all));
+        for managing in [Access::ManageUsers, Access::ManageTokens, Access::ManageWebhooks] {
+            assert!(!managing.allows(&all));
+            assert!(managing.allows(&Identity::session(Uuid::nil(), Uuid::nil(), Role::Admin)));
+            assert!(!managing.allows(&Identity::session(Uuid::nil(), Uuid::nil(), Role::Clinician)));
+        }
     }
 }

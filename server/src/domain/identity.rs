@@ -54,22 +54,6 @@ impl Identity {
     pub fn has_scope(&self, scope: Scope) -> bool {
         self.scopes.contains(scope)
     }
-
-    /// Managing people needs a signed-in owner or admin; tokens never may.
-    pub fn can_manage_users(&self) -> bool {
-        self.role.is_some_and(Role::can_manage_users)
-    }
-
-    /// Managing tokens needs a signed-in owner or admin: a token cannot mint tokens.
-    pub fn can_manage_tokens(&self) -> bool {
-        self.role.is_some_and(Role::can_manage_tokens)
-    }
-
-    /// Managing webhooks needs a signed-in owner or admin: a token cannot
-    /// point the clinic's data at a new receiver.
-    pub fn can_manage_webhooks(&self) -> bool {
-        self.role.is_some_and(Role::can_manage_webhooks)
-    }
 }
 
 #[cfg(test)]
@@ -77,9 +61,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_token_never_manages_people_or_tokens_whatever_its_scopes() {
+    fn a_token_has_its_own_scopes_and_no_role() {
         let token = Identity::token(Uuid::nil(), Uuid::nil(), Scopes::all());
-        assert!(!token.can_manage_users() && !token.can_manage_tokens() && !token.can_manage_webhooks());
+        assert!(token.role.is_none() && token.token_id() == Some(Uuid::nil()));
         assert!(token.has_scope(Scope::Production));
     }
 
@@ -87,7 +71,6 @@ mod tests {
     fn a_session_has_every_scope_and_its_role_decides() {
         let clinician = Identity::session(Uuid::nil(), Uuid::nil(), Role::Clinician);
         assert!(clinician.has_scope(Scope::Write));
-        assert!(!clinician.can_manage_users());
-        assert!(Identity::session(Uuid::nil(), Uuid::nil(), Role::Admin).can_manage_tokens());
+        assert_eq!((clinician.role, clinician.token_id()), (Some(Role::Clinician), None));
     }
 }

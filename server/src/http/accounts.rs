@@ -14,8 +14,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use trayforge_wire::{ChangePasswordRequest, ResetPasswordRequest, UpdateUserRequest, UserView};
-use uuid::Uuid;
 
+use super::access::path_id;
 use super::extract::{ClientAddress, JsonBody, session_cookie};
 use super::openapi::{BadRequest, Conflict, Forbidden, NotFound, RateLimited, Unauthenticated, ValidationFailed};
 use super::users::user_view;
@@ -55,7 +55,7 @@ pub(super) async fn update(
     JsonBody(request): JsonBody<UpdateUserRequest>,
 ) -> Result<Json<UserView>, ApiError> {
     let manager = Manager::of(&identity).map_err(refused)?;
-    let user_id = user_id(&id)?;
+    let user_id = path_id(&id)?;
     let change = parse_change(request)?;
     let mut tx = state.db.begin_write().await?;
     let update = users::update_account(&mut tx, identity.clinic_id, user_id, &change, |target, enabled_owners| {
@@ -95,7 +95,7 @@ pub(super) async fn reset_password(
     JsonBody(request): JsonBody<ResetPasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
     let manager = Manager::of(&identity).map_err(refused)?;
-    let user_id = user_id(&id)?;
+    let user_id = path_id(&id)?;
     let password = Password::parse(&request.new_password).map_err(|e| ApiError::validation("new_password", e))?;
     // Checked before the slow hash, so that a refused reset costs no argon2,
     // and again in the transaction that writes, against what is committed then.
@@ -216,11 +216,6 @@ async fn record(tx: &mut WriteTx, actor: &Actor<'_>, event: &AccountEvent<'_>) -
     tracing::info!(action = entry.action, user = %entry.subject_id, clinic = %actor.identity.clinic_id, "account changed");
     audit::record(tx, actor, entry).await?;
     Ok(())
-}
-
-/// A path id that is not a UUID names no user: 404, like another clinic's.
-fn user_id(id: &str) -> Result<Uuid, ApiError> {
-    id.parse().map_err(|_| ApiError::NotFound)
 }
 
 fn parse_change(request: UpdateUserRequest) -> Result<AccountChange, ApiError> {

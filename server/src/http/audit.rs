@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use serde::Deserialize;
 use trayforge_wire::{AuditEventView, Page};
 
-use super::cases::{path_id, require};
+use super::access::{path_id, require};
 use super::extract::QueryParams;
 use super::openapi::{BadRequest, Forbidden, NotFound, Unauthenticated, ValidationFailed};
 use super::paging::{PageQuery, page};

@@ -11,6 +11,7 @@ use time::format_description::well_known::Iso8601;
 use trayforge_wire::{CaseDetail, CaseUpdate, CaseView, NewCaseRequest, Page, PatientView, StageView};
 use uuid::Uuid;
 
+use super::access::{path_id, require};
 use super::extract::{ClientAddress, JsonBody, QueryParams};
 use super::files::file_view;
 use super::openapi::{BadRequest, Forbidden, NotFound, Unauthenticated, ValidationFailed};
@@ -27,16 +28,6 @@ const MAX_TEXT_CHARS: usize = 200;
 const MAX_NOTES_CHARS: usize = 10_000;
 const DEFAULT_DAYS_PER_ALIGNER: i32 = 14;
 const DEFAULT_ALIGNERS_PER_APPOINTMENT: i32 = 3;
-
-/// Refuses the caller unless `access` allows them.
-pub(super) fn require(identity: &Identity, access: Access) -> Result<(), ApiError> {
-    if access.allows(identity) { Ok(()) } else { Err(ApiError::forbidden(access.refusal())) }
-}
-
-/// An id from the path: one that is not a UUID names nothing (404).
-pub(super) fn path_id(id: &str) -> Result<Uuid, ApiError> {
-    id.parse().map_err(|_| ApiError::NotFound)
-}
 
 /// Open a case, for an existing patient or a new one.
 ///

@@ -15,7 +15,7 @@ use serde_json::json;
 use trayforge_wire::{FileView, MeshReport};
 use uuid::Uuid;
 
-use super::cases::{path_id, require};
+use super::access::{path_id, require};
 use super::extract::{ClientAddress, QueryParams};
 use super::openapi::{BadRequest, FileBytes, Forbidden, NotFound, PayloadTooLarge, Unauthenticated, ValidationFailed};
 use super::users::rfc3339;

@@ -1,6 +1,7 @@
 //! The HTTP surface: probes, the API under `/api/v1` with its OpenAPI
 //! document and browsable reference, and the built client.
 
+mod access;
 mod accounts;
 mod audit;
 pub mod auth;

@@ -5,25 +5,17 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use trayforge_wire::{ApiTokenView, CreatedToken, NewTokenRequest, Page};
-use uuid::Uuid;
 
+use super::access::{path_id, require};
 use super::extract::{JsonBody, QueryParams};
 use super::openapi::{BadRequest, Forbidden, NotFound, Unauthenticated, ValidationFailed};
 use super::paging::PageQuery;
 use super::users::rfc3339;
 use super::{ApiError, AppState};
-use crate::domain::{Identity, Scopes, SecretToken};
+use crate::domain::{Access, Identity, Scopes, SecretToken};
 use crate::storage::tokens::{self, ApiToken};
 
 const MAX_NAME_CHARS: usize = 100;
-
-fn require_manager(identity: &Identity) -> Result<(), ApiError> {
-    if identity.can_manage_tokens() {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden("only a signed-in owner or admin can manage API tokens"))
-    }
-}
 
 /// Create an API token for an integration.
 ///
@@ -45,7 +37,7 @@ pub(super) async fn create(
     identity: Identity,
     JsonBody(request): JsonBody<NewTokenRequest>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
-    require_manager(&identity)?;
+    require(&identity, Access::ManageTokens)?;
     let name = request.name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
         return Err(ApiError::validation("name", format!("give the token a name of 1 to {MAX_NAME_CHARS} characters")));
@@ -77,7 +69,7 @@ pub(super) async fn list(
     identity: Identity,
     QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<Json<Page<ApiTokenView>>, ApiError> {
-    require_manager(&identity)?;
+    require(&identity, Access::ManageTokens)?;
     let page = query.page()?;
     let (tokens, total) = tokens::list(&state.db, identity.clinic_id, page).await?;
     Ok(Json(Page { items: tokens.iter().map(token_view).collect(), page: page.number, limit: page.limit, total }))
@@ -103,8 +95,8 @@ pub(super) async fn revoke(
     identity: Identity,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    require_manager(&identity)?;
-    let id: Uuid = id.parse().map_err(|_| ApiError::NotFound)?;
+    require(&identity, Access::ManageTokens)?;
+    let id = path_id(&id)?;
     if tokens::revoke(&state.db, identity.clinic_id, id).await? {
         tracing::info!(token = %id, clinic = %identity.clinic_id, "API token revoked");
         Ok(StatusCode::NO_CONTENT)

@@ -8,11 +8,12 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use trayforge_wire::{NewUserRequest, Page, UserView};
 
+use super::access::require;
 use super::extract::{JsonBody, QueryParams};
 use super::openapi::{BadRequest, Conflict, Forbidden, Unauthenticated, ValidationFailed};
 use super::paging::PageQuery;
 use super::{ApiError, AppState};
-use crate::domain::{DisplayName, Email, Identity, Password, PasswordHash, Role};
+use crate::domain::{Access, DisplayName, Email, Identity, Password, PasswordHash, Role};
 use crate::storage::users::{self, NewUser, User, UserError};
 
 /// Add a user to the caller's clinic.
@@ -37,9 +38,7 @@ pub(super) async fn create(
     identity: Identity,
     JsonBody(request): JsonBody<NewUserRequest>,
 ) -> Result<(StatusCode, Json<UserView>), ApiError> {
-    if !identity.can_manage_users() {
-        return Err(ApiError::forbidden("only a signed-in owner or admin can add users"));
-    }
+    require(&identity, Access::ManageUsers)?;
     let email = Email::parse(&request.email).map_err(|e| ApiError::validation("email", e))?;
     let role: Role = request.role.parse().map_err(|e| ApiError::validation("role", e))?;
     if !identity.role.is_some_and(|own| own.can_assign(role)) {
@@ -87,9 +86,7 @@ pub(super) async fn list(
     identity: Identity,
     QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<Json<Page<UserView>>, ApiError> {
-    if !identity.can_manage_users() {
-        return Err(ApiError::forbidden("only a signed-in owner or admin can list users"));
-    }
+    require(&identity, Access::ManageUsers)?;
     let page = query.page()?;
     let (users, total) = users::list(&state.db, identity.clinic_id, page).await?;
     Ok(Json(Page { items: users.iter().map(user_view).collect(), page: page.number, limit: page.limit, total }))

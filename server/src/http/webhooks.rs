@@ -6,22 +6,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use trayforge_wire::{CreatedWebhook, DeliveryAttemptView, DeliveryFailureView, NewWebhookRequest, WebhookView};
-use uuid::Uuid;
 
+use super::access::{path_id, require};
 use super::extract::JsonBody;
 use super::openapi::{BadRequest, Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed};
 use super::users::rfc3339;
 use super::{ApiError, AppState};
-use crate::domain::{Identity, SigningSecret, WebhookEvents, WebhookUrl};
+use crate::domain::{Access, Identity, SigningSecret, WebhookEvents, WebhookUrl};
 use crate::storage::webhooks::{self, Webhook, WebhookError};
-
-fn require_manager(identity: &Identity) -> Result<(), ApiError> {
-    if identity.can_manage_webhooks() {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden("only a signed-in owner or admin can manage webhooks"))
-    }
-}
 
 /// Register a URL to be told of events.
 ///
@@ -46,7 +38,7 @@ pub(super) async fn create(
     identity: Identity,
     JsonBody(request): JsonBody<NewWebhookRequest>,
 ) -> Result<(StatusCode, Json<CreatedWebhook>), ApiError> {
-    require_manager(&identity)?;
+    require(&identity, Access::ManageWebhooks)?;
     let url = WebhookUrl::parse(&request.url).map_err(|e| ApiError::validation("url", e))?;
     let events = WebhookEvents::parse_names(request.events.iter().map(String::as_str))
         .map_err(|e| ApiError::validation("events", e))?;
@@ -80,7 +72,7 @@ pub(super) async fn list(
     State(state): State<AppState>,
     identity: Identity,
 ) -> Result<Json<Vec<WebhookView>>, ApiError> {
-    require_manager(&identity)?;
+    require(&identity, Access::ManageWebhooks)?;
     let hooks = webhooks::list(&state.db, identity.clinic_id).await?;
     Ok(Json(hooks.iter().map(webhook_view).collect()))
 }
@@ -105,8 +97,8 @@ pub(super) async fn delete(
     identity: Identity,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    require_manager(&identity)?;
-    let id: Uuid = id.parse().map_err(|_| ApiError::NotFound)?;
+    require(&identity, Access::ManageWebhooks)?;
+    let id = path_id(&id)?;
     if webhooks::delete(&state.db, identity.clinic_id, id).await? {
         tracing::info!(webhook = %id, clinic = %identity.clinic_id, "webhook deleted");
         Ok(StatusCode::NO_CONTENT)

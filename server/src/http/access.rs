@@ -1,0 +1,18 @@
+//! Refusing a caller: whether their role or token scope allows an access
+//! (`domain::Access`), and path ids that name nothing.
+
+use uuid::Uuid;
+
+use super::ApiError;
+use crate::domain::{Access, Identity};
+
+/// Refuses the caller (403, saying who may) unless `access` allows them.
+pub(super) fn require(identity: &Identity, access: Access) -> Result<(), ApiError> {
+    if access.allows(identity) { Ok(()) } else { Err(ApiError::forbidden(access.refusal())) }
+}
+
+/// An id from the path: one that is not a UUID names nothing (404, as for
+/// another clinic's).
+pub(super) fn path_id(id: &str) -> Result<Uuid, ApiError> {
+    id.parse().map_err(|_| ApiError::NotFound)
+}
