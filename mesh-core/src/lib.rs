@@ -21,5 +21,8 @@ pub use io::{
     write_ascii_stl, write_binary_stl,
 };
 pub use mesh::{Bounds, IndexedMesh};
-pub use ops::{DiffError, SurfaceDistances, surface_distances};
+pub use ops::{
+    Arch, BaseError, BaseOptions, BasePlacement, CutOutline, DiffError, FlatBase, Plane, PlaneCut, PlaneCutError,
+    PlaneCutOptions, SurfaceDistances, flat_base, plane_cut, surface_distances,
+};
 pub use repair::{RepairOptions, RepairReport, repair};

@@ -1,6 +1,22 @@
 //! Operations on meshes: each takes meshes and options and gives a result
 //! or an error that says what to change.
+//!
+//! Model preparation: [`plane_cut`] (`cut_cap.rs`) cuts by a plane and
+//! closes the cut, from `half_space.rs` (the cut, sharing a vertex per
+//! crossing edge), `outline.rs` (the cut's edges as loops) and `cap.rs`
+//! (the faces closing them); [`flat_base`] (`base.rs`) cuts near the
+//! bottom and extrudes the cut into a plinth. `plane.rs` is the plane both
+//! take.
 
+mod base;
+mod cap;
+mod cut_cap;
 mod diff;
+mod half_space;
+mod outline;
+mod plane;
 
+pub use base::{Arch, BaseError, BaseOptions, BasePlacement, FlatBase, flat_base};
+pub use cut_cap::{CutOutline, PlaneCut, PlaneCutError, PlaneCutOptions, plane_cut};
 pub use diff::{DiffError, SurfaceDistances, surface_distances};
+pub use plane::Plane;

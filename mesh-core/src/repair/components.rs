@@ -53,7 +53,7 @@ impl IndexedMesh {
 
 /// A label per face, the same for faces connected through shared edges:
 /// the smallest face index of the piece (union-find).
-fn piece_of_each_face(triangles: &[[u32; 3]]) -> Vec<u32> {
+pub(crate) fn piece_of_each_face(triangles: &[[u32; 3]]) -> Vec<u32> {
     fn root(parent: &mut [u32], mut x: u32) -> u32 {
         while parent[x as usize] != x {
             parent[x as usize] = parent[parent[x as usize] as usize];

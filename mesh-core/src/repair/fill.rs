@@ -13,8 +13,9 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::edges::{EdgeTable, edge_key, face_edges};
-use super::{cross, degenerate_area_limit, dot, sorted_face, sub, triangle_area};
+use super::{degenerate_area_limit, dot, sorted_face, sub, triangle_area};
 use crate::IndexedMesh;
+use crate::vector::plane_axes;
 
 /// The largest loop the dynamic programming takes (its cost grows with the cube of the length).
 const MAX_DYNAMIC_PROGRAMMING_EDGES: usize = 200;
@@ -287,13 +288,8 @@ fn ear_clip(
     if length.is_nan() || length <= 0.0 {
         return None;
     }
-    let normal = normal.map(|c| c / length);
-    // Two axes of the plane, with u × w = normal, so the polygon runs counter-clockwise in (u, w).
-    let helper = if normal[0].abs() < 0.6 { [1.0, 0.0, 0.0] } else { [0.0, 1.0, 0.0] };
-    let u = cross(helper, normal);
-    let u_length = dot(u, u).sqrt();
-    let u = u.map(|c| c / u_length);
-    let w = cross(normal, u);
+    // With u × w = normal, the polygon runs counter-clockwise in (u, w).
+    let (u, w) = plane_axes(normal.map(|c| c / length));
     let flat: Vec<[f64; 2]> = points.iter().map(|&p| [dot(p, u), dot(p, w)]).collect();
     let extent = flat.iter().fold(0.0f64, |m, p| m.max(p[0].abs()).max(p[1].abs()));
     // Twice the area below which an ear counts as flat.

@@ -27,6 +27,7 @@ mod weld;
 use std::fmt;
 
 pub use components::ComponentRemoval;
+pub(crate) use components::piece_of_each_face;
 pub use degenerate::DegenerateRemoval;
 pub use fill::{FilledHole, HoleFilling, UnfilledHole, UnfilledReason};
 pub use orient::OrientationChange;

@@ -6,10 +6,13 @@
 mod corpus;
 mod diff;
 mod ply;
+mod prep;
+mod prep_properties;
 mod random;
 mod read;
 mod repair;
 mod robust;
+mod solids;
 mod threemf;
 mod validate;
 mod write;

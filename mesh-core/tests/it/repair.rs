@@ -8,6 +8,7 @@ use mesh_core::{IndexedMesh, Orientation, RepairOptions, RepairReport, Validatio
 
 use crate::corpus::corpus_dir;
 use crate::random::Random;
+use crate::solids::cube_at;
 
 fn corpus_mesh(file: &str) -> IndexedMesh {
     read(&std::fs::read(corpus_dir().join(file)).unwrap()).unwrap().mesh
@@ -27,22 +28,7 @@ fn assert_closed_outward(report: &ValidationReport) {
 
 /// The closed 10 mm cube of the corpus, built here: 8 vertices, 12 outward faces.
 fn cube(size: f32) -> IndexedMesh {
-    let positions = (0..8).map(|i| [i & 1, (i >> 1) & 1, (i >> 2) & 1].map(|bit| bit as f32 * size)).collect();
-    let triangles = vec![
-        [0, 2, 1],
-        [1, 2, 3], // z = 0
-        [4, 5, 6],
-        [5, 7, 6], // z = size
-        [0, 1, 4],
-        [1, 5, 4], // y = 0
-        [2, 6, 3],
-        [3, 6, 7], // y = size
-        [0, 4, 2],
-        [2, 4, 6], // x = 0
-        [1, 3, 5],
-        [3, 7, 5], // x = size
-    ];
-    IndexedMesh { positions, triangles }
+    cube_at([0.0; 3], size)
 }
 
 #[test]

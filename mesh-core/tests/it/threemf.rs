@@ -10,6 +10,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use crate::corpus::corpus_dir;
+use crate::solids::cube_at;
 
 const CORE: &str = "http://schemas.microsoft.com/3dmanufacturing/core/2015/02";
 
@@ -20,27 +21,7 @@ fn arch() -> IndexedMesh {
 
 /// A 10 mm cube with its low corner at `origin`, faces outward.
 fn cube(origin: [f32; 3]) -> IndexedMesh {
-    let positions = (0..8)
-        .map(|i| {
-            let corner = [i & 1, (i >> 1) & 1, (i >> 2) & 1];
-            [0, 1, 2].map(|axis| origin[axis] + 10.0 * corner[axis] as f32)
-        })
-        .collect();
-    let triangles = vec![
-        [0, 2, 1],
-        [1, 2, 3],
-        [4, 5, 6],
-        [5, 7, 6],
-        [0, 1, 4],
-        [1, 5, 4],
-        [2, 6, 3],
-        [3, 6, 7],
-        [0, 4, 2],
-        [2, 4, 6],
-        [1, 3, 5],
-        [3, 7, 5],
-    ];
-    IndexedMesh { positions, triangles }
+    cube_at(origin, 10.0)
 }
 
 fn part_text(package: &[u8], name: &str) -> String {

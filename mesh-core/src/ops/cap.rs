@@ -1,0 +1,262 @@
+//! Closing a cut: faces in the plane whose boundary is exactly the cut's
+//! outline, facing the plane's normal.
+//!
+//! The outline's vertices and edges go into a constrained Delaunay
+//! triangulation in the plane's 2D coordinates (spade, with exact
+//! predicates), so every outline edge is an edge of the triangulation and
+//! no vertex is added. Which triangles belong to the cap follows from the
+//! outline's direction, not from a containment test of loop against loop:
+//! walking from outside the outline, crossing an edge that has the cap on
+//! its left adds one and crossing it the other way takes one, and the
+//! triangles where this winding number is 1 are the cap. That makes
+//! several loops, loops with holes, and islands inside holes all one case.
+//!
+//! Where loops of different pieces of the model cross (neighbouring teeth
+//! of an arch overlap a little), [`cap_each_piece`] caps each piece's loops
+//! on their own: every piece is closed, and the pieces overlap as before.
+//!
+//! Invariant: the cap's boundary edges are the outline's edges, run the
+//! other way round by the cap than by the faces the outline came from: the
+//! capped mesh is closed and consistently wound wherever the outline was
+//! made of closed loops.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use spade::handles::FixedFaceHandle;
+use spade::{ConstrainedDelaunayTriangulation, Point2, Triangulation};
+
+use super::plane::UnitPlane;
+use crate::IndexedMesh;
+use crate::repair::piece_of_each_face;
+
+/// Why an outline could not be capped, with a point of the model where it happens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum CapFailure {
+    /// Two different outline vertices at one place: the model touches itself there.
+    Coincident { at: [f32; 3] },
+    /// Outline edges cross, or one runs through another's vertex: the model intersects itself there.
+    Crossing { at: [f32; 3] },
+    /// Loops overlap or run against each other: overlapping pieces, or faces wound inward.
+    Overlapping { at: [f32; 3] },
+}
+
+/// [`cap`] of `mesh`'s outline, or, when that fails, of each piece's part
+/// of it (pieces: faces connected through edges) on its own.
+pub(crate) fn cap_each_piece(
+    mesh: &IndexedMesh,
+    outline: &[[u32; 2]],
+    plane: &UnitPlane,
+) -> Result<Vec<[u32; 3]>, CapFailure> {
+    let failure = match cap(&mesh.positions, outline, plane) {
+        Ok(faces) => return Ok(faces),
+        Err(failure) => failure,
+    };
+    // Only now, on the slow path, are the pieces worked out.
+    let piece_of_face = piece_of_each_face(&mesh.triangles);
+    let mut piece_of_vertex = vec![u32::MAX; mesh.positions.len()];
+    for (t, &piece) in mesh.triangles.iter().zip(&piece_of_face) {
+        for &v in t {
+            piece_of_vertex[v as usize] = piece;
+        }
+    }
+    let mut by_piece: Vec<(u32, [u32; 2])> = outline.iter().map(|&e| (piece_of_vertex[e[0] as usize], e)).collect();
+    by_piece.sort_unstable_by_key(|&(piece, _)| piece);
+    if by_piece.first().map(|f| f.0) == by_piece.last().map(|l| l.0) {
+        return Err(failure);
+    }
+    let mut faces = Vec::new();
+    for group in by_piece.chunk_by(|a, b| a.0 == b.0) {
+        let edges: Vec<[u32; 2]> = group.iter().map(|&(_, e)| e).collect();
+        faces.extend(cap(&mesh.positions, &edges, plane)?);
+    }
+    Ok(faces)
+}
+
+/// The faces closing `outline` (directed edges `[from, to]` into
+/// `positions`, run the way the cap runs them), counter-clockwise seen from
+/// the side `plane`'s normal points to.
+pub(crate) fn cap(
+    positions: &[[f32; 3]],
+    outline: &[[u32; 2]],
+    plane: &UnitPlane,
+) -> Result<Vec<[u32; 3]>, CapFailure> {
+    let Some(first) = outline.first() else { return Ok(Vec::new()) };
+    let first_point = positions[first[0] as usize];
+
+    // The outline's vertices, numbered in order of first use.
+    let mut local: FxHashMap<u32, usize> = FxHashMap::default();
+    let mut vertices: Vec<u32> = Vec::new();
+    let mut edges: Vec<[usize; 2]> = Vec::with_capacity(outline.len());
+    for &[from, to] in outline {
+        let [a, b] = [from, to].map(|v| {
+            *local.entry(v).or_insert_with(|| {
+                vertices.push(v);
+                vertices.len() - 1
+            })
+        });
+        edges.push([a, b]);
+    }
+    let directed: FxHashSet<[usize; 2]> = edges.iter().copied().collect();
+    if directed.len() != edges.len() {
+        // An edge twice the same way: two faces on one side of it.
+        let at = first_repeated(&edges).map_or(first_point, |v| positions[vertices[v] as usize]);
+        return Err(CapFailure::Overlapping { at });
+    }
+
+    let points: Vec<Point2<f64>> = vertices
+        .iter()
+        .map(|&v| {
+            // spade refuses coordinates this close to zero but not zero.
+            let [x, y] = plane.to_2d(positions[v as usize]).map(|c| if c.abs() < 1e-30 { 0.0 } else { c });
+            Point2::new(x, y)
+        })
+        .collect();
+    let mut conflict = None;
+    let cdt = ConstrainedDelaunayTriangulation::<Point2<f64>>::try_bulk_load_cdt(points.clone(), edges, |edge| {
+        conflict.get_or_insert(edge);
+    })
+    .map_err(|_| CapFailure::Crossing { at: first_point })?;
+    if cdt.num_vertices() != vertices.len() {
+        let at = first_coincident(&points).map_or(first_point, |v| positions[vertices[v] as usize]);
+        return Err(CapFailure::Coincident { at });
+    }
+    // With no duplicates removed, spade's vertex indices are ours.
+    let at = |v: usize| positions[vertices[v] as usize];
+    if let Some([a, _]) = conflict {
+        return Err(CapFailure::Crossing { at: at(a) });
+    }
+    if cdt.num_constraints() != directed.len() {
+        // An edge was split where it runs through another vertex.
+        let split = cdt.undirected_edges().find(|e| {
+            let [a, b] = e.vertices().map(|v| v.fix().index());
+            e.is_constraint_edge() && !directed.contains(&[a, b]) && !directed.contains(&[b, a])
+        });
+        let place = split.map_or(first_point, |e| at(e.vertices()[0].fix().index()));
+        return Err(CapFailure::Crossing { at: place });
+    }
+
+    // The winding number changes by this much from the left of the
+    // triangulation's edge `a → b` to its right.
+    let change = |a: usize, b: usize| -> i32 {
+        if directed.contains(&[a, b]) {
+            -1
+        } else if directed.contains(&[b, a]) {
+            1
+        } else {
+            0
+        }
+    };
+    const UNSEEN: i32 = i32::MIN;
+    let mut winding = vec![UNSEEN; cdt.num_all_faces()];
+    let mut pending: Vec<FixedFaceHandle<spade::handles::InnerTag>> = Vec::new();
+    let set = |winding: &mut Vec<i32>, face: usize, value: i32, place: usize| -> Result<bool, CapFailure> {
+        match winding[face] {
+            UNSEEN => {
+                winding[face] = value;
+                Ok(true)
+            }
+            known if known == value => Ok(false),
+            _ => Err(CapFailure::Overlapping { at: at(place) }),
+        }
+    };
+    // Start from the faces along the outside (winding 0).
+    for edge in cdt.directed_edges() {
+        if !edge.face().is_outer() {
+            continue;
+        }
+        let [a, b] = [edge.from(), edge.to()].map(|v| v.fix().index());
+        if let Some(inside) = edge.rev().face().as_inner()
+            && set(&mut winding, inside.fix().index(), change(a, b), a)?
+        {
+            pending.push(inside.fix());
+        }
+    }
+    while let Some(face) = pending.pop() {
+        let here = winding[face.index()];
+        for edge in cdt.face(face).adjacent_edges() {
+            let [a, b] = [edge.from(), edge.to()].map(|v| v.fix().index());
+            let there = here + change(a, b);
+            match edge.rev().face().as_inner() {
+                Some(next) => {
+                    if set(&mut winding, next.fix().index(), there, a)? {
+                        pending.push(next.fix());
+                    }
+                }
+                None if there != 0 => return Err(CapFailure::Overlapping { at: at(a) }),
+                None => {}
+            }
+        }
+    }
+
+    let mut faces = Vec::with_capacity(cdt.num_inner_faces());
+    for face in cdt.inner_faces() {
+        let [a, b, c] = face.vertices().map(|v| v.fix().index());
+        match winding[face.fix().index()] {
+            0 => {}
+            1 => faces.push([a, b, c].map(|v| vertices[v])),
+            _ => return Err(CapFailure::Overlapping { at: at(a) }),
+        }
+    }
+    Ok(faces)
+}
+
+/// The first vertex of an edge given twice the same way.
+fn first_repeated(edges: &[[usize; 2]]) -> Option<usize> {
+    let mut seen = FxHashSet::default();
+    edges.iter().find(|e| !seen.insert(**e)).map(|e| e[0])
+}
+
+/// The first of two points at the same place.
+fn first_coincident(points: &[Point2<f64>]) -> Option<usize> {
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    // `+ 0.0` makes −0 and 0 one key, as they are one place.
+    let key = |i: &usize| ((points[*i].x + 0.0).to_bits(), (points[*i].y + 0.0).to_bits());
+    order.sort_unstable_by_key(key);
+    order.windows(2).find(|w| key(&w[0]) == key(&w[1])).map(|w| w[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::plane::Plane;
+
+    /// Caps a flat outline given as loops of points in z = 0 (each loop run as the cap runs it).
+    fn check(loops: &[&[[f32; 2]]]) -> Result<usize, CapFailure> {
+        let mut positions = Vec::new();
+        let mut outline = Vec::new();
+        for points in loops {
+            let first = positions.len() as u32;
+            positions.extend(points.iter().map(|&[x, y]| [x, y, 0.0]));
+            let n = points.len() as u32;
+            outline.extend((0..n).map(|i| [first + i, first + (i + 1) % n]));
+        }
+        let plane = Plane::new([0.0; 3], [0.0, 0.0, 1.0]).checked().expect("a unit normal");
+        cap(&positions, &outline, &plane).map(|faces| faces.len())
+    }
+
+    const SQUARE: [[f32; 2]; 4] = [[0.0, 0.0], [4.0, 0.0], [4.0, 4.0], [0.0, 4.0]];
+    const INNER: [[f32; 2]; 4] = [[1.0, 1.0], [1.0, 3.0], [3.0, 3.0], [3.0, 1.0]];
+
+    #[test]
+    fn loops_holes_and_islands_are_one_case() {
+        assert_eq!(check(&[&SQUARE]), Ok(2));
+        // A hole (clockwise) takes its square out: 8 triangles round it.
+        assert_eq!(check(&[&SQUARE, &INNER]), Ok(8));
+        // An island (counter-clockwise) inside the hole is capped again.
+        let island = [[1.5, 1.5], [2.5, 1.5], [2.5, 2.5], [1.5, 2.5]];
+        assert_eq!(check(&[&SQUARE, &INNER, &island]), Ok(10));
+    }
+
+    #[test]
+    fn outlines_that_cannot_bound_a_cap_say_where() {
+        let bowtie = [[0.0, 0.0], [2.0, 2.0], [2.0, 0.0], [0.0, 2.0]];
+        assert!(matches!(check(&[&bowtie]), Err(CapFailure::Crossing { .. })));
+        // A second loop with a vertex at the first one's corner.
+        let touching = [[4.0, 4.0], [6.0, 4.0], [6.0, 6.0]];
+        assert_eq!(check(&[&SQUARE, &touching]), Err(CapFailure::Coincident { at: [4.0, 4.0, 0.0] }));
+        // A loop inside another running the same way: two caps on top of each other.
+        let nested = [[1.0, 1.0], [3.0, 1.0], [3.0, 3.0], [1.0, 3.0]];
+        assert!(matches!(check(&[&SQUARE, &nested]), Err(CapFailure::Overlapping { .. })));
+        // A loop run clockwise alone: a cap facing the wrong way.
+        assert!(matches!(check(&[&INNER]), Err(CapFailure::Overlapping { .. })));
+    }
+}
