@@ -94,9 +94,13 @@ pub struct FlatBase {
 pub enum BaseError {
     #[error("the base height must be more than 0 mm (it is {got}); enter a height such as 3 mm")]
     BaseHeight { got: f32 },
-    #[error("the cut height must be more than 0 mm above the model's lowest point (it is {got}); enter a height such as 1 mm")]
+    #[error(
+        "the cut height must be more than 0 mm above the model's lowest point (it is {got}); enter a height such as 1 mm"
+    )]
     CutHeight { got: f32 },
-    #[error("the chamfer must be at least 0 mm and less than the base height of {base} mm (it is {got}); make it smaller")]
+    #[error(
+        "the chamfer must be at least 0 mm and less than the base height of {base} mm (it is {got}); make it smaller"
+    )]
     Chamfer { got: f32, base: f32 },
     #[error("the up direction ({}, {}, {}) has no direction; give one that is not zero, such as (0, 0, 1)", up[0], up[1], up[2])]
     DegenerateUp { up: [f32; 3] },
@@ -133,7 +137,7 @@ pub fn flat_base(mesh: &IndexedMesh, options: &BaseOptions) -> Result<FlatBase, 
 
     let (distances, extent) = distances(mesh, &plane);
     check_extent(&plane, &extent)?;
-    let clipped = clip(mesh, &distances);
+    let clipped = clip(mesh, &distances, &extent);
     let loops = chain(&clipped.outline);
     if loops.open_edges > 0 {
         return Err(not_closed(mesh).into());
@@ -146,6 +150,7 @@ pub fn flat_base(mesh: &IndexedMesh, options: &BaseOptions) -> Result<FlatBase, 
     let down = plane.normal;
     let mut wall_ring: FxHashMap<u32, u32> = FxHashMap::default();
     let mut bottom_outline: Vec<[u32; 2]> = Vec::with_capacity(clipped.outline.len());
+    let mut bottom_faces: Vec<u32> = Vec::with_capacity(clipped.outline.len());
     for vertices in &loops.closed {
         let ring: Vec<u32> = vertices
             .iter()
@@ -156,20 +161,21 @@ pub fn flat_base(mesh: &IndexedMesh, options: &BaseOptions) -> Result<FlatBase, 
                 })
             })
             .collect();
-        join_rings(&mut result.triangles, vertices, &ring);
+        let mut faces = join_rings(&mut result.triangles, vertices, &ring);
         let bottom = if chamfer > 0.0 {
             let inset = chamfer_ring(&result.positions, &ring, down, f64::from(chamfer))
                 .map_err(|near| BaseError::ChamferTooLarge { chamfer, near })?;
             let inset: Vec<u32> = inset.into_iter().map(|p| push_vertex(&mut result.positions, p)).collect();
-            join_rings(&mut result.triangles, &ring, &inset);
+            faces = join_rings(&mut result.triangles, &ring, &inset);
             inset
         } else {
             ring
         };
         bottom_outline.extend((0..bottom.len()).map(|i| [bottom[i], bottom[(i + 1) % bottom.len()]]));
+        bottom_faces.extend(faces);
     }
     let bottom_plane = plane.shifted(f64::from(base));
-    let bottom = cap_each_piece(&result, &bottom_outline, &bottom_plane).map_err(|failure| {
+    let bottom = cap_each_piece(&result, &bottom_outline, &bottom_faces, &bottom_plane).map_err(|failure| {
         if chamfer > 0.0 {
             let near = match failure {
                 CapFailure::Coincident { at } | CapFailure::Crossing { at } | CapFailure::Overlapping { at } => at,
@@ -215,14 +221,18 @@ fn push_vertex(positions: &mut Vec<[f32; 3]>, p: [f64; 3]) -> u32 {
 
 /// Faces between two rings of equal length, `upper` run as a cap would run
 /// it: each edge `a → b` of `upper` and the same edge `a' → b'` of `lower`
-/// make the quad (a, b, b', a').
-fn join_rings(triangles: &mut Vec<[u32; 3]>, upper: &[u32], lower: &[u32]) {
+/// make the quad (a, b, b', a'). Returns, for each edge of `lower`, the
+/// face that has it.
+fn join_rings(triangles: &mut Vec<[u32; 3]>, upper: &[u32], lower: &[u32]) -> Vec<u32> {
     let n = upper.len();
+    let mut lower_faces = Vec::with_capacity(n);
     for i in 0..n {
         let j = (i + 1) % n;
         triangles.push([upper[i], upper[j], lower[j]]);
+        lower_faces.push(triangles.len() as u32);
         triangles.push([upper[i], lower[j], lower[i]]);
     }
+    lower_faces
 }
 
 /// The chamfer's lower ring: `ring` (a loop in a plane facing `normal`,

@@ -40,10 +40,14 @@ pub(crate) enum CapFailure {
 }
 
 /// [`cap`] of `mesh`'s outline, or, when that fails, of each piece's part
-/// of it (pieces: faces connected through edges) on its own.
+/// of it on its own (pieces: faces connected through edges; `faces[i]` is
+/// the face of `mesh` that has the outline edge `outline[i]`). A piece
+/// whose outline is only holes (the wall of a cavity) goes with the piece
+/// around it.
 pub(crate) fn cap_each_piece(
     mesh: &IndexedMesh,
     outline: &[[u32; 2]],
+    faces: &[u32],
     plane: &UnitPlane,
 ) -> Result<Vec<[u32; 3]>, CapFailure> {
     let failure = match cap(&mesh.positions, outline, plane) {
@@ -52,23 +56,53 @@ pub(crate) fn cap_each_piece(
     };
     // Only now, on the slow path, are the pieces worked out.
     let piece_of_face = piece_of_each_face(&mesh.triangles);
-    let mut piece_of_vertex = vec![u32::MAX; mesh.positions.len()];
-    for (t, &piece) in mesh.triangles.iter().zip(&piece_of_face) {
-        for &v in t {
-            piece_of_vertex[v as usize] = piece;
-        }
-    }
-    let mut by_piece: Vec<(u32, [u32; 2])> = outline.iter().map(|&e| (piece_of_vertex[e[0] as usize], e)).collect();
+    let mut by_piece: Vec<(u32, [u32; 2])> =
+        outline.iter().zip(faces).map(|(&edge, &face)| (piece_of_face[face as usize], edge)).collect();
     by_piece.sort_unstable_by_key(|&(piece, _)| piece);
-    if by_piece.first().map(|f| f.0) == by_piece.last().map(|l| l.0) {
+    let mut groups: Vec<Vec<[u32; 2]>> =
+        by_piece.chunk_by(|a, b| a.0 == b.0).map(|group| group.iter().map(|&(_, e)| e).collect()).collect();
+    if groups.len() < 2 {
         return Err(failure);
     }
+    let flat = |v: u32| plane.to_2d(mesh.positions[v as usize]);
+    let area = |edges: &[[u32; 2]]| -> f64 { edges.iter().map(|&[a, b]| cross_2d(flat(a), flat(b))).sum() };
+    let areas: Vec<f64> = groups.iter().map(|g| area(g)).collect();
+    for hole in (0..groups.len()).filter(|&g| areas[g] < 0.0) {
+        let Some(&[inside, _]) = groups[hole].first() else { continue };
+        let point = flat(inside);
+        // The smallest piece around the hole.
+        let around = (0..groups.len())
+            .filter(|&g| areas[g] > 0.0 && winding_number(point, &groups[g], &flat) > 0)
+            .min_by(|&a, &b| areas[a].total_cmp(&areas[b]));
+        if let Some(around) = around {
+            let edges = std::mem::take(&mut groups[hole]);
+            groups[around].extend(edges);
+        }
+    }
     let mut faces = Vec::new();
-    for group in by_piece.chunk_by(|a, b| a.0 == b.0) {
-        let edges: Vec<[u32; 2]> = group.iter().map(|&(_, e)| e).collect();
-        faces.extend(cap(&mesh.positions, &edges, plane)?);
+    for edges in groups.iter().filter(|g| !g.is_empty()) {
+        faces.extend(cap(&mesh.positions, edges, plane)?);
     }
     Ok(faces)
+}
+
+fn cross_2d(p: [f64; 2], q: [f64; 2]) -> f64 {
+    p[0] * q[1] - q[0] * p[1]
+}
+
+/// How many times the directed edges wind counter-clockwise round `point`.
+fn winding_number(point: [f64; 2], edges: &[[u32; 2]], flat: &impl Fn(u32) -> [f64; 2]) -> i32 {
+    let mut winding = 0;
+    for &[a, b] in edges {
+        let (p, q) = (flat(a), flat(b));
+        let side = (q[0] - p[0]) * (point[1] - p[1]) - (point[0] - p[0]) * (q[1] - p[1]);
+        if p[1] <= point[1] && q[1] > point[1] && side > 0.0 {
+            winding += 1;
+        } else if q[1] <= point[1] && p[1] > point[1] && side < 0.0 {
+            winding -= 1;
+        }
+    }
+    winding
 }
 
 /// The faces closing `outline` (directed edges `[from, to]` into

@@ -68,7 +68,9 @@ pub enum PlaneCutError {
     EmptyModel,
     #[error("the plane at {plane} lies above the model ({model}), so nothing would be cut off; move it into the model")]
     AboveModel { plane: String, model: String },
-    #[error("the plane at {plane} lies below the model ({model}), so all of it would be cut off; move it into the model")]
+    #[error(
+        "the plane at {plane} lies below the model ({model}), so all of it would be cut off; move it into the model"
+    )]
     BelowModel { plane: String, model: String },
     #[error(
         "the model is not closed (it has {holes} {}) and the cut crosses an opening, so the cut cannot be closed; \
@@ -115,7 +117,7 @@ pub fn plane_cut(mesh: &IndexedMesh, options: &PlaneCutOptions) -> Result<PlaneC
     }
     let (distances, extent) = distances(mesh, &plane);
     check_extent(&plane, &extent)?;
-    let clipped = clip(mesh, &distances);
+    let clipped = clip(mesh, &distances, &extent);
     let loops = chain(&clipped.outline);
     let mut kept = clipped.mesh;
     let mut cap_faces = 0;
@@ -123,7 +125,7 @@ pub fn plane_cut(mesh: &IndexedMesh, options: &PlaneCutOptions) -> Result<PlaneC
         if loops.open_edges > 0 {
             return Err(not_closed(mesh));
         }
-        let faces = cap_each_piece(&kept, &clipped.outline, &plane).map_err(cap_error)?;
+        let faces = cap_each_piece(&kept, &clipped.outline, &clipped.outline_faces, &plane).map_err(cap_error)?;
         cap_faces = faces.len();
         kept.triangles.extend(faces);
     }
@@ -179,10 +181,5 @@ pub(crate) fn cap_error(failure: CapFailure) -> PlaneCutError {
 /// Loops counted as outer boundaries and holes by the sign of their area.
 pub(crate) fn summarise(positions: &[[f32; 3]], plane: &UnitPlane, loops: &Loops) -> CutOutline {
     let outer = loops.closed.iter().filter(|l| twice_signed_area(positions, plane, l) > 0.0).count();
-    CutOutline {
-        loops: loops.closed.len(),
-        outer,
-        holes: loops.closed.len() - outer,
-        open_edges: loops.open_edges,
-    }
+    CutOutline { loops: loops.closed.len(), outer, holes: loops.closed.len() - outer, open_edges: loops.open_edges }
 }

@@ -8,9 +8,12 @@
 //! loops wherever the input was closed. A vertex within a rounding error of
 //! the plane counts as on it: it becomes a vertex of the outline itself, so
 //! the cut makes no sliver next to it and no second vertex beside it.
-//! Outline vertices that round to the same `f32` position (crossings of
-//! edges a rounding error apart) are one vertex, and a kept face left
-//! without area by that is dropped: the outline has no edge of length zero.
+//! An outline edge shorter than that (crossings of edges a rounding error
+//! apart, or of a model's tiny edges) is collapsed into one vertex, and a
+//! kept face left without area by that is dropped: the outline has no edge
+//! too short to triangulate against, and the cap no sliver there. Only
+//! edges are collapsed, never vertices that are merely close, so pieces of
+//! a model that touch (neighbouring teeth) stay apart.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -27,6 +30,8 @@ pub(crate) struct Clip {
     /// their other side, as `[from, to]` in `mesh`'s indices, directed the
     /// way a face closing the cut runs them (against the kept faces).
     pub(crate) outline: Vec<[u32; 2]>,
+    /// For each outline edge, the kept face it is an edge of.
+    pub(crate) outline_faces: Vec<u32>,
 }
 
 /// Where the model lies along the plane's normal, in the plane's levels
@@ -39,19 +44,26 @@ pub(crate) struct Extent {
     pub(crate) any_behind: bool,
     /// Some vertex lies in front of the plane (something would be removed).
     pub(crate) any_in_front: bool,
+    /// Closer than this (in mm) to the plane or to each other, vertices of
+    /// the outline are one: a millionth of the model's size.
+    pub(crate) rounding: f64,
 }
 
 /// Signed distances of the vertices from the plane, with those within
 /// rounding of the plane set to exactly zero, and the model's extent.
 pub(crate) fn distances(mesh: &IndexedMesh, plane: &UnitPlane) -> (Vec<f64>, Extent) {
     let mut distances: Vec<f64> = mesh.positions.iter().map(|&p| plane.distance(p)).collect();
-    let (lowest, highest) = distances.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &d| {
-        (lo.min(d), hi.max(d))
+    let (lowest, highest) =
+        distances.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &d| (lo.min(d), hi.max(d)));
+    // A millionth of the model's size (or of its distance from the origin,
+    // which sets the rounding of its f32 coordinates): 70 nm for an arch,
+    // far below what a printer makes, far above what rounding leaves.
+    let size = mesh.bounds().map_or(0.0, |b| {
+        let corner = [b.min, b.max].map(|c| c.iter().map(|x| f64::from(*x).abs()).fold(0.0, f64::max));
+        let diagonal = b.size().iter().map(|s| f64::from(*s).powi(2)).sum::<f64>().sqrt();
+        diagonal.max(corner[0]).max(corner[1])
     });
-    // About ten times the rounding of an f32 coordinate of this model:
-    // closer than that, a vertex cannot be told apart from the plane.
-    let scale = lowest.abs().max(highest.abs()).max(plane.level().abs());
-    let on_plane = scale * 1e-6;
+    let on_plane = size.max(plane.level().abs()) * 1e-6;
     let (mut any_behind, mut any_in_front) = (false, false);
     for d in &mut distances {
         if d.abs() <= on_plane {
@@ -61,20 +73,20 @@ pub(crate) fn distances(mesh: &IndexedMesh, plane: &UnitPlane) -> (Vec<f64>, Ext
         any_in_front |= *d > 0.0;
     }
     let level = plane.level();
-    let extent = Extent { lowest: lowest + level, highest: highest + level, any_behind, any_in_front };
+    let extent =
+        Extent { lowest: lowest + level, highest: highest + level, any_behind, any_in_front, rounding: on_plane };
     (distances, extent)
 }
 
 /// Clips `mesh` to the side of `plane` its normal points away from;
-/// `distances` are [`distances`]'s.
-pub(crate) fn clip(mesh: &IndexedMesh, distances: &[f64]) -> Clip {
+/// `distances` and `extent` are [`distances`]'s.
+pub(crate) fn clip(mesh: &IndexedMesh, distances: &[f64], extent: &Extent) -> Clip {
     let mut builder = Builder {
         source: mesh,
         distances,
         index_of: vec![u32::MAX; mesh.positions.len()],
         positions: Vec::with_capacity(mesh.positions.len()),
         crossings: FxHashMap::default(),
-        at_position: FxHashMap::default(),
     };
     // Vertices behind the plane keep their order; vertices on it and new
     // ones follow, in the order the cut meets them.
@@ -87,6 +99,8 @@ pub(crate) fn clip(mesh: &IndexedMesh, distances: &[f64]) -> Clip {
 
     let mut triangles = Vec::with_capacity(mesh.triangles.len());
     let mut outline = Vec::new();
+    // The faces made by cutting: the only ones with vertices on the plane.
+    let mut cut_faces = Vec::new();
     for t in &mesh.triangles {
         let behind = t.map(|v| distances[v as usize] < 0.0);
         match behind {
@@ -97,20 +111,93 @@ pub(crate) fn clip(mesh: &IndexedMesh, distances: &[f64]) -> Clip {
                 let lone = (0..3).find(|&i| behind[i] != behind[(i + 1) % 3] && behind[i] != behind[(i + 2) % 3]);
                 let Some(first) = lone else { continue };
                 let [a, b, c] = [t[first], t[(first + 1) % 3], t[(first + 2) % 3]];
+                let made_from = triangles.len() as u32;
                 let cut = if behind[first] {
                     builder.cut_one_behind(a, b, c, &mut triangles)
                 } else {
                     builder.cut_two_behind(b, c, a, &mut triangles)
                 };
-                outline.extend(cut);
+                cut_faces.extend(made_from..triangles.len() as u32);
+                if let Some(edge) = cut {
+                    // The face with the outline edge is the last one kept.
+                    outline.push((edge, triangles.len() as u32 - 1));
+                }
             }
         }
     }
+    let positions = builder.positions;
+    let collapsed = collapse_short_edges(&positions, &mut triangles, &cut_faces, &mut outline, extent.rounding);
     // An edge found by both of its faces (a ridge touching the plane from
     // behind) has kept faces on both sides: it is no outline at all.
-    let found: FxHashSet<[u32; 2]> = outline.iter().copied().collect();
-    outline.retain(|&[a, b]| !found.contains(&[b, a]));
-    Clip { mesh: IndexedMesh { positions: builder.positions, triangles }, outline }
+    let found: FxHashSet<[u32; 2]> = outline.iter().map(|&(edge, _)| edge).collect();
+    outline.retain(|&([a, b], _)| !found.contains(&[b, a]));
+    let (mut outline, outline_faces): (Vec<[u32; 2]>, Vec<u32>) = outline.into_iter().unzip();
+    let mut mesh = IndexedMesh { positions, triangles };
+    if collapsed {
+        let new_index = mesh.drop_unused_vertices();
+        for edge in &mut outline {
+            *edge = edge.map(|v| new_index[v as usize]);
+        }
+    }
+    Clip { mesh, outline, outline_faces }
+}
+
+/// Collapses every outline edge not longer than `length` into its first
+/// vertex, then drops the faces and outline edges left without length or
+/// area (a face dropped had its outline edge collapsed). Returns whether
+/// it did: the collapsed vertices are left in `positions`, unused.
+fn collapse_short_edges(
+    positions: &[[f32; 3]],
+    triangles: &mut Vec<[u32; 3]>,
+    cut_faces: &[u32],
+    outline: &mut Vec<([u32; 2], u32)>,
+    length: f64,
+) -> bool {
+    let short = |&([a, b], _): &([u32; 2], u32)| {
+        let (p, q) = (positions[a as usize], positions[b as usize]);
+        (0..3).map(|i| (f64::from(p[i]) - f64::from(q[i])).powi(2)).sum::<f64>() <= length * length
+    };
+    if !outline.iter().any(short) {
+        return false;
+    }
+    // Union-find over the vertices, each short edge joining its two ends.
+    let mut parent: FxHashMap<u32, u32> = FxHashMap::default();
+    fn root(parent: &FxHashMap<u32, u32>, mut v: u32) -> u32 {
+        while let Some(&up) = parent.get(&v) {
+            v = up;
+        }
+        v
+    }
+    for &([a, b], _) in outline.iter().filter(|e| short(e)) {
+        let (ra, rb) = (root(&parent, a), root(&parent, b));
+        if ra != rb {
+            parent.insert(rb, ra);
+        }
+    }
+    let mut dropped = vec![false; triangles.len()];
+    for &f in cut_faces {
+        let t = triangles[f as usize].map(|v| root(&parent, v));
+        triangles[f as usize] = t;
+        dropped[f as usize] = t[0] == t[1] || t[1] == t[2] || t[2] == t[0];
+    }
+    // Face indices shift down past the dropped ones.
+    let mut new_index = Vec::with_capacity(triangles.len());
+    let mut kept = 0u32;
+    for &gone in &dropped {
+        new_index.push(kept);
+        kept += u32::from(!gone);
+    }
+    let mut face = 0;
+    triangles.retain(|_| {
+        face += 1;
+        !dropped[face - 1]
+    });
+    outline.retain_mut(|(edge, face)| {
+        *edge = edge.map(|v| root(&parent, v));
+        *face = new_index[*face as usize];
+        edge[0] != edge[1]
+    });
+    true
 }
 
 struct Builder<'a> {
@@ -121,8 +208,6 @@ struct Builder<'a> {
     positions: Vec<[f32; 3]>,
     /// The vertex made on each crossing edge, by `(lower, higher)` input index.
     crossings: FxHashMap<u64, u32>,
-    /// Every outline vertex by its position's bits.
-    at_position: FxHashMap<[u32; 3], u32>,
 }
 
 impl Builder<'_> {
@@ -181,25 +266,17 @@ impl Builder<'_> {
         let t = d_lo / (d_lo - d_hi);
         let (p, q) = (self.source.positions[lo as usize], self.source.positions[hi as usize]);
         let point = [0, 1, 2].map(|i| (f64::from(p[i]) + t * (f64::from(q[i]) - f64::from(p[i]))) as f32);
-        let made = self.outline_vertex(point);
+        let made = self.positions.len() as u32;
+        self.positions.push(point);
         self.crossings.insert(key, made);
         made
     }
 
     fn use_input_vertex(&mut self, v: u32) -> u32 {
         if self.index_of[v as usize] == u32::MAX {
-            self.index_of[v as usize] = self.outline_vertex(self.source.positions[v as usize]);
+            self.index_of[v as usize] = self.positions.len() as u32;
+            self.positions.push(self.source.positions[v as usize]);
         }
         self.index_of[v as usize]
-    }
-
-    /// The outline vertex at `point`, made if there is none there yet.
-    fn outline_vertex(&mut self, point: [f32; 3]) -> u32 {
-        // +0.0 makes −0 and 0 one place.
-        let bits = point.map(|c| (c + 0.0).to_bits());
-        *self.at_position.entry(bits).or_insert_with(|| {
-            self.positions.push(point);
-            (self.positions.len() - 1) as u32
-        })
     }
 }

@@ -180,6 +180,14 @@ impl IndexedMesh {
     /// Removes the vertices no face uses; the others keep their order.
     /// Returns how many were removed.
     pub fn remove_unused_vertices(&mut self) -> usize {
+        let before = self.positions.len();
+        self.drop_unused_vertices();
+        before - self.positions.len()
+    }
+
+    /// [`IndexedMesh::remove_unused_vertices`], returning each old vertex's
+    /// new index (`u32::MAX` for a removed one).
+    pub(crate) fn drop_unused_vertices(&mut self) -> Vec<u32> {
         const UNUSED: u32 = u32::MAX;
         let mut new_index = vec![UNUSED; self.positions.len()];
         for &v in self.triangles.iter().flatten() {
@@ -190,8 +198,7 @@ impl IndexedMesh {
             *slot = kept;
             kept += 1;
         }
-        let removed = self.positions.len() - kept as usize;
-        if removed > 0 {
+        if (kept as usize) < self.positions.len() {
             let mut i = 0;
             self.positions.retain(|_| {
                 let keep = new_index[i] != UNUSED;
@@ -202,7 +209,7 @@ impl IndexedMesh {
                 *t = t.map(|v| new_index[v as usize]);
             }
         }
-        removed
+        new_index
     }
 }
 

@@ -16,10 +16,15 @@ fn cut(mesh: &IndexedMesh, origin: [f32; 3], normal: [f32; 3]) -> Result<PlaneCu
 
 /// Closed, manifold, outward, with no degenerate or repeated face.
 pub(crate) fn assert_closed_outward(report: &ValidationReport) {
+    assert_closed_manifold_outward(report);
+    assert_eq!((report.degenerate_faces, report.duplicate_faces), (0, 0), "{report:?}");
+}
+
+/// Closed, manifold and outward.
+pub(crate) fn assert_closed_manifold_outward(report: &ValidationReport) {
     assert!(report.watertight, "not watertight: {report:?}");
     assert_eq!(report.non_manifold_edges, 0, "{report:?}");
     assert_eq!(report.orientation, Orientation::Consistent { outward: true }, "{report:?}");
-    assert_eq!((report.degenerate_faces, report.duplicate_faces), (0, 0), "{report:?}");
 }
 
 fn outline(loops: usize, outer: usize, holes: usize) -> CutOutline {
@@ -345,4 +350,22 @@ fn the_upper_arch_gets_its_base_on_top() {
     let bounds = report.bounds.unwrap();
     assert_near(bounds.max[1].into(), f64::from(before.max[1] - 1.0 + 3.0), 1e-4);
     assert_eq!(bounds.min[1], before.min[1]);
+}
+
+/// Planes the property tests found failing once (outline vertices a
+/// rounding error apart, slivers from the arches' tiny edges, overlapping
+/// teeth), kept so that they stay fixed.
+#[test]
+fn planes_that_once_failed_on_the_arches_cut_cleanly() {
+    let cases = [
+        ("ref_lower_tag0.stl", [15.720509, -5.5102386, 1.7630863], [0.16291514, 0.05692831, 0.44406673]),
+        ("ref_lower_tag0.stl", [9.378212, -5.3452644, -4.7464046], [-0.07985572, -0.38048187, 0.04612932]),
+        ("ref_upper_tag0.stl", [31.19871, -4.4646802, -21.793186], [-0.10143442, 0.9781548, -0.33662242]),
+        ("ref_upper_tag0.stl", [2.8873615, -3.7089286, 17.190727], [-0.12763605, -0.6209414, -0.52459425]),
+    ];
+    for (file, origin, normal) in cases {
+        let arch = read(&std::fs::read(corpus_dir().join("public/dental").join(file)).unwrap()).unwrap().mesh;
+        let result = cut(&arch, origin, normal).unwrap_or_else(|e| panic!("{file} {origin:?} {normal:?}: {e}"));
+        assert_closed_outward(&validate(&result.mesh));
+    }
 }
