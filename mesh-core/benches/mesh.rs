@@ -9,33 +9,17 @@
 
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::hint::black_box;
 use std::io::Cursor;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// Median wall times of `runs` calls of `ours` and `anchor` after one
-/// warm-up each, taken in turns so that a busy machine slows both alike.
-fn medians(runs: usize, mut ours: impl FnMut(), mut anchor: impl FnMut()) -> (Duration, Duration) {
-    fn timed(f: &mut impl FnMut()) -> Duration {
-        let started = Instant::now();
-        f();
-        started.elapsed()
-    }
-    ours();
-    anchor();
-    let (mut a, mut b): (Vec<_>, Vec<_>) = (0..runs).map(|_| (timed(&mut ours), timed(&mut anchor))).unzip();
-    a.sort();
-    b.sort();
-    (a[runs / 2], b[runs / 2])
-}
+use support::{medians, ms, timed};
 
 fn mb_per_s(bytes: usize, time: Duration) -> f64 {
     bytes as f64 / 1e6 / time.as_secs_f64()
-}
-
-fn ms(time: Duration) -> f64 {
-    time.as_secs_f64() * 1e3
 }
 
 /// Ours and stl_io's read + index of the same bytes; both must agree on the counts.
@@ -48,12 +32,8 @@ fn read_case(name: &str, path: &Path, runs: usize) {
 
     let (ours, anchor) = medians(
         runs,
-        || {
-            black_box(mesh_core::read(black_box(&bytes)).ok());
-        },
-        || {
-            black_box(stl_io::read_stl(&mut Cursor::new(black_box(&bytes))).ok());
-        },
+        || timed(&mut || drop(black_box(mesh_core::read(black_box(&bytes)).ok()))),
+        || timed(&mut || drop(black_box(stl_io::read_stl(&mut Cursor::new(black_box(&bytes))).ok()))),
     );
     println!(
         "{name}: {} MB, ours {:.1} ms ({:.0} MB/s), stl_io {:.1} ms ({:.0} MB/s) ratio={:.2}",
@@ -72,12 +52,8 @@ fn validate_case(name: &str, path: &Path, runs: usize) {
     let mesh = mesh_core::read(&bytes).expect("our reader reads the input").mesh;
     let (ours, anchor) = medians(
         runs,
-        || {
-            black_box(mesh_core::validate(black_box(&mesh)));
-        },
-        || {
-            black_box(stl_io::read_stl(&mut Cursor::new(black_box(&bytes))).ok());
-        },
+        || timed(&mut || drop(black_box(mesh_core::validate(black_box(&mesh))))),
+        || timed(&mut || drop(black_box(stl_io::read_stl(&mut Cursor::new(black_box(&bytes))).ok()))),
     );
     println!(
         "{name}: {} triangles, validation report {:.1} ms (target ≤ 40 ms), stl_io read {:.1} ms ratio={:.2}",
@@ -102,13 +78,13 @@ fn write_case(name: &str, path: &Path, runs: usize) {
         .collect();
     let (ours, anchor) = medians(
         runs,
+        || timed(&mut || drop(black_box(mesh_core::write_binary_stl(black_box(&mesh))))),
         || {
-            black_box(mesh_core::write_binary_stl(black_box(&mesh)));
-        },
-        || {
-            let mut out = Vec::with_capacity(bytes.len());
-            stl_io::write_stl(&mut out, black_box(triangles.iter())).expect("writing to memory works");
-            black_box(out);
+            timed(&mut || {
+                let mut out = Vec::with_capacity(bytes.len());
+                stl_io::write_stl(&mut out, black_box(triangles.iter())).expect("writing to memory works");
+                black_box(out);
+            })
         },
     );
     println!(

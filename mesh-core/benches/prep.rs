@@ -1,1 +1,126 @@
-fn main() {}
+//! `cargo xtask bench prep`: model preparation, timed.
+//!
+//! - The plane cut with cap of a closed 1M-triangle torus (made here) by a
+//!   tilted plane across its ring (the cap is a loop with a hole), against
+//!   trimesh's `slice_plane(…, cap=True)` on the same mesh and plane, run
+//!   by `prep_trimesh.py` in a child Python that takes turns with us;
+//!   `ratio` is trimesh's time ÷ ours (above 1: we are faster).
+//! - The flat base (3 mm into the crowns, 3 mm high) of the corpus's upper
+//!   arch split into 256k triangles
+//!   (each face into three at its centroid), the size of a real arch.
+//!
+//! Each figure is the median of several runs after a warm-up. Arguments
+//! (given by `cargo xtask bench prep`): the Python with trimesh, the
+//! anchor script, the arch, and a folder for the torus file.
+
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../tests/it/solids.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod solids;
+mod support;
+
+use std::hint::black_box;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use mesh_core::{Arch, BaseOptions, IndexedMesh, Orientation, Plane, PlaneCutOptions, flat_base, plane_cut, validate};
+use support::{medians, ms, timed};
+
+/// A one-line account of a mesh: closed and outward or not, and its volume.
+fn describe(mesh: &IndexedMesh) -> String {
+    let report = validate(mesh);
+    let outward = report.orientation == Orientation::Consistent { outward: true };
+    format!(
+        "{} triangles, watertight={} outward={} volume={:.3} mm³",
+        report.triangles, report.watertight, outward, report.signed_volume
+    )
+}
+
+fn cut_case(python: &Path, script: &Path, folder: &Path) {
+    let torus = solids::torus(20.0, 8.0, 1000, 500);
+    let file = folder.join("torus_1m_binary.stl");
+    std::fs::write(&file, mesh_core::write_binary_stl(&torus)).expect("the torus file can be written");
+    let plane = Plane::new([0.3, -0.2, 0.1], [0.1, 0.2, 1.0]);
+    let options = PlaneCutOptions::new(plane);
+    let ours = plane_cut(&torus, &options).expect("the plane crosses the torus");
+    println!(
+        "cut torus-1M: ours keeps {} ({} loops, {} with a hole)",
+        describe(&ours.mesh),
+        ours.outline.loops,
+        ours.outline.holes
+    );
+
+    let reversed = plane.normal.map(|c| -c);
+    let mut anchor = Command::new(python)
+        .arg(script)
+        .arg(&file)
+        .args(plane.origin.iter().chain(&reversed).map(|c| c.to_string()))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", python.display()));
+    let mut to_anchor = anchor.stdin.take().expect("piped stdin");
+    let mut from_anchor = BufReader::new(anchor.stdout.take().expect("piped stdout"));
+    let mut line = String::new();
+    from_anchor.read_line(&mut line).expect("trimesh describes its result");
+    println!("cut torus-1M: trimesh keeps {}", line.trim());
+
+    let mut anchor_run = || {
+        writeln!(to_anchor, "run").expect("trimesh is listening");
+        let mut line = String::new();
+        from_anchor.read_line(&mut line).expect("trimesh answers");
+        Duration::from_secs_f64(line.trim().parse().expect("trimesh prints seconds"))
+    };
+    let (ours, trimesh) = medians(7, || timed(&mut || drop(black_box(plane_cut(&torus, &options)))), &mut anchor_run);
+    println!(
+        "plane cut + cap torus-1M: {} triangles, ours {:.1} ms (target ≤ 50 ms), trimesh {:.1} ms ratio={:.1}",
+        torus.triangle_count(),
+        ms(ours),
+        ms(trimesh),
+        trimesh.as_secs_f64() / ours.as_secs_f64(),
+    );
+    drop(to_anchor);
+    let _ = anchor.wait();
+}
+
+/// Every face split into three at its centroid: the same surface with three times the faces.
+fn split_at_centroids(mesh: &IndexedMesh) -> IndexedMesh {
+    let mut split = IndexedMesh { positions: mesh.positions.clone(), triangles: Vec::new() };
+    for &[a, b, c] in &mesh.triangles {
+        let corners = [a, b, c].map(|v| mesh.positions[v as usize].map(f64::from));
+        let centroid = [0, 1, 2].map(|i| ((corners[0][i] + corners[1][i] + corners[2][i]) / 3.0) as f32);
+        let m = split.positions.len() as u32;
+        split.positions.push(centroid);
+        split.triangles.extend([[a, b, m], [b, c, m], [c, a, m]]);
+    }
+    split
+}
+
+fn base_case(arch: &Path) {
+    let arch = mesh_core::read(&std::fs::read(arch).expect("the arch is readable")).expect("the arch reads").mesh;
+    let arch = split_at_centroids(&arch);
+    // Cut 3 mm into the crowns from the gum side, so the base runs under most teeth.
+    let options = BaseOptions { cut_height_mm: 3.0, ..BaseOptions::for_arch(Arch::Upper) };
+    let based = flat_base(&arch, &options).expect("the arch takes a base");
+    println!("flat base arch: gives {}", describe(&based.mesh));
+    let (ours, _) = medians(9, || timed(&mut || drop(black_box(flat_base(&arch, &options)))), || Duration::ZERO);
+    println!(
+        "flat base arch-{}k: {} triangles, 3 mm cut + 3 mm base, {:.1} ms",
+        arch.triangle_count() / 1000,
+        arch.triangle_count(),
+        ms(ours)
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; the inputs are the other arguments.
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let [python, script, arch, folder] = args.as_slice() else {
+        panic!("usage: prep PYTHON prep_trimesh.py ARCH.stl FOLDER (cargo xtask bench prep passes them)");
+    };
+    cut_case(Path::new(python), Path::new(script), Path::new(folder));
+    base_case(Path::new(arch));
+}

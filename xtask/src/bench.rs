@@ -1,10 +1,16 @@
-//! `cargo xtask bench mesh`: the mesh benchmarks, each printing its figures
-//! and a `ratio=` against an anchor run side by side on the same input.
+//! `cargo xtask bench mesh|prep`: the mesh benchmarks, each printing its
+//! figures and a `ratio=` against an anchor run side by side on the same input.
 //!
-//! Natively, our readers against stl_io 0.11 (`mesh-core/benches/mesh.rs`);
-//! in headless Chromium, our wasm reader against three.js
-//! (`end2end/bench/mesh.mjs`). The 400k-triangle torus inputs are made once
-//! by the corpus's `make_synthetic.py --large` into `target/bench-inputs/`.
+//! `mesh`: natively, our readers against stl_io 0.11
+//! (`mesh-core/benches/mesh.rs`); in headless Chromium, our wasm reader
+//! against three.js (`end2end/bench/mesh.mjs`). The 400k-triangle torus
+//! inputs are made once by the corpus's `make_synthetic.py --large` into
+//! `target/bench-inputs/`.
+//!
+//! `prep`: the plane cut with cap against trimesh's `slice_plane(…,
+//! cap=True)` (`mesh-core/benches/prep.rs`, which runs
+//! `mesh-core/benches/prep_trimesh.py` in trimesh's virtualenv and takes
+//! turns with it), and the flat base on an arch.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,14 +18,29 @@ use std::process::Command;
 use crate::cmd::{self, Result, cargo};
 use crate::{corpus, root, test, tools};
 
-pub(crate) const USAGE: &str = "cargo xtask bench mesh";
+pub(crate) const USAGE: &str = "cargo xtask bench mesh|prep";
 
 pub(crate) fn bench(args: &[String]) -> Result {
     match args {
         [] => mesh(&root()),
         [what] if what == "mesh" => mesh(&root()),
+        [what] if what == "prep" => prep(&root()),
         _ => Err(format!("usage: {USAGE}")),
     }
+}
+
+fn prep(root: &Path) -> Result {
+    let python = tools::ensure_trimesh()?;
+    let anchor = root.join("mesh-core/benches/prep_trimesh.py");
+    let arch = corpus(root).join("public/dental/ref_upper_tag0.stl");
+    let inputs = root.join("target/bench-inputs");
+    std::fs::create_dir_all(&inputs).map_err(|e| format!("cannot create {}: {e}", inputs.display()))?;
+    println!("==> native: plane cut with cap against trimesh, flat base (cargo bench -p mesh-core --bench prep)");
+    cmd::run(
+        cargo(root)
+            .args(["bench", "-p", "mesh-core", "--bench", "prep", "--"])
+            .args([&python, &anchor, &arch, &inputs]),
+    )
 }
 
 fn mesh(root: &Path) -> Result {

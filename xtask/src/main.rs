@@ -6,7 +6,8 @@
 //! - `cargo xtask test [STAGE…]` runs every check in order (or only the
 //!   named stages) and ends with the line `N passed, N failed`.
 //! - `cargo xtask bench mesh` prints the mesh benchmarks, native and in
-//!   the browser, each with a ratio against its anchor.
+//!   the browser, each with a ratio against its anchor; `cargo xtask bench
+//!   prep` the model preparation's, against trimesh.
 
 // A build tool talks to its user on the terminal.
 #![allow(clippy::print_stdout)]
@@ -22,7 +23,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: cargo xtask run [--port N]\n       cargo xtask test [STAGE…]\n       cargo xtask bench mesh";
+    "usage: cargo xtask run [--port N]\n       cargo xtask test [STAGE…]\n       cargo xtask bench mesh|prep";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -8,7 +8,8 @@
 //! mis-binds wasm-bindgen's externrefs: never use it). cargo-deny is pinned
 //! so that a new release cannot raise its `rust-version` past ours.
 //! moto (`moto_server`, the S3 the blob tests talk to) is pinned so that
-//! the tests meet the same S3 every time.
+//! the tests meet the same S3 every time; trimesh (the anchor of the
+//! preparation benchmark) so that the ratio compares with the same code.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,6 +25,16 @@ pub(crate) const CARGO_DENY_VERSION: &str = "0.20.2";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// PyPI `moto[server]`: a local S3 for the blob store's tests.
 pub(crate) const MOTO_VERSION: &str = "5.2.5";
+/// PyPI trimesh and what its capped plane slice imports, as measured against.
+const TRIMESH_PACKAGES: &[(&str, &str)] = &[
+    ("trimesh", "5.2.0"),
+    ("numpy", "2.4.6"),
+    ("shapely", "2.2.0"),
+    ("mapbox_earcut", "2.1.0"),
+    ("networkx", "3.6.1"),
+    ("scipy", "1.17.1"),
+    ("rtree", "1.4.1"),
+];
 
 /// Everything `trunk build` needs.
 pub(crate) fn ensure_client_tools(root: &Path) -> Result {
@@ -90,33 +101,49 @@ pub(crate) fn ensure_npm_packages(root: &Path) -> Result {
 }
 
 /// `moto_server` from PyPI `moto[server]`, in a virtualenv cached at
-/// `~/.cache/trayforge/moto-venv` (made with `python3 -m venv`, installed
-/// with its pip); returns the path of `moto_server`, which the blob tests
-/// read from `TRAYFORGE_MOTO_SERVER`.
+/// `~/.cache/trayforge/moto-venv`; returns the path of `moto_server`, which
+/// the blob tests read from `TRAYFORGE_MOTO_SERVER`.
 pub(crate) fn ensure_moto() -> Result<PathBuf> {
-    let home = std::env::var_os("HOME").ok_or("HOME is not set: cannot place the moto virtualenv")?;
-    let venv = PathBuf::from(home).join(".cache/trayforge/moto-venv");
+    let venv = ensure_python_packages("moto-venv", &[("moto[server]", MOTO_VERSION)], "about 1 minute, once")?;
     let moto_server = venv.join("bin/moto_server");
-    let pip = venv.join("bin/pip");
-    let installed = cmd::output(Command::new(&pip).args(["show", "moto"]))
-        .is_some_and(|text| text.lines().any(|line| line.trim() == format!("Version: {MOTO_VERSION}")));
-    if installed && moto_server.is_file() {
-        return Ok(moto_server);
-    }
-    install(&format!("moto[server] {MOTO_VERSION} with pip into {}", venv.display()), "about 1 minute, once", || {
-        cmd::run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-        cmd::run(Command::new(&pip).args([
-            "install",
-            "--disable-pip-version-check",
-            "--quiet",
-            &format!("moto[server]=={MOTO_VERSION}"),
-        ]))
-    })?;
     if moto_server.is_file() {
         Ok(moto_server)
     } else {
         Err(format!("moto was installed but {} is missing", moto_server.display()))
     }
+}
+
+/// The Python of a virtualenv holding trimesh and what its capped
+/// `slice_plane` needs (shapely and mapbox_earcut for the cap polygons,
+/// networkx, scipy and rtree for its graph and nearest-point steps): the
+/// anchor of `cargo xtask bench prep`.
+pub(crate) fn ensure_trimesh() -> Result<PathBuf> {
+    let venv = ensure_python_packages("trimesh-venv", TRIMESH_PACKAGES, "about 2 minutes, once")?;
+    Ok(venv.join("bin/python"))
+}
+
+/// A virtualenv at `~/.cache/trayforge/<name>` (made with `python3 -m
+/// venv`) holding exactly these PyPI `(requirement, version)` pairs,
+/// installed with its pip when one is missing or at another version.
+fn ensure_python_packages(name: &str, packages: &[(&str, &str)], takes: &str) -> Result<PathBuf> {
+    let home = std::env::var_os("HOME").ok_or("HOME is not set: cannot place the Python virtualenvs")?;
+    let venv = PathBuf::from(home).join(".cache/trayforge").join(name);
+    let pip = venv.join("bin/pip");
+    let installed = cmd::output(Command::new(&pip).args(["list", "--format=freeze"])).unwrap_or_default();
+    let has = |requirement: &str, version: &str| {
+        // `moto[server]` is listed as `moto`; pip lists names in any case, `_` as `-`.
+        let name = requirement.split('[').next().unwrap_or(requirement).to_lowercase().replace('_', "-");
+        installed.lines().any(|line| line.to_lowercase().replace('_', "-") == format!("{name}=={version}"))
+    };
+    if packages.iter().all(|(requirement, version)| has(requirement, version)) {
+        return Ok(venv);
+    }
+    let pins: Vec<String> = packages.iter().map(|(requirement, version)| format!("{requirement}=={version}")).collect();
+    install(&format!("{} with pip into {}", pins.join(" "), venv.display()), takes, || {
+        cmd::run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        cmd::run(Command::new(&pip).args(["install", "--disable-pip-version-check", "--quiet"]).args(&pins))
+    })?;
+    Ok(venv)
 }
 
 /// A Debian package, installed with apt-get when `probe` does not exist.

@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 
 use super::cap::{CapFailure, cap_each_piece};
 use super::cut_cap::{CutOutline, PlaneCutError, cap_error, check_extent, check_plane, not_closed, summarise};
-use super::half_space::{clip, distances};
+use super::half_space::{clip, sides};
 use super::outline::chain;
 use super::plane::Plane;
 use crate::IndexedMesh;
@@ -135,9 +135,9 @@ pub fn flat_base(mesh: &IndexedMesh, options: &BaseOptions) -> Result<FlatBase, 
     let cut = cut_plane(mesh, options)?;
     let plane = check_plane(&cut)?;
 
-    let (distances, extent) = distances(mesh, &plane);
+    let (sides, extent) = sides(mesh, &plane);
     check_extent(&plane, &extent)?;
-    let clipped = clip(mesh, &distances, &extent);
+    let clipped = clip(mesh, &plane, &sides, &extent);
     let loops = chain(&clipped.outline);
     if loops.open_edges > 0 {
         return Err(not_closed(mesh).into());

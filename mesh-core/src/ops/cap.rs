@@ -21,7 +21,7 @@
 //! made of closed loops.
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use spade::handles::FixedFaceHandle;
+use spade::handles::{FixedFaceHandle, FixedVertexHandle};
 use spade::{ConstrainedDelaunayTriangulation, Point2, Triangulation};
 
 use super::plane::UnitPlane;
@@ -144,28 +144,28 @@ pub(crate) fn cap(
             Point2::new(x, y)
         })
         .collect();
-    let mut conflict = None;
-    let cdt = ConstrainedDelaunayTriangulation::<Point2<f64>>::try_bulk_load_cdt(points.clone(), edges, |edge| {
-        conflict.get_or_insert(edge);
-    })
-    .map_err(|_| CapFailure::Crossing { at: first_point })?;
-    if cdt.num_vertices() != vertices.len() {
-        let at = first_coincident(&points).map_or(first_point, |v| positions[vertices[v] as usize]);
-        return Err(CapFailure::Coincident { at });
+    // Inserted one by one in loop order, each next to the last: spade's bulk
+    // load sorts points round their centre, and an outline is often a
+    // circle round it (a cut through a ring), its worst case.
+    let mut cdt = ConstrainedDelaunayTriangulation::<Point2<f64>>::with_capacity(
+        points.len(),
+        3 * points.len(),
+        2 * points.len(),
+    );
+    for (i, &point) in points.iter().enumerate() {
+        let at = positions[vertices[i] as usize];
+        let handle = cdt.insert(point).map_err(|_| CapFailure::Crossing { at })?;
+        if handle.index() != i {
+            return Err(CapFailure::Coincident { at });
+        }
     }
-    // With no duplicates removed, spade's vertex indices are ours.
     let at = |v: usize| positions[vertices[v] as usize];
-    if let Some([a, _]) = conflict {
-        return Err(CapFailure::Crossing { at: at(a) });
-    }
-    if cdt.num_constraints() != directed.len() {
-        // An edge was split where it runs through another vertex.
-        let split = cdt.undirected_edges().find(|e| {
-            let [a, b] = e.vertices().map(|v| v.fix().index());
-            e.is_constraint_edge() && !directed.contains(&[a, b]) && !directed.contains(&[b, a])
-        });
-        let place = split.map_or(first_point, |e| at(e.vertices()[0].fix().index()));
-        return Err(CapFailure::Crossing { at: place });
+    for &[a, b] in &edges {
+        let added = cdt.try_add_constraint(FixedVertexHandle::from_index(a), FixedVertexHandle::from_index(b));
+        // None: it crosses an edge added before; several: it runs through another vertex.
+        if added.len() != 1 {
+            return Err(CapFailure::Crossing { at: at(a) });
+        }
     }
 
     // The winding number changes by this much from the left of the
@@ -237,15 +237,6 @@ pub(crate) fn cap(
 fn first_repeated(edges: &[[usize; 2]]) -> Option<usize> {
     let mut seen = FxHashSet::default();
     edges.iter().find(|e| !seen.insert(**e)).map(|e| e[0])
-}
-
-/// The first of two points at the same place.
-fn first_coincident(points: &[Point2<f64>]) -> Option<usize> {
-    let mut order: Vec<usize> = (0..points.len()).collect();
-    // `+ 0.0` makes −0 and 0 one key, as they are one place.
-    let key = |i: &usize| ((points[*i].x + 0.0).to_bits(), (points[*i].y + 0.0).to_bits());
-    order.sort_unstable_by_key(key);
-    order.windows(2).find(|w| key(&w[0]) == key(&w[1])).map(|w| w[0])
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! the model did: the cap faces the plane's normal.
 
 use super::cap::{CapFailure, cap_each_piece};
-use super::half_space::{Extent, clip, distances};
+use super::half_space::{Extent, clip, sides};
 use super::outline::{Loops, chain, twice_signed_area};
 use super::plane::{Plane, UnitPlane};
 use crate::{IndexedMesh, Orientation, validate};
@@ -115,9 +115,9 @@ pub fn plane_cut(mesh: &IndexedMesh, options: &PlaneCutOptions) -> Result<PlaneC
     if mesh.is_empty() {
         return Err(PlaneCutError::EmptyModel);
     }
-    let (distances, extent) = distances(mesh, &plane);
+    let (sides, extent) = sides(mesh, &plane);
     check_extent(&plane, &extent)?;
-    let clipped = clip(mesh, &distances, &extent);
+    let clipped = clip(mesh, &plane, &sides, &extent);
     let loops = chain(&clipped.outline);
     let mut kept = clipped.mesh;
     let mut cap_faces = 0;

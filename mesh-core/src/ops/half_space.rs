@@ -49,12 +49,9 @@ pub(crate) struct Extent {
     pub(crate) rounding: f64,
 }
 
-/// Signed distances of the vertices from the plane, with those within
-/// rounding of the plane set to exactly zero, and the model's extent.
-pub(crate) fn distances(mesh: &IndexedMesh, plane: &UnitPlane) -> (Vec<f64>, Extent) {
-    let mut distances: Vec<f64> = mesh.positions.iter().map(|&p| plane.distance(p)).collect();
-    let (lowest, highest) =
-        distances.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &d| (lo.min(d), hi.max(d)));
+/// Which side of the plane each vertex is on: −1 behind (kept), 1 in
+/// front, 0 on the plane (within rounding of it); and the model's extent.
+pub(crate) fn sides(mesh: &IndexedMesh, plane: &UnitPlane) -> (Vec<i8>, Extent) {
     // A millionth of the model's size (or of its distance from the origin,
     // which sets the rounding of its f32 coordinates): 70 nm for an arch,
     // far below what a printer makes, far above what rounding leaves.
@@ -64,34 +61,49 @@ pub(crate) fn distances(mesh: &IndexedMesh, plane: &UnitPlane) -> (Vec<f64>, Ext
         diagonal.max(corner[0]).max(corner[1])
     });
     let on_plane = size.max(plane.level().abs()) * 1e-6;
-    let (mut any_behind, mut any_in_front) = (false, false);
-    for d in &mut distances {
-        if d.abs() <= on_plane {
-            *d = 0.0;
-        }
-        any_behind |= *d < 0.0;
-        any_in_front |= *d > 0.0;
-    }
+    let (mut lowest, mut highest) = (f64::INFINITY, f64::NEG_INFINITY);
+    let sides = mesh
+        .positions
+        .iter()
+        .map(|&p| {
+            let d = plane.distance(p);
+            lowest = lowest.min(d);
+            highest = highest.max(d);
+            if d < -on_plane {
+                -1
+            } else if d > on_plane {
+                1
+            } else {
+                0
+            }
+        })
+        .collect();
     let level = plane.level();
-    let extent =
-        Extent { lowest: lowest + level, highest: highest + level, any_behind, any_in_front, rounding: on_plane };
-    (distances, extent)
+    let extent = Extent {
+        lowest: lowest + level,
+        highest: highest + level,
+        any_behind: lowest < -on_plane,
+        any_in_front: highest > on_plane,
+        rounding: on_plane,
+    };
+    (sides, extent)
 }
 
 /// Clips `mesh` to the side of `plane` its normal points away from;
-/// `distances` and `extent` are [`distances`]'s.
-pub(crate) fn clip(mesh: &IndexedMesh, distances: &[f64], extent: &Extent) -> Clip {
+/// `sides` and `extent` are [`sides`]'s.
+pub(crate) fn clip(mesh: &IndexedMesh, plane: &UnitPlane, sides: &[i8], extent: &Extent) -> Clip {
     let mut builder = Builder {
         source: mesh,
-        distances,
+        plane,
+        sides,
         index_of: vec![u32::MAX; mesh.positions.len()],
         positions: Vec::with_capacity(mesh.positions.len()),
         crossings: FxHashMap::default(),
     };
     // Vertices behind the plane keep their order; vertices on it and new
     // ones follow, in the order the cut meets them.
-    for (v, &d) in distances.iter().enumerate() {
-        if d < 0.0 {
+    for (v, &side) in sides.iter().enumerate() {
+        if side < 0 {
             builder.index_of[v] = builder.positions.len() as u32;
             builder.positions.push(mesh.positions[v]);
         }
@@ -102,7 +114,7 @@ pub(crate) fn clip(mesh: &IndexedMesh, distances: &[f64], extent: &Extent) -> Cl
     // The faces made by cutting: the only ones with vertices on the plane.
     let mut cut_faces = Vec::new();
     for t in &mesh.triangles {
-        let behind = t.map(|v| distances[v as usize] < 0.0);
+        let behind = t.map(|v| sides[v as usize] < 0);
         match behind {
             [true, true, true] => triangles.push(t.map(|v| builder.index_of[v as usize])),
             [false, false, false] => {}
@@ -202,7 +214,8 @@ fn collapse_short_edges(
 
 struct Builder<'a> {
     source: &'a IndexedMesh,
-    distances: &'a [f64],
+    plane: &'a UnitPlane,
+    sides: &'a [i8],
     /// Output index of each input vertex, `u32::MAX` until used.
     index_of: Vec<u32>,
     positions: Vec<[f32; 3]>,
@@ -250,9 +263,8 @@ impl Builder<'_> {
     /// meets the plane: `w` itself when `w` is on the plane, else the
     /// edge's one crossing vertex. Symmetric in `v` and `w`.
     fn crossing(&mut self, v: u32, w: u32) -> u32 {
-        let (dv, dw) = (self.distances[v as usize], self.distances[w as usize]);
-        for (vertex, d) in [(v, dv), (w, dw)] {
-            if d == 0.0 {
+        for vertex in [v, w] {
+            if self.sides[vertex as usize] == 0 {
                 return self.use_input_vertex(vertex);
             }
         }
@@ -262,9 +274,10 @@ impl Builder<'_> {
             return made;
         }
         // Always from the lower index, so the point does not depend on which face asks.
-        let (d_lo, d_hi) = (self.distances[lo as usize], self.distances[hi as usize]);
-        let t = d_lo / (d_lo - d_hi);
         let (p, q) = (self.source.positions[lo as usize], self.source.positions[hi as usize]);
+        // Both ends are off the plane, on opposite sides: the difference is not zero.
+        let (d_lo, d_hi) = (self.plane.distance(p), self.plane.distance(q));
+        let t = d_lo / (d_lo - d_hi);
         let point = [0, 1, 2].map(|i| (f64::from(p[i]) + t * (f64::from(q[i]) - f64::from(p[i]))) as f32);
         let made = self.positions.len() as u32;
         self.positions.push(point);
