@@ -64,7 +64,7 @@ pub(crate) fn cap_each_piece(
     if groups.len() < 2 {
         return Err(failure);
     }
-    let flat = |v: u32| plane.to_2d(mesh.positions[v as usize]);
+    let flat = |v: u32| plane.in_plane(mesh.positions[v as usize]);
     let area = |edges: &[[u32; 2]]| -> f64 { edges.iter().map(|&[a, b]| cross_2d(flat(a), flat(b))).sum() };
     let areas: Vec<f64> = groups.iter().map(|g| area(g)).collect();
     for hole in (0..groups.len()).filter(|&g| areas[g] < 0.0) {
@@ -140,7 +140,7 @@ pub(crate) fn cap(
         .iter()
         .map(|&v| {
             // spade refuses coordinates this close to zero but not zero.
-            let [x, y] = plane.to_2d(positions[v as usize]).map(|c| if c.abs() < 1e-30 { 0.0 } else { c });
+            let [x, y] = plane.in_plane(positions[v as usize]).map(|c| if c.abs() < 1e-30 { 0.0 } else { c });
             Point2::new(x, y)
         })
         .collect();
@@ -210,11 +210,8 @@ pub(crate) fn cap(
             let [a, b] = [edge.from(), edge.to()].map(|v| v.fix().index());
             let there = here + change(a, b);
             match edge.rev().face().as_inner() {
-                Some(next) => {
-                    if set(&mut winding, next.fix().index(), there, a)? {
-                        pending.push(next.fix());
-                    }
-                }
+                Some(next) if set(&mut winding, next.fix().index(), there, a)? => pending.push(next.fix()),
+                Some(_) => {}
                 None if there != 0 => return Err(CapFailure::Overlapping { at: at(a) }),
                 None => {}
             }

@@ -5,10 +5,10 @@
 //! Invariant: a crossing edge gets one new vertex, made by whichever of its
 //! two faces comes first and shared with the other, so neighbouring cut
 //! faces meet exactly and the outline the cut leaves is a set of closed
-//! loops wherever the input was closed. A vertex within a rounding error of
-//! the plane counts as on it: it becomes a vertex of the outline itself, so
-//! the cut makes no sliver next to it and no second vertex beside it.
-//! An outline edge shorter than that (crossings of edges a rounding error
+//! loops wherever the input was closed. A vertex within a millionth of the
+//! model's size of the plane ([`Extent::rounding`]) counts as on it: it
+//! becomes a vertex of the outline itself, so the cut makes no sliver next
+//! to it and no second vertex beside it. An outline edge shorter than that (crossings of edges a rounding error
 //! apart, or of a model's tiny edges) is collapsed into one vertex, and a
 //! kept face left without area by that is dropped: the outline has no edge
 //! too short to triangulate against, and the cap no sliver there. Only

@@ -53,7 +53,7 @@ pub(crate) fn chain(edges: &[[u32; 2]]) -> Loops {
 /// when it runs counter-clockwise seen from the normal's side (an outer
 /// boundary of a cap facing the normal), negative for a hole.
 pub(crate) fn twice_signed_area(positions: &[[f32; 3]], plane: &UnitPlane, vertices: &[u32]) -> f64 {
-    let points: Vec<[f64; 2]> = vertices.iter().map(|&v| plane.to_2d(positions[v as usize])).collect();
+    let points: Vec<[f64; 2]> = vertices.iter().map(|&v| plane.in_plane(positions[v as usize])).collect();
     (0..points.len())
         .map(|i| {
             let (p, q) = (points[i], points[(i + 1) % points.len()]);

@@ -71,7 +71,7 @@ impl UnitPlane {
     }
 
     /// `p` in the plane's own 2D coordinates (counter-clockwise seen from the normal's side).
-    pub(crate) fn to_2d(&self, p: [f32; 3]) -> [f64; 2] {
+    pub(crate) fn in_plane(&self, p: [f32; 3]) -> [f64; 2] {
         let d = sub(p.map(f64::from), self.origin);
         [dot(d, self.u), dot(d, self.w)]
     }
