@@ -165,13 +165,25 @@ pub fn flat_base(mesh: &IndexedMesh, options: &BaseOptions) -> Result<FlatBase, 
         let bottom = if chamfer > 0.0 {
             let inset = chamfer_ring(&result.positions, &ring, down, f64::from(chamfer))
                 .map_err(|near| BaseError::ChamferTooLarge { chamfer, near })?;
-            let inset: Vec<u32> = inset.into_iter().map(|p| push_vertex(&mut result.positions, p)).collect();
+            // Where the chamfer closes in on itself in a concave corner,
+            // neighbouring points that meet are one (no sliver between them).
+            let mut indices: Vec<u32> = Vec::with_capacity(inset.len());
+            for p in inset {
+                let same = indices.last().is_some_and(|&last| {
+                    let q = result.positions[last as usize].map(f64::from);
+                    (0..3).map(|i| (p[i] - q[i]).powi(2)).sum::<f64>() <= extent.rounding * extent.rounding
+                });
+                let index = if same { indices[indices.len() - 1] } else { push_vertex(&mut result.positions, p) };
+                indices.push(index);
+            }
+            let inset = indices;
             faces = join_rings(&mut result.triangles, &ring, &inset);
             inset
         } else {
             ring
         };
-        bottom_outline.extend((0..bottom.len()).map(|i| [bottom[i], bottom[(i + 1) % bottom.len()]]));
+        let edges = (0..bottom.len()).map(|i| [bottom[i], bottom[(i + 1) % bottom.len()]]);
+        bottom_outline.extend(edges.filter(|[a, b]| a != b));
         bottom_faces.extend(faces);
     }
     let bottom_plane = plane.shifted(f64::from(base));
@@ -221,16 +233,19 @@ fn push_vertex(positions: &mut Vec<[f32; 3]>, p: [f64; 3]) -> u32 {
 
 /// Faces between two rings of equal length, `upper` run as a cap would run
 /// it: each edge `a → b` of `upper` and the same edge `a' → b'` of `lower`
-/// make the quad (a, b, b', a'). Returns, for each edge of `lower`, the
-/// face that has it.
+/// make the quad (a, b, b', a'), or the triangle (a, b, b') where `lower`
+/// repeats a vertex. Returns, for each edge of `lower` between two
+/// different vertices, the face that has it.
 fn join_rings(triangles: &mut Vec<[u32; 3]>, upper: &[u32], lower: &[u32]) -> Vec<u32> {
     let n = upper.len();
     let mut lower_faces = Vec::with_capacity(n);
     for i in 0..n {
         let j = (i + 1) % n;
         triangles.push([upper[i], upper[j], lower[j]]);
-        lower_faces.push(triangles.len() as u32);
-        triangles.push([upper[i], lower[j], lower[i]]);
+        if lower[i] != lower[j] {
+            lower_faces.push(triangles.len() as u32);
+            triangles.push([upper[i], lower[j], lower[i]]);
+        }
     }
     lower_faces
 }
