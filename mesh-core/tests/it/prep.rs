@@ -371,3 +371,53 @@ fn planes_that_once_failed_on_the_arches_cut_cleanly() {
         assert_closed_outward(&validate(&result.mesh));
     }
 }
+
+/// A profile in the XZ plane (counter-clockwise in (x, z)), closed by the
+/// faces `ends` of its own triangulation, extruded from y = 0 to y = `depth`.
+fn extruded(profile: &[[f32; 2]], ends: &[[u32; 3]], depth: f32) -> IndexedMesh {
+    let n = profile.len() as u32;
+    let mut mesh = IndexedMesh::default();
+    for y in [0.0, depth] {
+        mesh.positions.extend(profile.iter().map(|&[x, z]| [x, y, z]));
+    }
+    // In (x, z) counter-clockwise faces −y: the y = 0 end as given, the other reversed.
+    mesh.triangles.extend(ends.iter().copied());
+    mesh.triangles.extend(ends.iter().map(|&[a, b, c]| [a + n, c + n, b + n]));
+    for i in 0..n {
+        let j = (i + 1) % n;
+        mesh.triangles.extend([[i, i + n, j + n], [i, j + n, j]]);
+    }
+    mesh
+}
+
+#[test]
+fn a_ridge_touching_the_plane_from_below_leaves_no_outline_there() {
+    // A roof whose ridge (x = 2) reaches z = 1 exactly, beside a tower up to z = 3.
+    let profile = [[0.0, 0.0], [6.0, 0.0], [6.0, 3.0], [4.0, 3.0], [4.0, 0.5], [2.0, 1.0], [0.0, 0.5]];
+    let ends = [[0, 1, 4], [1, 2, 3], [1, 3, 4], [0, 4, 5], [0, 5, 6]];
+    let solid = extruded(&profile, &ends, 2.0);
+    assert_closed_outward(&validate(&solid));
+    let result = cut(&solid, [0.0, 0.0, 1.0], [0.0, 0.0, 1.0]).unwrap();
+    // Only the tower's section is capped; the ridge stays an edge between the two roof faces.
+    assert_eq!(result.outline, outline(1, 1, 0));
+    let report = validate(&result.mesh);
+    assert_closed_outward(&report);
+    // Below z = 1: the roof part (4 × 0.5 + a 4 × 0.5 gable) and the tower's 2 × 1, 2 deep.
+    assert_near(report.signed_volume, (2.0 + 1.0 + 2.0) * 2.0, 1e-12);
+}
+
+#[test]
+fn a_flat_base_under_an_open_model_closes_it_when_the_opening_is_cut_away() {
+    // A cube without its bottom, like a scan open at the gums.
+    let mut open = cube_at([0.0; 3], 2.0);
+    open.triangles.drain(0..2);
+    let options = BaseOptions {
+        placement: BasePlacement::Up([0.0, 0.0, 1.0]),
+        cut_height_mm: 0.5,
+        base_height_mm: 1.0,
+        chamfer_mm: 0.0,
+    };
+    let report = validate(&flat_base(&open, &options).unwrap().mesh);
+    assert_closed_outward(&report);
+    assert_near(report.signed_volume, 2.0 * 2.0 * 2.5, 1e-12);
+}
