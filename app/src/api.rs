@@ -11,7 +11,9 @@ use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use trayforge_wire::{
-    CaseDetail, CaseUpdate, CaseView, ErrorBody, FileView, LoginRequest, LoginResponse, Me, NewCaseRequest, Page,
+    ApiTokenView, AuditEventView, CaseDetail, CaseUpdate, CaseView, ChangePasswordRequest, CreatedToken,
+    CreatedWebhook, ErrorBody, FileView, LoginRequest, LoginResponse, Me, NewCaseRequest, NewTokenRequest,
+    NewUserRequest, NewWebhookRequest, Page, ResetPasswordRequest, UpdateUserRequest, UserView, WebhookView,
 };
 
 use crate::case_status::CaseStatus;
@@ -54,6 +56,11 @@ impl ClientError {
     pub(crate) fn is_not_found(&self) -> bool {
         matches!(self, ClientError::Refused { status: 404, .. })
     }
+
+    /// 403: the signed-in role may not do this; the message says why.
+    pub(crate) fn is_forbidden(&self) -> bool {
+        matches!(self, ClientError::Refused { status: 403, .. })
+    }
 }
 
 /// The error a non-2xx answer stands for, from its status and body.
@@ -80,6 +87,20 @@ impl CaseQuery {
         let limit = self.limit.to_string();
         let status = self.status.map_or("", CaseStatus::as_str);
         with_query(&format!("{API}/cases"), &[("q", self.text.trim()), ("status", status), ("limit", &limit)])
+    }
+}
+
+/// Which page of a list to ask for: `?page=&limit=` (pages count from 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PageRequest {
+    pub(crate) number: u32,
+    pub(crate) limit: u32,
+}
+
+impl PageRequest {
+    fn path(self, base: &str) -> String {
+        let (number, limit) = (self.number.to_string(), self.limit.to_string());
+        with_query(base, &[("page", &number), ("limit", &limit)])
     }
 }
 
@@ -155,6 +176,58 @@ impl Api {
         self.send_json(Request::patch(&format!("{API}/cases/{}", encode_component(id))), update).await
     }
 
+    /// `GET /cases/{id}/activity`: a page of what happened to the case, newest first.
+    pub(crate) async fn case_activity(self, id: &str, page: PageRequest) -> Result<Page<AuditEventView>, ClientError> {
+        self.get(&page.path(&format!("{API}/cases/{}/activity", encode_component(id)))).await
+    }
+
+    /// `POST /me/password`: the signed-in person's own password.
+    pub(crate) async fn change_own_password(self, change: &ChangePasswordRequest) -> Result<(), ClientError> {
+        self.send_json_empty(Request::post(&format!("{API}/me/password")), change).await
+    }
+
+    pub(crate) async fn users(self, page: PageRequest) -> Result<Page<UserView>, ClientError> {
+        self.get(&page.path(&format!("{API}/users"))).await
+    }
+
+    pub(crate) async fn create_user(self, user: &NewUserRequest) -> Result<UserView, ClientError> {
+        self.send_json(Request::post(&format!("{API}/users")), user).await
+    }
+
+    pub(crate) async fn update_user(self, id: &str, update: &UpdateUserRequest) -> Result<UserView, ClientError> {
+        self.send_json(Request::patch(&format!("{API}/users/{}", encode_component(id))), update).await
+    }
+
+    /// `POST /users/{id}/password`: a new password for a colleague, who is signed out everywhere.
+    pub(crate) async fn reset_password(self, id: &str, reset: &ResetPasswordRequest) -> Result<(), ClientError> {
+        self.send_json_empty(Request::post(&format!("{API}/users/{}/password", encode_component(id))), reset).await
+    }
+
+    pub(crate) async fn tokens(self, page: PageRequest) -> Result<Page<ApiTokenView>, ClientError> {
+        self.get(&page.path(&format!("{API}/tokens"))).await
+    }
+
+    pub(crate) async fn create_token(self, token: &NewTokenRequest) -> Result<CreatedToken, ClientError> {
+        self.send_json(Request::post(&format!("{API}/tokens")), token).await
+    }
+
+    pub(crate) async fn revoke_token(self, id: &str) -> Result<(), ClientError> {
+        self.delete(&format!("{API}/tokens/{}", encode_component(id))).await
+    }
+
+    /// `GET /webhooks`: every webhook of the clinic (at most 20, so not paged).
+    pub(crate) async fn webhooks(self) -> Result<Vec<WebhookView>, ClientError> {
+        self.get(&format!("{API}/webhooks")).await
+    }
+
+    pub(crate) async fn create_webhook(self, hook: &NewWebhookRequest) -> Result<CreatedWebhook, ClientError> {
+        self.send_json(Request::post(&format!("{API}/webhooks")), hook).await
+    }
+
+    pub(crate) async fn delete_webhook(self, id: &str) -> Result<(), ClientError> {
+        self.delete(&format!("{API}/webhooks/{}", encode_component(id))).await
+    }
+
     async fn get<T: DeserializeOwned>(self, path: &str) -> Result<T, ClientError> {
         let request = Request::get(path).build().map_err(|_| ClientError::Unreachable)?;
         self.answer(request, Unauthorized::EndsSession).await
@@ -167,6 +240,17 @@ impl Api {
     ) -> Result<T, ClientError> {
         let request = self.write(builder).json(body).map_err(|_| ClientError::Unreachable)?;
         self.answer(request, Unauthorized::EndsSession).await
+    }
+
+    /// A write whose success answers no body (204).
+    async fn send_json_empty<B: Serialize>(self, builder: RequestBuilder, body: &B) -> Result<(), ClientError> {
+        let request = self.write(builder).json(body).map_err(|_| ClientError::Unreachable)?;
+        self.exchange(request, Unauthorized::EndsSession).await.map(drop)
+    }
+
+    async fn delete(self, path: &str) -> Result<(), ClientError> {
+        let request = self.write(Request::delete(path)).build().map_err(|_| ClientError::Unreachable)?;
+        self.exchange(request, Unauthorized::EndsSession).await.map(drop)
     }
 
     /// A change: it carries the CSRF token of the session.
@@ -232,6 +316,19 @@ mod tests {
     fn only_404_is_not_found() {
         assert!(refusal(404, r#"{"error":{"code":"not_found","message":"no such resource"}}"#).is_not_found());
         assert!(!refusal(403, r#"{"error":{"code":"forbidden","message":"no"}}"#).is_not_found());
+    }
+
+    #[test]
+    fn only_403_is_forbidden() {
+        assert!(refusal(403, r#"{"error":{"code":"forbidden","message":"owners and admins only"}}"#).is_forbidden());
+        assert!(!refusal(404, r#"{"error":{"code":"not_found","message":"no such resource"}}"#).is_forbidden());
+    }
+
+    #[test]
+    fn a_page_request_names_its_page_and_size() {
+        assert_eq!(PageRequest { number: 1, limit: 25 }.path("/api/v1/users"), "/api/v1/users?page=1&limit=25");
+        let third = PageRequest { number: 3, limit: 10 };
+        assert_eq!(third.path("/api/v1/cases/x/activity"), "/api/v1/cases/x/activity?page=3&limit=10");
     }
 
     #[test]

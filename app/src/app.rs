@@ -8,7 +8,10 @@ use leptos_router::path;
 
 use crate::api::Api;
 use crate::components::{AccountMenu, SignedInOnly};
-use crate::pages::{CasePage, CasesPage, HomePage, InspectPage, LoginPage, NewCasePage, NotFoundPage};
+use crate::pages::{
+    AdminTokensPage, AdminUsersPage, AdminWebhooksPage, CasePage, CasesPage, HomePage, InspectPage, LoginPage,
+    NewCasePage, NotFoundPage,
+};
 use crate::state::{Session, SignIn};
 
 #[component]
@@ -28,6 +31,12 @@ pub(crate) fn App() -> impl IntoView {
                 <A href="/" attr:class="brand">"Trayforge"</A>
                 <nav class="shell-nav" aria-label="Main">
                     {move || session.account().map(|_| view! { <A href="/cases">"Cases"</A> })}
+                    {move || {
+                        session
+                            .account()
+                            .filter(|account| account.may_manage_clinic())
+                            .map(|_| view! { <A href="/admin/users" attr:data-testid="admin-link">"Admin"</A> })
+                    }}
                     <A href="/inspect">"Inspect a file"</A>
                 </nav>
                 <AccountMenu />
@@ -40,6 +49,9 @@ pub(crate) fn App() -> impl IntoView {
                     <Route path=path!("/cases") view=|| view! { <SignedInOnly><CasesPage /></SignedInOnly> } />
                     <Route path=path!("/cases/new") view=|| view! { <SignedInOnly><NewCasePage /></SignedInOnly> } />
                     <Route path=path!("/cases/:id") view=|| view! { <SignedInOnly><CasePage /></SignedInOnly> } />
+                    <Route path=path!("/admin/users") view=|| view! { <SignedInOnly><AdminUsersPage /></SignedInOnly> } />
+                    <Route path=path!("/admin/tokens") view=|| view! { <SignedInOnly><AdminTokensPage /></SignedInOnly> } />
+                    <Route path=path!("/admin/webhooks") view=|| view! { <SignedInOnly><AdminWebhooksPage /></SignedInOnly> } />
                 </Routes>
             </main>
         </Router>

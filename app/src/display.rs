@@ -38,6 +38,18 @@ pub(crate) fn human_date(iso: &str) -> String {
     parsed.unwrap_or_else(|| iso.to_owned())
 }
 
+/// `2026-11-23T15:41:28Z` → `23 Nov 2026, 15:41 UTC`: the server's times
+/// are UTC, and saying so keeps them unambiguous. Anything else is shown as it came.
+pub(crate) fn human_date_time(rfc3339: &str) -> String {
+    let utc = rfc3339.ends_with('Z') || rfc3339.ends_with("+00:00");
+    match (rfc3339.get(..10), rfc3339.get(10..11), rfc3339.get(11..16)) {
+        (Some(date), Some("T"), Some(time)) if utc && time.as_bytes().get(2) == Some(&b':') => {
+            format!("{}, {time} UTC", human_date(date))
+        }
+        _ => rfc3339.to_owned(),
+    }
+}
+
 /// A message as a sentence: first letter in upper case, a full stop at the
 /// end. The server's messages are fragments ("the email address or the
 /// password is wrong") meant to be shown this way.
@@ -84,6 +96,14 @@ mod tests {
         assert_eq!(human_date("1990-01-31"), "31 Jan 1990");
         assert_eq!(human_date("2026-13-01"), "2026-13-01", "not a month: shown as it came");
         assert_eq!(human_date("soon"), "soon");
+    }
+
+    #[test]
+    fn times_name_their_month_and_zone() {
+        assert_eq!(human_date_time("2026-11-23T15:41:28Z"), "23 Nov 2026, 15:41 UTC");
+        assert_eq!(human_date_time("2026-11-23T15:41:28.123456Z"), "23 Nov 2026, 15:41 UTC");
+        assert_eq!(human_date_time("2026-11-23T15:41:28+02:00"), "2026-11-23T15:41:28+02:00", "not UTC: as it came");
+        assert_eq!(human_date_time("yesterday"), "yesterday");
     }
 
     #[test]

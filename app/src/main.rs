@@ -7,6 +7,7 @@
 // `#[component]` expands to public props structs inside private modules.
 #![allow(unreachable_pub)]
 
+mod activity;
 mod api;
 mod app;
 mod bench;
@@ -14,13 +15,18 @@ mod case_status;
 mod components;
 mod display;
 mod import;
+mod listing;
 mod pages;
+mod panic_report;
 mod query;
+mod roles;
 mod save;
 mod state;
+mod temporary_password;
 mod viewer;
 
 fn main() {
-    console_error_panic_hook::set_once();
+    // The console keeps the details; the page tells the person what to do.
+    panic_report::install();
     leptos::mount::mount_to_body(app::App);
 }

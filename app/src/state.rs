@@ -14,6 +14,7 @@ use trayforge_wire::{ClinicView, LoginResponse, Me, UserView};
 use wasm_bindgen::JsCast;
 
 use crate::query::with_query;
+use crate::roles;
 
 /// The cookie the server sets beside the session for the `X-CSRF-Token` header.
 const CSRF_COOKIE: &str = "trayforge_csrf";
@@ -53,10 +54,15 @@ impl Account {
         self.role != "technician"
     }
 
+    /// Whether the server lets this role manage the clinic's people, tokens
+    /// and webhooks: the header offers "Admin" only then.
+    pub(crate) fn may_manage_clinic(&self) -> bool {
+        roles::manages_clinic(&self.role)
+    }
+
     /// The role for people: `Clinician`.
     pub(crate) fn role_label(&self) -> String {
-        let mut chars = self.role.chars();
-        chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+        roles::role_label(&self.role)
     }
 }
 
@@ -187,6 +193,8 @@ mod tests {
         assert!(account("owner").may_change_cases());
         assert!(!account("technician").may_change_cases());
         assert_eq!(account("clinician").role_label(), "Clinician");
+        assert!(account("admin").may_manage_clinic());
+        assert!(!account("technician").may_manage_clinic());
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! The right of the header: the clinic and the signed-in person with a
-//! sign-out button, or a sign-in link.
+//! The right of the header: the clinic and the signed-in person with
+//! "Change my password" and a sign-out button, or a sign-in link.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -7,6 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::use_api;
+use crate::components::ChangePassword;
 use crate::display::sentence;
 use crate::state::{SignIn, use_session};
 
@@ -40,6 +41,7 @@ pub(crate) fn AccountMenu() -> impl IntoView {
                             <span class="account-role" data-testid="user-role">{account.role_label()}</span>
                         </span>
                     </span>
+                    <ChangePassword />
                     <button
                         type="button"
                         class="quiet"

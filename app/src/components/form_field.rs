@@ -72,3 +72,28 @@ pub(crate) fn FormField(
         </div>
     }
 }
+
+/// A form's fields by the name the server gives them in `error.field`, and
+/// the place for a message about none of them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FormErrors<const N: usize> {
+    pub(crate) fields: [(&'static str, FieldState); N],
+    pub(crate) form: RwSignal<Option<String>>,
+}
+
+impl<const N: usize> FormErrors<N> {
+    pub(crate) fn clear(&self) {
+        self.form.set(None);
+        for (_, state) in &self.fields {
+            state.error.set(None);
+        }
+    }
+
+    /// Shows the server's message next to the field it names, else above the buttons.
+    pub(crate) fn show(&self, field: Option<&str>, message: String) {
+        match self.fields.iter().find(|(name, _)| Some(*name) == field) {
+            Some((_, state)) => state.error.set(Some(message)),
+            None => self.form.set(Some(message)),
+        }
+    }
+}

@@ -247,6 +247,7 @@ fn CaseView(detail: CaseDetail, on_changed: Callback<CaseDetail>, draft: NotesDr
                 <h2 id="photos-heading">"Photos"</h2>
                 <Photos photos=detail.photos />
             </section>
+            <crate::components::CaseActivity case_id=case.id.clone() />
         </article>
     }
 }

@@ -1,5 +1,8 @@
 //! One file per page of the app.
 
+mod admin_tokens;
+mod admin_users;
+mod admin_webhooks;
 mod case_page;
 mod cases_board;
 mod home;
@@ -8,6 +11,9 @@ mod login;
 mod new_case;
 mod not_found;
 
+pub(crate) use admin_tokens::AdminTokensPage;
+pub(crate) use admin_users::AdminUsersPage;
+pub(crate) use admin_webhooks::AdminWebhooksPage;
 pub(crate) use case_page::CasePage;
 pub(crate) use cases_board::CasesPage;
 pub(crate) use home::HomePage;
