@@ -131,12 +131,15 @@ test('the owner adds a technician and a clinician (temporary passwords shown onc
   await userRow(page, CLINICIAN.email).waitFor();
   assert.equal(await userRow(page, CLINICIAN.email).getByTestId('user-role-select').inputValue(), 'admin');
 
-  // Demoting oneself is refused: the message shows on the owner's row, and the menu goes back.
+  // The only owner demoting themselves is refused: the message shows on the owner's row, and the menu goes back.
   const own = userRow(page, OWNER.email);
   await own.getByTestId('user-role-select').selectOption('clinician');
   const refusal = own.getByTestId('row-problem');
   await refusal.waitFor();
-  assert.equal(await refusal.innerText(), 'You cannot change your own role; ask another owner to do it.');
+  assert.equal(
+    await refusal.innerText(),
+    'The clinic must keep at least one enabled owner; make another person an owner first, then change this account.',
+  );
   assert.equal(await own.getByTestId('user-role-select').inputValue(), 'owner');
   await screenshot(page, 'admin-users.png');
   assert.deepEqual(unexpected(problems, 409), []);
@@ -206,6 +209,36 @@ test('the owner disables the technician after a confirm step (Escape steps back)
   await technician.goto(`${running.server.url}/cases`);
   await waitForPath(technician, '/login?next=%2Fcases');
   await technician.close();
+});
+
+test('a new password for a colleague is shown once and signs them in', async () => {
+  const { page, problems } = await openPage(running.browser.context, `${running.server.url}/admin/users`);
+  const row = userRow(page, CLINICIAN.email);
+  await row.waitFor();
+  await row.getByTestId('reset-password').click();
+  await page.locator('#reset-dialog[open]').waitFor();
+  assert.equal(await page.locator('#reset-dialog h2').innerText(), `New password for ${CLINICIAN.name}`);
+  await page.waitForFunction(() => document.activeElement?.id === 'reset_password', null, { timeout: 5_000 });
+  await page.getByTestId('reset_password').fill('short');
+  await page.getByTestId('reset_password').press('Enter');
+  await page.getByTestId('reset_password-error').waitFor();
+  assert.match(await page.getByTestId('reset_password-error').innerText(), /12/, 'the server says how long a password must be');
+  await page.getByTestId('reset_password').fill('a temporary password for ana');
+  await page.getByTestId('reset_password').press('Enter');
+  await page.locator('#password-dialog[open]').waitFor();
+  assert.equal(await page.locator('#password-dialog [data-testid=secret-value]').inputValue(), 'a temporary password for ana');
+  assert.match(await page.locator('#password-dialog').innerText(), /Dr Ana Ruiz \(ana@smile.example\) is signed out everywhere/);
+  await screenshot(page, 'admin-users-reset.png');
+  await page.locator('#password-dialog').getByTestId('close-dialog').click();
+
+  const login = await fetch(`${running.server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: CLINICIAN.email, password: 'a temporary password for ana' }),
+  });
+  assert.equal(login.status, 200);
+  assert.deepEqual(unexpected(problems, 422), []);
+  await page.close();
 });
 
 test('an API token: its secret is shown once, works from outside the browser, and stops working when revoked', async () => {
