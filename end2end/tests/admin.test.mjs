@@ -10,7 +10,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { corpus, launchBrowser, openPage, screenshot, serverAndBrowser } from './support.mjs';
+import {
+  callApi, corpus, fitsWidth, launchBrowser, openPage, screenshot, serverAndBrowser, signIn, unexpected, waitForPath,
+} from './support.mjs';
 
 const OWNER = { clinic: 'Smile Lab', email: 'owner@smile.example', password: 'correct horse battery staple' };
 const CLINICIAN = { name: 'Dr Ana Ruiz', email: 'ana@smile.example', password: 'clinician password one' };
@@ -24,38 +26,9 @@ after(async () => {
   await made.technicianBrowser?.close();
 });
 
-/** Chromium reports every answered error status as a console error; these are the ones a test expects. */
-function unexpected(problems, ...statuses) {
-  const expected = statuses.map((status) => `the server responded with a status of ${status}`);
-  return problems.filter((problem) => !expected.some((text) => problem.includes(text)));
-}
-
-async function waitForPath(page, expected) {
-  await page.waitForURL((url) => `${url.pathname}${url.search}` === expected, { timeout: 15_000 });
-}
-
-/** Signs in on the login page with Enter; resolves once the server has answered. */
-async function signIn(page, { email, password }) {
-  await page.getByTestId('email').fill(email);
-  await page.getByTestId('password').fill(password);
-  const answered = page.waitForResponse((response) => response.url().endsWith('/api/v1/auth/login'));
-  await page.getByTestId('password').press('Enter');
-  await answered;
-}
-
 /** A request through the owner's browser cookies, with the session's CSRF token. */
-async function api(page, method, path, { json, bytes } = {}) {
-  const cookies = await running.browser.context.cookies(running.server.url);
-  const headers = { 'X-CSRF-Token': cookies.find((cookie) => cookie.name === 'trayforge_csrf')?.value };
-  const options = { method, headers };
-  if (json !== undefined) options.data = json;
-  if (bytes !== undefined) {
-    headers['Content-Type'] = 'application/octet-stream';
-    options.data = bytes;
-  }
-  const response = await page.request.fetch(`${running.server.url}/api/v1${path}`, options);
-  assert.ok(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`);
-  return response.status() === 204 ? null : response.json();
+async function api(page, method, path, options) {
+  return callApi(page, running.server.url, method, path, options);
 }
 
 /** Waits for the answer to a request the page makes, e.g. `PATCH /users/`. */
@@ -67,13 +40,6 @@ function userRow(page, email) {
   return page.locator(`[data-testid=user-row][data-email="${email}"]`);
 }
 
-async function dialogIsOpen(page, id) {
-  return page.locator(`#${id}`).evaluate((dialog) => dialog.open);
-}
-
-async function fitsWidth(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-}
 
 test('the owner adds a technician and a clinician (temporary passwords shown once) and changes the clinician’s role; the server’s refusals show where they apply', async () => {
   const { page, problems } = await openPage(running.browser.context, `${running.server.url}/login`);
@@ -268,6 +234,8 @@ test('an API token: its secret is shown once, works from outside the browser, an
   const row = page.locator('[data-testid=token-row][data-name="Lab system"]');
   await row.waitFor();
   assert.equal(await row.getByTestId('token-scopes').innerText(), 'Scopes: read');
+  assert.match(await page.getByTestId('pager').innerText(), /^← Previous\s+Page 1 of 1 · 1 token\s+Next →$/);
+  assert.ok(await page.getByTestId('pager').getByRole('button', { name: 'Next →' }).isDisabled(), 'no next page');
   assert.ok(!(await page.locator('main').innerText()).includes(secret), 'the list never shows the secret');
 
   const asToken = () => fetch(`${running.server.url}/api/v1/cases`, { headers: { Authorization: `Bearer ${secret}` } });

@@ -7,64 +7,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { corpus, openPage, screenshot, serverAndBrowser, startServer } from './support.mjs';
+import {
+  callApi, corpus, fitsWidth, openPage, pathOf, screenshot, serverAndBrowser, signIn as signInAs, startServer,
+  unexpected, waitForPath,
+} from './support.mjs';
 
 const OWNER = { clinic: 'Smile Lab', email: 'owner@smile.example', password: 'correct horse battery staple' };
 const running = serverAndBrowser({ owner: OWNER });
 /** What the tests learn as they go: the case's id and code. */
 const made = {};
 
-/** Chromium reports every answered error status as a console error; these are the ones a test expects. */
-function unexpected(problems, ...statuses) {
-  const expected = statuses.map((status) => `the server responded with a status of ${status}`);
-  return problems.filter((problem) => !expected.some((text) => problem.includes(text)));
-}
-
 /** Types the owner's email and `password` and presses Enter; resolves once the server has answered. */
 async function signIn(page, password = OWNER.password) {
-  await page.getByTestId('email').fill(OWNER.email);
-  await page.getByTestId('password').fill(password);
-  const answered = page.waitForResponse((response) => response.url().endsWith('/api/v1/auth/login'));
-  await page.getByTestId('password').press('Enter');
-  await answered;
-}
-
-function pathOf(page) {
-  const url = new URL(page.url());
-  return `${url.pathname}${url.search}`;
-}
-
-async function waitForPath(page, expected) {
-  await page.waitForURL((url) => `${url.pathname}${url.search}` === expected, { timeout: 15_000 });
-}
-
-/** The session's CSRF token, as the app reads it from its cookie. */
-async function csrfToken() {
-  const cookies = await running.browser.context.cookies(running.server.url);
-  return cookies.find((cookie) => cookie.name === 'trayforge_csrf')?.value;
+  await signInAs(page, { email: OWNER.email, password });
 }
 
 /** A request through the browser's cookies: the same session as the pages. */
-async function api(page, method, path, { json, bytes } = {}) {
-  const headers = { 'X-CSRF-Token': await csrfToken() };
-  const options = { method, headers };
-  if (json !== undefined) options.data = json;
-  if (bytes !== undefined) {
-    headers['Content-Type'] = 'application/octet-stream';
-    options.data = bytes;
-  }
-  const response = await page.request.fetch(`${running.server.url}/api/v1${path}`, options);
-  assert.ok(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`);
-  return response.status() === 204 ? null : response.json();
+async function api(page, method, path, options) {
+  return callApi(page, running.server.url, method, path, options);
 }
 
 function card(page, id) {
   return page.locator(`[data-testid=case-card][data-case-id="${id}"]`);
-}
-
-/** No sideways scrolling at this width: the page fits. */
-async function fitsWidth(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
 }
 
 test('signed out, the home page and the board lead to sign-in; a wrong password says so; the right one opens the board, which is then home', async () => {

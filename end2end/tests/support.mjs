@@ -172,3 +172,52 @@ export function serverAndBrowser(options) {
   });
   return running;
 }
+
+/** Chromium reports every answered error status as a console error; `problems` without those of the `statuses` a test expects. */
+export function unexpected(problems, ...statuses) {
+  const expected = statuses.map((status) => `the server responded with a status of ${status}`);
+  return problems.filter((problem) => !expected.some((text) => problem.includes(text)));
+}
+
+/** The page's path and query. */
+export function pathOf(page) {
+  const url = new URL(page.url());
+  return `${url.pathname}${url.search}`;
+}
+
+export async function waitForPath(page, expected) {
+  await page.waitForURL((url) => `${url.pathname}${url.search}` === expected, { timeout: 15_000 });
+}
+
+/** Types `email` and `password` on the login page and presses Enter; resolves once the server has answered. */
+export async function signIn(page, { email, password }) {
+  await page.getByTestId('email').fill(email);
+  await page.getByTestId('password').fill(password);
+  const answered = page.waitForResponse((response) => response.url().endsWith('/api/v1/auth/login'));
+  await page.getByTestId('password').press('Enter');
+  await answered;
+}
+
+/** No sideways scrolling at this width: the page fits. */
+export async function fitsWidth(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+}
+
+/**
+ * A request to `${serverUrl}/api/v1${path}` with the page's cookies and the
+ * session's CSRF token, as the app sends them; asserts a 2xx and answers its
+ * JSON (`null` for 204). `bytes` is an upload's body.
+ */
+export async function callApi(page, serverUrl, method, path, { json, bytes } = {}) {
+  const cookies = await page.context().cookies(serverUrl);
+  const headers = { 'X-CSRF-Token': cookies.find((cookie) => cookie.name === 'trayforge_csrf')?.value };
+  const options = { method, headers };
+  if (json !== undefined) options.data = json;
+  if (bytes !== undefined) {
+    headers['Content-Type'] = 'application/octet-stream';
+    options.data = bytes;
+  }
+  const response = await page.request.fetch(`${serverUrl}/api/v1${path}`, options);
+  if (!response.ok()) throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
+  return response.status() === 204 ? null : response.json();
+}

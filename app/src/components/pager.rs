@@ -26,13 +26,13 @@ pub(crate) fn Pager(
             <button
                 type="button"
                 class="quiet"
-                disabled=page <= 1
+                disabled={page <= 1}
                 on:click=move |_| on_page.run(page.saturating_sub(1).max(1))
             >
                 "← Previous"
             </button>
             <span class="pager-where">{format!("Page {page} of {pages} · {}", count(total, noun.0, noun.1))}</span>
-            <button type="button" class="quiet" disabled=page >= pages on:click=move |_| on_page.run(page + 1)>
+            <button type="button" class="quiet" disabled={page >= pages} on:click=move |_| on_page.run(page + 1)>
                 "Next →"
             </button>
         </nav>

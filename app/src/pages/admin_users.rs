@@ -259,7 +259,8 @@ fn UserRow(user: UserView, own_role: String, on_reset: Callback<UserView>) -> im
     };
 
     let choices = assignable_by(&own_role);
-    let may_change_role = own_role == "owner" || current.get_untracked().role != "owner";
+    // Only an owner changes an owner's account: others are not offered it.
+    let may_manage = own_role == "owner" || current.get_untracked().role != "owner";
     let user = current.get_untracked();
     let select_label = format!("Role of {}", user.display_name);
     view! {
@@ -270,7 +271,7 @@ fn UserRow(user: UserView, own_role: String, on_reset: Callback<UserView>) -> im
                 <span class="admin-row-sub">{format!("Added {}", human_date(user.created_at.get(..10).unwrap_or_default()))}</span>
             </div>
             <div class="admin-row-facts">
-                {if may_change_role {
+                {if may_manage {
                     view! {
                         <select
                             class="status-select"
@@ -303,7 +304,7 @@ fn UserRow(user: UserView, own_role: String, on_reset: Callback<UserView>) -> im
                 </span>
             </div>
             <div class="admin-row-actions">
-                {move || {
+                {move || may_manage.then(|| {
                     let person = current.get();
                     let (label, question, confirm) = if person.disabled {
                         ("Enable", format!("Let {} sign in again?", person.display_name), "Yes, enable")
@@ -327,17 +328,17 @@ fn UserRow(user: UserView, own_role: String, on_reset: Callback<UserView>) -> im
                                 change(UpdateUserRequest { disabled: Some(disable), ..UpdateUserRequest::default() })
                             })
                         />
+                        <button
+                            type="button"
+                            class="quiet"
+                            data-testid="reset-password"
+                            disabled=move || busy.get()
+                            on:click=move |_| on_reset.run(current.get_untracked())
+                        >
+                            "Set a new password"
+                        </button>
                     }
-                }}
-                <button
-                    type="button"
-                    class="quiet"
-                    data-testid="reset-password"
-                    disabled=move || busy.get()
-                    on:click=move |_| on_reset.run(current.get_untracked())
-                >
-                    "Set a new password"
-                </button>
+                })}
             </div>
             {move || problem.get().map(|message| view! { <p class="row-problem" role="alert" data-testid="row-problem">{message}</p> })}
         </li>
