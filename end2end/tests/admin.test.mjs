@@ -18,7 +18,11 @@ const OWNER = { clinic: 'Smile Lab', email: 'owner@smile.example', password: 'co
 const CLINICIAN = { name: 'Dr Ana Ruiz', email: 'ana@smile.example', password: 'clinician password one' };
 const TECHNICIAN = { name: 'Tess Tech', email: 'tess@smile.example' };
 const NEW_OWNER_PASSWORD = 'a brand new owner password';
-const running = serverAndBrowser({ owner: OWNER });
+// A webhook delivery is tried once, at once: a receiver that is not there fails for good.
+const running = serverAndBrowser({
+  owner: OWNER,
+  env: { TRAYFORGE__JOBS__WEBHOOK_MAX_ATTEMPTS: '1', TRAYFORGE__JOBS__POLL_INTERVAL_MS: '100' },
+});
 /** What the tests learn as they go. */
 const made = {};
 
@@ -272,6 +276,17 @@ test('a webhook: events are required, its signing secret is shown once, the cap 
   assert.equal(await row.getByTestId('webhook-events').innerText(), 'Case created, Files uploaded');
   assert.equal(await row.getByTestId('webhook-last-delivery').innerText(), 'Last delivery: Nothing delivered yet');
   assert.ok(!(await page.locator('main').innerText()).includes(secret), 'the list never shows the secret');
+
+  // A new case is delivered to a port nobody listens on: the row says when and why it failed.
+  await api(page, 'POST', '/cases', { json: { title: 'Delivery check' } });
+  const failure = row.getByTestId('webhook-last-failure');
+  const deadline = Date.now() + 15_000;
+  while (!(await failure.count()) && Date.now() < deadline) {
+    await Promise.all([page.waitForResponse((response) => response.url().endsWith('/api/v1/webhooks')), page.reload()]);
+    await row.waitFor();
+  }
+  assert.match(await failure.innerText(), /^Last failure: \d+ \w+ \d{4}, \d\d:\d\d UTC: .+/);
+  assert.match(await row.getByTestId('webhook-last-delivery').innerText(), /^Last delivery: Failed for good, \d+ \w+ \d{4}, \d\d:\d\d UTC: .+/);
   await screenshot(page, 'admin-webhooks.png');
 
   // Up to the cap through the API; the page's next one is refused with the server's message.
