@@ -1,7 +1,8 @@
 //! What the app does when it panics (a bug, never bad input): the details
 //! still go to the console (`console_error_panic_hook`), and the person
 //! using it is told, in a banner that stays (`role=alert`), that something
-//! broke, that their data on the server is safe, and to reload.
+//! broke, that their data on the server is safe, and to reload (a Reload
+//! link to the same address).
 //!
 //! The banner is built with plain DOM calls, not Leptos: after a panic the
 //! app's own state cannot be trusted to render anything.
@@ -9,7 +10,6 @@
 use std::any::Any;
 
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::Closure;
 
 /// The banner's `id`: there is only ever one, whatever panics follow.
 const BANNER_ID: &str = "panic-banner";
@@ -55,16 +55,18 @@ fn show_banner(text: &str) {
         banner.set_attribute("data-testid", "panic-banner").ok()?;
         let message = document.create_element("p").ok()?;
         message.set_text_content(Some(text));
-        let reload = document.create_element("button").ok()?;
-        reload.set_attribute("type", "button").ok()?;
-        reload.set_class_name("primary");
+        // A link to this very page (path and query: a link to the same
+        // fragment would only scroll), not a button calling back into the
+        // WebAssembly that just panicked: it reloads with no code of ours.
+        let location = web_sys::window()?.location();
+        let here = format!("{}{}", location.pathname().ok()?, location.search().ok()?);
+        let reload = document.create_element("a").ok()?;
+        reload.set_attribute("href", &here).ok()?;
+        // The router leaves `rel=external` links to the browser: a real page load.
+        reload.set_attribute("rel", "external").ok()?;
+        reload.set_attribute("data-testid", "panic-reload").ok()?;
+        reload.set_class_name("button primary");
         reload.set_text_content(Some("Reload"));
-        let on_click = Closure::once_into_js(|| {
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().reload();
-            }
-        });
-        reload.add_event_listener_with_callback("click", on_click.unchecked_ref()).ok()?;
         banner.append_child(&message).ok()?;
         banner.append_child(&reload).ok()?;
         document.body()?.prepend_with_node_1(&banner).ok()?;
