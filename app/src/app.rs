@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::components::{A, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api::Api;
@@ -35,7 +35,7 @@ pub(crate) fn App() -> impl IntoView {
                         session
                             .account()
                             .filter(|account| account.may_manage_clinic())
-                            .map(|_| view! { <A href="/admin/users" attr:data-testid="admin-link">"Admin"</A> })
+                            .map(|_| view! { <A href="/admin" attr:data-testid="admin-link">"Admin"</A> })
                     }}
                     <A href="/inspect">"Inspect a file"</A>
                 </nav>
@@ -49,6 +49,7 @@ pub(crate) fn App() -> impl IntoView {
                     <Route path=path!("/cases") view=|| view! { <SignedInOnly><CasesPage /></SignedInOnly> } />
                     <Route path=path!("/cases/new") view=|| view! { <SignedInOnly><NewCasePage /></SignedInOnly> } />
                     <Route path=path!("/cases/:id") view=|| view! { <SignedInOnly><CasePage /></SignedInOnly> } />
+                    <Route path=path!("/admin") view=|| view! { <Redirect path="/admin/users" /> } />
                     <Route path=path!("/admin/users") view=|| view! { <SignedInOnly><AdminUsersPage /></SignedInOnly> } />
                     <Route path=path!("/admin/tokens") view=|| view! { <SignedInOnly><AdminTokensPage /></SignedInOnly> } />
                     <Route path=path!("/admin/webhooks") view=|| view! { <SignedInOnly><AdminWebhooksPage /></SignedInOnly> } />

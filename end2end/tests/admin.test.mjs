@@ -356,6 +356,7 @@ test('the admin pages fit a tablet and a phone', async () => {
       await page.getByTestId(`admin-${admin}`).waitFor();
       await page.locator('.admin-page .hint[role=status]').waitFor({ state: 'detached' });
       assert.ok(await fitsWidth(page), `/admin/${admin} fits ${width} px`);
+      assert.equal(await page.getByTestId('admin-link').getAttribute('aria-current'), 'page', 'the header marks Admin');
       await screenshot(page, `admin-${admin}-${label}.png`);
     }
   }
