@@ -10,6 +10,7 @@
 
 pub mod analysis;
 pub mod io;
+pub mod label;
 mod mesh;
 pub mod ops;
 pub mod repair;
@@ -20,6 +21,7 @@ pub use io::{
     Body, ReadError, ReadOutcome, ReadWarning, Rgb, SourceFormat, ThreeMfObject, ThreeMfWriteError, read, write_3mf,
     write_ascii_stl, write_binary_stl,
 };
+pub use label::{CodePlacement, LabelError, LabelOptions, LabelShape, Labelled, Relief, label, label_shape};
 pub use mesh::{Bounds, IndexedMesh};
 pub use ops::{
     Arch, BaseError, BaseOptions, BasePlacement, CutOutline, DiffError, FlatBase, Plane, PlaneCut, PlaneCutError,

@@ -87,6 +87,9 @@ pub struct FlatBase {
     pub cut: Plane,
     /// The loops of the cut, which the base follows.
     pub outline: CutOutline,
+    /// The plane of the flat bottom, its normal pointing out of the model:
+    /// the face a label goes on (`LabelOptions::face`).
+    pub bottom: Plane,
 }
 
 /// Why a base could not be made.
@@ -198,7 +201,8 @@ pub fn flat_base(mesh: &IndexedMesh, options: &BaseOptions) -> Result<FlatBase, 
         }
     })?;
     result.triangles.extend(bottom);
-    Ok(FlatBase { mesh: result, cut, outline })
+    let bottom = Plane::new(bottom_plane.origin.map(|c| c as f32), bottom_plane.normal.map(|c| c as f32));
+    Ok(FlatBase { mesh: result, cut, outline, bottom })
 }
 
 /// The cutting plane `options` ask for: facing down, so that what is above is kept.
@@ -236,7 +240,7 @@ fn push_vertex(positions: &mut Vec<[f32; 3]>, p: [f64; 3]) -> u32 {
 /// make the quad (a, b, b', a'), or the triangle (a, b, b') where `lower`
 /// repeats a vertex. Returns, for each edge of `lower` between two
 /// different vertices, the face that has it.
-fn join_rings(triangles: &mut Vec<[u32; 3]>, upper: &[u32], lower: &[u32]) -> Vec<u32> {
+pub(crate) fn join_rings(triangles: &mut Vec<[u32; 3]>, upper: &[u32], lower: &[u32]) -> Vec<u32> {
     let n = upper.len();
     let mut lower_faces = Vec::with_capacity(n);
     for i in 0..n {

@@ -20,3 +20,8 @@ pub use base::{Arch, BaseError, BaseOptions, BasePlacement, FlatBase, flat_base}
 pub use cut_cap::{CutOutline, PlaneCut, PlaneCutError, PlaneCutOptions, plane_cut};
 pub use diff::{DiffError, SurfaceDistances, surface_distances};
 pub use plane::Plane;
+
+// For labels, which re-triangulate a flat face and extrude outlines the way a base does.
+pub(crate) use base::join_rings;
+pub(crate) use cap::{CapFailure, cap};
+pub(crate) use plane::UnitPlane;

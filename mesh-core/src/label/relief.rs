@@ -1,0 +1,176 @@
+//! Putting a label on a model: the flat face's region under the label is
+//! triangulated again with the label's outlines as holes (the cut cap's
+//! constrained Delaunay triangulation with winding numbers), and each
+//! outline gets straight walls out of the face (emboss) or into it
+//! (engrave) and a flat top or floor triangulated the same way.
+//!
+//! Why this construction: every new edge is either an outline edge, shared
+//! by exactly the face's triangulation and a wall, or a wall's or top's
+//! own edge, so the result is closed and manifold by construction, and the
+//! region's boundary is kept exactly, so the rest of the model is
+//! untouched. The label lies inside the region with its margin (checked
+//! first), so no outline meets the region's edge.
+
+use super::LabelOptions;
+use super::error::LabelError;
+use super::face::{FlatRegion, LabelFrame, flat_regions};
+use super::layout::{LabelShape, label_shape};
+use super::Relief;
+use crate::IndexedMesh;
+use crate::ops::{CapFailure, UnitPlane, cap, join_rings};
+
+/// The labelled model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Labelled {
+    pub mesh: IndexedMesh,
+    /// The label as laid out (its outlines, size and code grid), in the label's coordinates.
+    pub shape: LabelShape,
+    /// Where the label's centre is on the face, in mm.
+    pub centre: [f32; 3],
+    /// The label's reading direction and its up direction on the face (unit vectors).
+    pub right: [f32; 3],
+    pub up: [f32; 3],
+}
+
+/// Embosses or engraves the label `options` describe on the flat face
+/// `options.face` of `mesh`. The model is not changed: on any error
+/// nothing is made.
+pub fn label(mesh: &IndexedMesh, options: &LabelOptions<'_>) -> Result<Labelled, LabelError> {
+    let depth = options.depth_mm;
+    if !(depth.is_finite() && depth > 0.0) {
+        return Err(LabelError::Depth { got: depth });
+    }
+    if !(options.offset_mm.iter().all(|c| c.is_finite()) && options.rotation_deg.is_finite()) {
+        return Err(LabelError::Placement);
+    }
+    let plane = options
+        .face
+        .checked()
+        .ok_or(LabelError::InvalidFace { origin: options.face.origin, normal: options.face.normal })?;
+    let shape = label_shape(options)?;
+    let frame = LabelFrame::new(&plane, f64::from(options.rotation_deg));
+
+    let size = mesh.bounds().map_or(1.0, |b| {
+        (0..3).map(|i| f64::from(b.max[i] - b.min[i])).fold(0.0, f64::max)
+    });
+    let regions = flat_regions(mesh, &plane, &frame, 1e-5 * size.max(1.0));
+    let not_found = || LabelError::FaceNotFound { origin: options.face.origin, normal: options.face.normal };
+    let largest = regions.iter().max_by(|a, b| a.area.total_cmp(&b.area)).ok_or_else(not_found)?;
+    let anchor = largest.centre();
+    let centre = [anchor[0] + f64::from(options.offset_mm[0]), anchor[1] + f64::from(options.offset_mm[1])];
+    let half = [shape.size_mm[0] / 2.0, shape.size_mm[1] / 2.0];
+    let (min, max) = ([centre[0] - half[0], centre[1] - half[1]], [centre[0] + half[0], centre[1] + half[1]]);
+    let under: Vec<&FlatRegion> = regions.iter().filter(|r| r.contains(mesh, &frame, centre)).collect();
+    let centre_3d = frame.point(centre, 0.0).map(|c| c as f32);
+    let Some(region) = under.iter().find(|r| !r.edge_meets_box(mesh, &frame, min, max)) else {
+        let face = under.first().copied().unwrap_or(largest).size();
+        return Err(LabelError::DoesNotFit {
+            label_mm: shape.size_mm.map(|c| c as f32),
+            face_mm: face.map(|c| c as f32),
+            at: centre_3d,
+        });
+    };
+    let height = match options.relief {
+        Relief::Emboss => f64::from(depth),
+        Relief::Engrave => -f64::from(depth),
+    };
+    check_clearance(mesh, &plane, &frame, (min, max), height, 1e-5 * size.max(1.0))
+        .map_err(|at| LabelError::RunsIntoModel { depth, at })?;
+
+    let mut result = mesh.clone();
+    let moved: Vec<Vec<[f64; 2]>> =
+        shape.contours.iter().map(|c| c.iter().map(|p| [p[0] + centre[0], p[1] + centre[1]]).collect()).collect();
+    build_relief(&mut result, region, &plane, &frame, &moved, height).map_err(|failure| {
+        let (CapFailure::Coincident { at } | CapFailure::Crossing { at } | CapFailure::Overlapping { at }) = failure;
+        LabelError::Unbuildable { at }
+    })?;
+    Ok(Labelled {
+        mesh: result,
+        shape,
+        centre: centre_3d,
+        right: frame.right.map(|c| c as f32),
+        up: frame.up.map(|c| c as f32),
+    })
+}
+
+/// `Err` with a vertex of the model that lies where the relief would go:
+/// over the label's box, between the face and `height` out of it.
+fn check_clearance(
+    mesh: &IndexedMesh,
+    plane: &UnitPlane,
+    frame: &LabelFrame,
+    (min, max): ([f64; 2], [f64; 2]),
+    height: f64,
+    tolerance: f64,
+) -> Result<(), [f32; 3]> {
+    let (low, high) = if height > 0.0 { (tolerance, height + tolerance) } else { (height - tolerance, -tolerance) };
+    for &p in &mesh.positions {
+        let level = plane.distance(p);
+        if level >= low && level <= high {
+            let q = frame.flat(p);
+            if q[0] >= min[0] && q[0] <= max[0] && q[1] >= min[1] && q[1] <= max[1] {
+                return Err(p);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Replaces `region`'s faces by the face with `contours` (label
+/// coordinates, region on the left) as holes, and adds each contour's
+/// walls and its top (or floor) `height` mm along the normal.
+fn build_relief(
+    mesh: &mut IndexedMesh,
+    region: &FlatRegion,
+    plane: &UnitPlane,
+    frame: &LabelFrame,
+    contours: &[Vec<[f64; 2]>],
+    height: f64,
+) -> Result<(), CapFailure> {
+    let mut face_outline = region.boundary.clone();
+    let mut top_outline = Vec::new();
+    let mut rings = Vec::with_capacity(contours.len());
+    for contour in contours {
+        let mut ring = |h: f64| -> Vec<u32> {
+            contour
+                .iter()
+                .map(|&p| {
+                    mesh.positions.push(frame.point(p, h).map(|c| c as f32));
+                    (mesh.positions.len() - 1) as u32
+                })
+                .collect()
+        };
+        let (base, top) = (ring(0.0), ring(height));
+        let n = base.len();
+        face_outline.extend((0..n).map(|i| [base[(i + 1) % n], base[i]]));
+        top_outline.extend((0..n).map(|i| [top[i], top[(i + 1) % n]]));
+        rings.push((base, top));
+    }
+    let face = cap(&mesh.positions, &face_outline, plane)?;
+    let top = cap(&mesh.positions, &top_outline, &plane.shifted(height))?;
+
+    let mut removed = vec![false; mesh.triangles.len()];
+    for &f in &region.faces {
+        removed[f as usize] = true;
+    }
+    let mut index = 0;
+    mesh.triangles.retain(|_| {
+        index += 1;
+        !removed[index - 1]
+    });
+    mesh.triangles.extend(face);
+    mesh.triangles.extend(top);
+    let walls_from = mesh.triangles.len();
+    for (base, top) in &rings {
+        join_rings(&mut mesh.triangles, base, top);
+    }
+    if height < 0.0 {
+        // Engraved: the walls face into the pocket.
+        for triangle in &mut mesh.triangles[walls_from..] {
+            triangle.swap(1, 2);
+        }
+    }
+    // The region's inner vertices are used no more.
+    mesh.remove_unused_vertices();
+    Ok(())
+}
