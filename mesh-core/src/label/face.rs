@@ -127,8 +127,7 @@ pub(crate) fn flat_regions(
     order
         .chunk_by(|&i, &j| piece[i] == piece[j])
         .map(|group| {
-            let directed: FxHashSet<[u32; 2]> =
-                group.iter().flat_map(|&i| edges(triangles[i])).collect();
+            let directed: FxHashSet<[u32; 2]> = group.iter().flat_map(|&i| edges(triangles[i])).collect();
             let boundary: Vec<[u32; 2]> =
                 group.iter().flat_map(|&i| edges(triangles[i])).filter(|&[a, b]| !directed.contains(&[b, a])).collect();
             let mut min = [f64::INFINITY; 2];
@@ -149,6 +148,19 @@ pub(crate) fn flat_regions(
 
 fn edges([a, b, c]: [u32; 3]) -> [[u32; 2]; 3] {
     [[a, b], [b, c], [c, a]]
+}
+
+/// Whether the triangle `corners` and the closed box `min..max` overlap.
+pub(crate) fn triangle_meets_box(corners: [[f64; 2]; 3], min: [f64; 2], max: [f64; 2]) -> bool {
+    let edges = [(corners[0], corners[1]), (corners[1], corners[2]), (corners[2], corners[0])];
+    if edges.iter().any(|&(p, q)| segment_meets_box(p, q, min, max)) {
+        return true;
+    }
+    // Else the box is wholly inside the triangle or wholly outside it.
+    let centre = [(min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0];
+    let side = |(p, q): ([f64; 2], [f64; 2])| (q[0] - p[0]) * (centre[1] - p[1]) - (centre[0] - p[0]) * (q[1] - p[1]);
+    let sides = edges.map(side);
+    sides.iter().all(|&s| s > 0.0) || sides.iter().all(|&s| s < 0.0)
 }
 
 /// Whether the segment `p → q` touches the closed box `min..max` (Liang–Barsky clipping).

@@ -94,8 +94,8 @@ impl ttf_parser::OutlineBuilder for FlatteningBuilder {
         for i in 1..=n {
             let t = i as f64 / n as f64;
             let s = 1.0 - t;
-            let point =
-                [0, 1].map(|k| s * s * s * p0[k] + 3.0 * s * s * t * p1[k] + 3.0 * s * t * t * p2[k] + t * t * t * p3[k]);
+            let point = [0, 1]
+                .map(|k| s * s * s * p0[k] + 3.0 * s * s * t * p1[k] + 3.0 * s * t * t * p2[k] + t * t * t * p3[k]);
             self.current.push(point);
         }
     }

@@ -105,7 +105,9 @@ pub fn label_shape(options: &LabelOptions<'_>) -> Result<LabelShape, LabelError>
 fn bounds(contours: &[Contour]) -> Option<([f64; 2], [f64; 2])> {
     let mut points = contours.iter().flatten();
     let first = *points.next()?;
-    Some(points.fold((first, first), |(lo, hi), p| {
-        ([lo[0].min(p[0]), lo[1].min(p[1])], [hi[0].max(p[0]), hi[1].max(p[1])])
-    }))
+    Some(
+        points.fold((first, first), |(lo, hi), p| {
+            ([lo[0].min(p[0]), lo[1].min(p[1])], [hi[0].max(p[0]), hi[1].max(p[1])])
+        }),
+    )
 }

@@ -12,10 +12,10 @@
 //! first), so no outline meets the region's edge.
 
 use super::LabelOptions;
-use super::error::LabelError;
-use super::face::{FlatRegion, LabelFrame, flat_regions};
-use super::layout::{LabelShape, label_shape};
 use super::Relief;
+use super::error::LabelError;
+use super::face::{FlatRegion, LabelFrame, flat_regions, triangle_meets_box};
+use super::layout::{LabelShape, label_shape};
 use crate::IndexedMesh;
 use crate::ops::{CapFailure, UnitPlane, cap, join_rings};
 
@@ -50,9 +50,7 @@ pub fn label(mesh: &IndexedMesh, options: &LabelOptions<'_>) -> Result<Labelled,
     let shape = label_shape(options)?;
     let frame = LabelFrame::new(&plane, f64::from(options.rotation_deg));
 
-    let size = mesh.bounds().map_or(1.0, |b| {
-        (0..3).map(|i| f64::from(b.max[i] - b.min[i])).fold(0.0, f64::max)
-    });
+    let size = mesh.bounds().map_or(1.0, |b| (0..3).map(|i| f64::from(b.max[i] - b.min[i])).fold(0.0, f64::max));
     let regions = flat_regions(mesh, &plane, &frame, 1e-5 * size.max(1.0));
     let not_found = || LabelError::FaceNotFound { origin: options.face.origin, normal: options.face.normal };
     let largest = regions.iter().max_by(|a, b| a.area.total_cmp(&b.area)).ok_or_else(not_found)?;
@@ -74,7 +72,7 @@ pub fn label(mesh: &IndexedMesh, options: &LabelOptions<'_>) -> Result<Labelled,
         Relief::Emboss => f64::from(depth),
         Relief::Engrave => -f64::from(depth),
     };
-    check_clearance(mesh, &plane, &frame, (min, max), height, 1e-5 * size.max(1.0))
+    check_clearance(mesh, &plane, &frame, region, (min, max), height, 1e-5 * size.max(1.0))
         .map_err(|at| LabelError::RunsIntoModel { depth, at })?;
 
     let mut result = mesh.clone();
@@ -93,24 +91,32 @@ pub fn label(mesh: &IndexedMesh, options: &LabelOptions<'_>) -> Result<Labelled,
     })
 }
 
-/// `Err` with a vertex of the model that lies where the relief would go:
-/// over the label's box, between the face and `height` out of it.
+/// `Err` with a point of the model where the relief would go: a face
+/// (other than the region's) reaching between the face and `height` out
+/// of it whose outline in the face's plane meets the label's box.
 fn check_clearance(
     mesh: &IndexedMesh,
     plane: &UnitPlane,
     frame: &LabelFrame,
+    region: &FlatRegion,
     (min, max): ([f64; 2], [f64; 2]),
     height: f64,
     tolerance: f64,
 ) -> Result<(), [f32; 3]> {
     let (low, high) = if height > 0.0 { (tolerance, height + tolerance) } else { (height - tolerance, -tolerance) };
-    for &p in &mesh.positions {
-        let level = plane.distance(p);
-        if level >= low && level <= high {
-            let q = frame.flat(p);
-            if q[0] >= min[0] && q[0] <= max[0] && q[1] >= min[1] && q[1] <= max[1] {
-                return Err(p);
-            }
+    let mut in_region = vec![false; mesh.triangles.len()];
+    for &f in &region.faces {
+        in_region[f as usize] = true;
+    }
+    for (face, triangle) in mesh.triangles.iter().enumerate() {
+        let corners = triangle.map(|v| mesh.positions[v as usize]);
+        let levels = corners.map(|p| plane.distance(p));
+        if in_region[face] || levels.iter().all(|&l| l < low) || levels.iter().all(|&l| l > high) {
+            continue;
+        }
+        let flat = corners.map(|p| frame.flat(p));
+        if triangle_meets_box(flat, min, max) {
+            return Err(corners[0]);
         }
     }
     Ok(())
@@ -160,15 +166,9 @@ fn build_relief(
     });
     mesh.triangles.extend(face);
     mesh.triangles.extend(top);
-    let walls_from = mesh.triangles.len();
+    // Engraved, the walls run down from the face to the floor and face into the pocket: the same rule.
     for (base, top) in &rings {
         join_rings(&mut mesh.triangles, base, top);
-    }
-    if height < 0.0 {
-        // Engraved: the walls face into the pocket.
-        for triangle in &mut mesh.triangles[walls_from..] {
-            triangle.swap(1, 2);
-        }
     }
     // The region's inner vertices are used no more.
     mesh.remove_unused_vertices();

@@ -5,6 +5,8 @@
 
 mod corpus;
 mod diff;
+mod label;
+mod label_properties;
 mod ply;
 mod prep;
 mod prep_properties;

@@ -31,7 +31,7 @@ fn outline(loops: usize, outer: usize, holes: usize) -> CutOutline {
     CutOutline { loops, outer, holes, open_edges: 0 }
 }
 
-fn assert_near(actual: f64, expected: f64, tolerance: f64) {
+pub(crate) fn assert_near(actual: f64, expected: f64, tolerance: f64) {
     assert!((actual - expected).abs() <= tolerance, "{actual} is not within {tolerance} of {expected}");
 }
 
@@ -220,7 +220,7 @@ fn overlapping_pieces_are_each_capped_on_their_own() {
     assert_eq!(result.outline, outline(2, 2, 0));
 }
 
-fn lower_arch() -> IndexedMesh {
+pub(crate) fn lower_arch() -> IndexedMesh {
     read(&std::fs::read(corpus_dir().join("public/dental/ref_lower_tag0.stl")).unwrap()).unwrap().mesh
 }
 

@@ -21,7 +21,7 @@ use crate::corpus::corpus_dir;
 use crate::prep::assert_closed_manifold_outward;
 
 /// The corpus's arches with their volumes, read once.
-fn arches() -> &'static [(String, IndexedMesh, f64)] {
+pub(crate) fn arches() -> &'static [(String, IndexedMesh, f64)] {
     static ARCHES: OnceLock<Vec<(String, IndexedMesh, f64)>> = OnceLock::new();
     ARCHES.get_or_init(|| {
         let dir = corpus_dir().join("public/dental");
