@@ -54,7 +54,8 @@ pub fn label_shape(options: &LabelOptions<'_>) -> Result<LabelShape, LabelError>
         return Err(LabelError::Tolerance { got: tolerance });
     }
     let module = options.module_mm;
-    if !options.code.is_empty() && !(module.is_finite() && module >= MIN_MODULE_MM) {
+    let module_readable = module.is_finite() && module >= MIN_MODULE_MM;
+    if !options.code.is_empty() && !module_readable {
         return Err(LabelError::ModuleTooSmall { got: module, min: MIN_MODULE_MM });
     }
     let mut text = if options.text.trim().is_empty() {
