@@ -9,6 +9,12 @@
 //!   arch split into 256k triangles
 //!   (each face into three at its centroid), the size of a real arch.
 //!
+//! - The same base and then a label ("U07", 1.5 mm letters, embossed 0.6
+//!   mm) on its bottom, from the app's DejaVu Sans Bold
+//!   (`public/fonts/`): the label alone and base + label. The base under
+//!   separate teeth is one small face per tooth, so the label goes where
+//!   it first fits, near the centre of the largest.
+//!
 //! Each figure is the median of several runs after a warm-up. Arguments
 //! (given by `cargo xtask bench prep`): the Python with trimesh, the
 //! anchor script, the arch, and a folder for the torus file.
@@ -26,7 +32,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use mesh_core::{Arch, BaseOptions, IndexedMesh, Orientation, Plane, PlaneCutOptions, flat_base, plane_cut, validate};
+use mesh_core::{
+    Arch, BaseOptions, IndexedMesh, LabelOptions, Orientation, Plane, PlaneCutOptions, flat_base, label, plane_cut,
+    validate,
+};
 use support::{medians, ms, timed};
 
 /// A one-line account of a mesh: closed and outward or not, and its volume.
@@ -99,9 +108,7 @@ fn split_at_centroids(mesh: &IndexedMesh) -> IndexedMesh {
     split
 }
 
-fn base_case(arch: &Path) {
-    let arch = mesh_core::read(&std::fs::read(arch).expect("the arch is readable")).expect("the arch reads").mesh;
-    let arch = split_at_centroids(&arch);
+fn base_case(arch: &IndexedMesh) {
     // Cut 3 mm into the crowns from the gum side, so the base runs under most teeth.
     let options = BaseOptions { cut_height_mm: 3.0, ..BaseOptions::for_arch(Arch::Upper) };
     let based = flat_base(&arch, &options).expect("the arch takes a base");
@@ -115,6 +122,43 @@ fn base_case(arch: &Path) {
     );
 }
 
+fn label_case(arch: &IndexedMesh) {
+    let font_file = concat!(env!("CARGO_MANIFEST_DIR"), "/../public/fonts/DejaVuSans-Bold.ttf");
+    let font = std::fs::read(font_file).expect("the label font is in public/fonts");
+    let base_options = BaseOptions { cut_height_mm: 3.0, ..BaseOptions::for_arch(Arch::Upper) };
+    let based = flat_base(arch, &base_options).expect("the arch takes a base");
+    let text = LabelOptions { letter_height_mm: 1.5, margin_mm: 0.3, ..LabelOptions::new(&font, "U07", based.bottom) };
+    // Places round the centre of the largest tooth's face, nearest first, 0.25 mm apart.
+    let mut offsets: Vec<[f32; 2]> =
+        (-8..=8).flat_map(|i| (-8..=8).map(move |j| [0.25 * i as f32, 0.25 * j as f32])).collect();
+    offsets.sort_by(|a, b| (a[0].hypot(a[1])).total_cmp(&b[0].hypot(b[1])));
+    let options = offsets
+        .into_iter()
+        .map(|offset_mm| LabelOptions { offset_mm, ..text.clone() })
+        .find(|options| label(&based.mesh, options).is_ok())
+        .expect("the label fits somewhere near the largest tooth's centre");
+    let labelled = label(&based.mesh, &options).expect("the label fits there");
+    println!("label arch: {:?} mm offset gives {}", options.offset_mm, describe(&labelled.mesh));
+    let (alone, _) = medians(9, || timed(&mut || drop(black_box(label(&based.mesh, &options)))), || Duration::ZERO);
+    let (both, _) = medians(
+        9,
+        || {
+            timed(&mut || {
+                let based = flat_base(arch, &base_options).expect("the arch takes a base");
+                drop(black_box(label(&based.mesh, &options)))
+            })
+        },
+        || Duration::ZERO,
+    );
+    println!(
+        "label arch-{}k: {} triangles, label {:.1} ms, flat base + label {:.1} ms",
+        arch.triangle_count() / 1000,
+        arch.triangle_count(),
+        ms(alone),
+        ms(both)
+    );
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; the inputs are the other arguments.
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
@@ -122,5 +166,8 @@ fn main() {
         panic!("usage: prep PYTHON prep_trimesh.py ARCH.stl FOLDER (cargo xtask bench prep passes them)");
     };
     cut_case(Path::new(python), Path::new(script), Path::new(folder));
-    base_case(Path::new(arch));
+    let arch = mesh_core::read(&std::fs::read(arch).expect("the arch is readable")).expect("the arch reads").mesh;
+    let arch = split_at_centroids(&arch);
+    base_case(&arch);
+    label_case(&arch);
 }

@@ -10,7 +10,7 @@
 //! `prep`: the plane cut with cap against trimesh's `slice_plane(…,
 //! cap=True)` (`mesh-core/benches/prep.rs`, which runs
 //! `mesh-core/benches/prep_trimesh.py` in trimesh's virtualenv and takes
-//! turns with it), and the flat base on an arch.
+//! turns with it), the flat base on an arch, and a label on that base.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -35,7 +35,9 @@ fn prep(root: &Path) -> Result {
     let arch = corpus(root).join("public/dental/ref_upper_tag0.stl");
     let inputs = root.join("target/bench-inputs");
     std::fs::create_dir_all(&inputs).map_err(|e| format!("cannot create {}: {e}", inputs.display()))?;
-    println!("==> native: plane cut with cap against trimesh, flat base (cargo bench -p mesh-core --bench prep)");
+    println!(
+        "==> native: plane cut with cap against trimesh, flat base, label (cargo bench -p mesh-core --bench prep)"
+    );
     cmd::run(
         cargo(root)
             .args(["bench", "-p", "mesh-core", "--bench", "prep", "--"])
