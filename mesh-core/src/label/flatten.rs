@@ -49,11 +49,11 @@ impl FlatteningBuilder {
         let points = std::mem::take(&mut self.current);
         let mut contour: Contour = Vec::with_capacity(points.len());
         for p in points {
-            if contour.last().is_none_or(|&q| distance(p, q) > 1e-6) {
+            if contour.last().is_none_or(|&q| distance(p, q) > 1e-4) {
                 contour.push(p);
             }
         }
-        while contour.len() > 1 && contour.last().is_some_and(|&q| distance(q, contour[0]) <= 1e-6) {
+        while contour.len() > 1 && contour.last().is_some_and(|&q| distance(q, contour[0]) <= 1e-4) {
             contour.pop();
         }
         if contour.len() >= 3 && twice_area(&contour).abs() > 1e-12 {

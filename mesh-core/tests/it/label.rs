@@ -67,6 +67,29 @@ fn the_letter_height_is_the_height_of_a_capital() {
     assert_near(two.size_mm[1], 4.0 + 1.4 * 4.0, 1e-4);
 }
 
+/// The width of a text's outlines, in mm.
+fn width(text: &str) -> f64 {
+    let face = Plane::new([0.0; 3], [0.0, 0.0, 1.0]);
+    label_shape(&LabelOptions { margin_mm: 0.0, ..LabelOptions::new(font(), text, face) }).unwrap().size_mm[0]
+}
+
+#[test]
+fn kerning_pairs_bring_letters_closer_and_touching_letters_are_kept_apart() {
+    // w(AX) − w(X) is A's advance (less its left bearing) plus the pair's kerning.
+    let kerned = width("AV") - width("V");
+    let plain = width("AH") - width("H");
+    assert!(kerned < plain - 0.1, "AV: {kerned} mm, AH: {plain} mm");
+    // Bold K and X touch arm to arm: they come out at least twice the 0.02 mm tolerance apart.
+    let face = Plane::new([0.0; 3], [0.0, 0.0, 1.0]);
+    let shape = label_shape(&LabelOptions { letter_height_mm: 1.0, ..LabelOptions::new(font(), "KX", face) }).unwrap();
+    let [k, x] = shape.contours.as_slice() else { panic!("two contours: {:?}", shape.contours) };
+    let nearest = k
+        .iter()
+        .flat_map(|p| x.iter().map(move |q| ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt()))
+        .fold(f64::INFINITY, f64::min);
+    assert!(nearest >= 0.04, "K and X are {nearest} mm apart");
+}
+
 #[test]
 fn an_embossed_label_on_a_cube_adds_exactly_its_relief() {
     let (cube, bottom) = cube_and_bottom();
@@ -228,4 +251,22 @@ fn an_engraving_deeper_than_a_thin_plate_is_refused() {
     assert_closed_manifold_outward(&validate(&label(&plate, &shallow).unwrap().mesh));
     let embossed = LabelOptions { relief: Relief::Emboss, ..engraved };
     assert_closed_manifold_outward(&validate(&label(&plate, &embossed).unwrap().mesh));
+}
+
+#[test]
+fn every_pair_of_case_code_characters_makes_a_closed_label() {
+    let (cube, bottom) = cube_and_bottom();
+    let alphabet: Vec<char> = "ABCDEFGHJKMNPQRSTUVWXYZ0123456789- ".chars().collect();
+    for height in [1.0f32, 3.0] {
+        for &first in &alphabet {
+            // Five pairs a line: "AB AC AD AE AF\nAG …".
+            let pairs: Vec<String> = alphabet.iter().map(|&second| format!("{first}{second}")).collect();
+            let text = pairs.chunks(5).map(|line| line.join(" ")).collect::<Vec<_>>().join("\n");
+            let options = LabelOptions { letter_height_mm: height, ..LabelOptions::new(font(), text.clone(), bottom) };
+            let labelled = label(&cube, &options).unwrap_or_else(|e| panic!("{text:?} at {height} mm: {e}"));
+            let report = validate(&labelled.mesh);
+            assert_closed_manifold_outward(&report);
+            assert_near(report.signed_volume, 60.0f64.powi(3) + 0.6 * labelled.shape.area_mm2(), 1e-3);
+        }
+    }
 }
