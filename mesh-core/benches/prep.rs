@@ -111,9 +111,9 @@ fn split_at_centroids(mesh: &IndexedMesh) -> IndexedMesh {
 fn base_case(arch: &IndexedMesh) {
     // Cut 3 mm into the crowns from the gum side, so the base runs under most teeth.
     let options = BaseOptions { cut_height_mm: 3.0, ..BaseOptions::for_arch(Arch::Upper) };
-    let based = flat_base(&arch, &options).expect("the arch takes a base");
+    let based = flat_base(arch, &options).expect("the arch takes a base");
     println!("flat base arch: gives {}", describe(&based.mesh));
-    let (ours, _) = medians(9, || timed(&mut || drop(black_box(flat_base(&arch, &options)))), || Duration::ZERO);
+    let (ours, _) = medians(9, || timed(&mut || drop(black_box(flat_base(arch, &options)))), || Duration::ZERO);
     println!(
         "flat base arch-{}k: {} triangles, 3 mm cut + 3 mm base, {:.1} ms",
         arch.triangle_count() / 1000,
