@@ -23,7 +23,7 @@ pub(crate) fn font() -> &'static [u8] {
 }
 
 /// The bottom face of a 60 mm cube standing on z = 0, facing down.
-fn cube_and_bottom() -> (IndexedMesh, Plane) {
+pub(crate) fn cube_and_bottom() -> (IndexedMesh, Plane) {
     (cube_at([-30.0, -30.0, 0.0], 60.0), Plane::new([0.0, 0.0, 0.0], [0.0, 0.0, -1.0]))
 }
 
@@ -123,7 +123,7 @@ fn an_engraved_label_on_a_cube_removes_exactly_its_relief() {
 
 /// Whether the relief covers the point `at` (label coordinates): a face
 /// of the relief's top, `depth` out of the face, lies over it.
-fn relief_covers(labelled: &Labelled, depth: f32, at: [f64; 2]) -> bool {
+pub(crate) fn relief_covers(labelled: &Labelled, depth: f32, at: [f64; 2]) -> bool {
     let mesh = &labelled.mesh;
     let normal = cross(labelled.right, labelled.up);
     let local = |p: [f32; 3]| {
@@ -146,6 +146,21 @@ fn cross(a: [f32; 3], b: [f32; 3]) -> [f32; 3] {
     [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
 }
 
+/// The Data Matrix read from the relief: its top (or floor, `height` < 0)
+/// sampled at every module's centre, top row first, as a reader sees it.
+pub(crate) fn read_code(labelled: &Labelled, height: f32) -> Result<Vec<u8>, String> {
+    let code = labelled.shape.code.ok_or("the label has no code")?;
+    let mut pixels = Vec::with_capacity(code.columns * code.rows);
+    for row in 0..code.rows {
+        for column in 0..code.columns {
+            let x = code.top_left_mm[0] + (column as f64 + 0.5) * code.module_mm;
+            let y = code.top_left_mm[1] - (row as f64 + 0.5) * code.module_mm;
+            pixels.push(relief_covers(labelled, height, [x, y]));
+        }
+    }
+    DataMatrix::decode(&pixels, code.columns).map_err(|e| format!("{e:?}"))
+}
+
 #[test]
 fn the_raised_data_matrix_reads_back_as_the_aligners_id() {
     let (cube, bottom) = cube_and_bottom();
@@ -154,16 +169,7 @@ fn the_raised_data_matrix_reads_back_as_the_aligners_id() {
     assert_closed_manifold_outward(&validate(&labelled.mesh));
     let code = labelled.shape.code.unwrap();
     assert_eq!(code.module_mm, f64::from(0.8f32));
-    // Sample the relief's top at every module's centre, top row first, as a reader would.
-    let mut pixels = Vec::with_capacity(code.columns * code.rows);
-    for row in 0..code.rows {
-        for column in 0..code.columns {
-            let x = code.top_left_mm[0] + (column as f64 + 0.5) * code.module_mm;
-            let y = code.top_left_mm[1] - (row as f64 + 0.5) * code.module_mm;
-            pixels.push(relief_covers(&labelled, 0.6, [x, y]));
-        }
-    }
-    assert_eq!(DataMatrix::decode(&pixels, code.columns).unwrap(), b"K7Q-4M2-U07");
+    assert_eq!(read_code(&labelled, 0.6).unwrap(), b"K7Q-4M2-U07");
 }
 
 #[test]

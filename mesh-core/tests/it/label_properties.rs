@@ -8,7 +8,7 @@ use mesh_core::{Arch, BaseOptions, FlatBase, LabelError, LabelOptions, Relief, f
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
-use crate::label::font;
+use crate::label::{cube_and_bottom, font, read_code};
 use crate::prep::assert_closed_manifold_outward;
 use crate::prep_properties::arches;
 
@@ -31,6 +31,12 @@ const ALPHABET: &str = "ABCDEFGHJKMNPQRSTUVWXYZ0123456789-";
 
 fn text() -> impl Strategy<Value = String> {
     proptest::collection::vec(proptest::sample::select(ALPHABET.chars().collect::<Vec<_>>()), 1..=3)
+        .prop_map(|chars| chars.into_iter().collect())
+}
+
+/// An aligner's id: a case code, an arch and a stage ("K7Q-4M2-U07"), or any text of the alphabet.
+fn payload() -> impl Strategy<Value = String> {
+    proptest::collection::vec(proptest::sample::select(ALPHABET.chars().collect::<Vec<_>>()), 1..=16)
         .prop_map(|chars| chars.into_iter().collect())
 }
 
@@ -71,5 +77,27 @@ proptest! {
             Err(LabelError::DoesNotFit { .. }) => {}
             Err(error) => prop_assert!(false, "{options:?}: {error}"),
         }
+    }
+
+    #[test]
+    fn any_id_reads_back_from_the_code_at_any_rotation_raised_or_cut(
+        id in payload(),
+        rotation in -180.0f32..180.0,
+        module in 0.6f32..1.2,
+        engrave in any::<bool>(),
+    ) {
+        let (cube, bottom) = cube_and_bottom();
+        let relief = if engrave { Relief::Engrave } else { Relief::Emboss };
+        let options = LabelOptions {
+            code: id.clone(),
+            module_mm: module,
+            rotation_deg: rotation,
+            relief,
+            ..LabelOptions::new(font(), "U07", bottom)
+        };
+        let labelled = label(&cube, &options).unwrap();
+        assert_closed_manifold_outward(&validate(&labelled.mesh));
+        let height = if engrave { -0.6 } else { 0.6 };
+        prop_assert_eq!(read_code(&labelled, height), Ok(id.into_bytes()), "{:?}", options);
     }
 }
