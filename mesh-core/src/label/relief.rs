@@ -23,11 +23,14 @@ use crate::ops::{CapFailure, UnitPlane, cap, join_rings};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Labelled {
     pub mesh: IndexedMesh,
-    /// The label as laid out (its outlines, size and code grid), in the label's coordinates.
+    /// The label as laid out (its outlines, size and code grid), in the
+    /// label's coordinates: from `centre`, x along `right`, y along `up`.
     pub shape: LabelShape,
     /// Where the label's centre is on the face, in mm.
     pub centre: [f32; 3],
-    /// The label's reading direction and its up direction on the face (unit vectors).
+    /// The label's reading direction and its up direction on the face (unit
+    /// vectors; `right × up` is the face's outward normal, so the label reads
+    /// the right way round from outside).
     pub right: [f32; 3],
     pub up: [f32; 3],
 }

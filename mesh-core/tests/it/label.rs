@@ -109,6 +109,23 @@ fn an_embossed_label_on_a_cube_adds_exactly_its_relief() {
 }
 
 #[test]
+fn the_label_reads_along_x_unmirrored_from_outside_and_turns_with_its_rotation() {
+    let (cube, bottom) = cube_and_bottom();
+    let straight = label(&cube, &LabelOptions::new(font(), "U07", bottom)).unwrap();
+    assert_eq!((straight.right, straight.up), ([1.0, 0.0, 0.0], [0.0, -1.0, 0.0]));
+    // right × up is the bottom's outward normal (−Z): seen from below, x runs right and y up.
+    assert_eq!(cross(straight.right, straight.up), [0.0, 0.0, -1.0]);
+    assert_eq!(straight.centre, [0.0, 0.0, 0.0]);
+    let turned = LabelOptions { rotation_deg: 90.0, offset_mm: [5.0, 0.0], ..LabelOptions::new(font(), "U07", bottom) };
+    let turned = label(&cube, &turned).unwrap();
+    let near = |a: [f32; 3], b: [f32; 3]| (0..3).all(|i| (a[i] - b[i]).abs() < 1e-6);
+    assert!(near(turned.right, [0.0, -1.0, 0.0]) && near(turned.up, [-1.0, 0.0, 0.0]), "{turned:?}");
+    // Moved 5 mm along its own reading direction.
+    assert!(near(turned.centre, [0.0, -5.0, 0.0]), "{:?}", turned.centre);
+    assert_closed_manifold_outward(&validate(&turned.mesh));
+}
+
+#[test]
 fn an_engraved_label_on_a_cube_removes_exactly_its_relief() {
     let (cube, bottom) = cube_and_bottom();
     let options = LabelOptions { relief: Relief::Engrave, depth_mm: 0.8, ..LabelOptions::new(font(), "U07", bottom) };
