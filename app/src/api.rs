@@ -5,6 +5,10 @@
 //! carrying the server's own message and field. A 401 from any call but
 //! sign-in itself marks the session ended (`state::Session`), which sends
 //! the user to the login page with the way back.
+//!
+//! File uploads go through `XMLHttpRequest` instead ([`Api::upload_model`],
+//! [`Api::upload_photo`]): it reports upload progress, which `fetch` (and
+//! so gloo-net) does not.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use leptos::prelude::*;
@@ -15,6 +19,9 @@ use trayforge_wire::{
     CreatedWebhook, ErrorBody, FileView, LoginRequest, LoginResponse, Me, NewCaseRequest, NewTokenRequest,
     NewUserRequest, NewWebhookRequest, Page, ResetPasswordRequest, UpdateUserRequest, UserView, WebhookView,
 };
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen_futures::JsFuture;
 
 use crate::case_status::CaseStatus;
 use crate::query::{encode_component, with_query};
@@ -60,6 +67,16 @@ impl ClientError {
     /// 403: the signed-in role may not do this; the message says why.
     pub(crate) fn is_forbidden(&self) -> bool {
         matches!(self, ClientError::Refused { status: 403, .. })
+    }
+
+    /// Whether trying again may work: the network failed or the server
+    /// failed (5xx). A refusal (4xx) will be refused again.
+    pub(crate) fn is_worth_retrying(&self) -> bool {
+        match self {
+            ClientError::Unreachable => true,
+            ClientError::Refused { status, .. } | ClientError::Unexpected { status } => *status >= 500,
+            ClientError::SignedOut => false,
+        }
     }
 }
 
@@ -228,6 +245,79 @@ impl Api {
         self.delete(&format!("{API}/webhooks/{}", encode_component(id))).await
     }
 
+    /// `POST /cases/{id}/stages/{arch}/{index}/models?file_name=`: the
+    /// stage's next model version. `progress` hears the bytes sent so far.
+    pub(crate) async fn upload_model(
+        self,
+        case_id: &str,
+        arch: &str,
+        index: u32,
+        file_name: &str,
+        body: &web_sys::Blob,
+        progress: impl Fn(f64) + 'static,
+    ) -> Result<FileView, ClientError> {
+        let path =
+            format!("{API}/cases/{}/stages/{}/{index}/models", encode_component(case_id), encode_component(arch));
+        self.upload(&with_query(&path, &[("file_name", file_name)]), body, progress).await
+    }
+
+    /// `POST /cases/{id}/photos?file_name=`: a photo of the case.
+    pub(crate) async fn upload_photo(
+        self,
+        case_id: &str,
+        file_name: &str,
+        body: &web_sys::Blob,
+        progress: impl Fn(f64) + 'static,
+    ) -> Result<FileView, ClientError> {
+        let path = format!("{API}/cases/{}/photos", encode_component(case_id));
+        self.upload(&with_query(&path, &[("file_name", file_name)]), body, progress).await
+    }
+
+    /// Sends `body` by `XMLHttpRequest`, with the CSRF token, reporting
+    /// progress; the answer as [`Api::answer`] would give it.
+    async fn upload<T: DeserializeOwned>(
+        self,
+        url: &str,
+        body: &web_sys::Blob,
+        progress: impl Fn(f64) + 'static,
+    ) -> Result<T, ClientError> {
+        let request = web_sys::XmlHttpRequest::new().map_err(|_| ClientError::Unreachable)?;
+        request.open("POST", url).map_err(|_| ClientError::Unreachable)?;
+        let _ = request.set_request_header("Content-Type", "application/octet-stream");
+        if let Some(token) = self.session.csrf_token() {
+            let _ = request.set_request_header("X-CSRF-Token", &token);
+        }
+        let on_progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |event: web_sys::ProgressEvent| {
+            progress(event.loaded())
+        });
+        if let Ok(upload) = request.upload() {
+            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        }
+        // Settled by load (any answer) or by error, abort and timeout (none).
+        let mut settle = None;
+        let finished = js_sys::Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+        let (resolve, reject) = settle.ok_or(ClientError::Unreachable)?;
+        request.set_onload(Some(&resolve));
+        request.set_onerror(Some(&reject));
+        request.set_onabort(Some(&reject));
+        request.set_ontimeout(Some(&reject));
+        request.send_with_opt_blob(Some(body)).map_err(|_| ClientError::Unreachable)?;
+        let answered = JsFuture::from(finished).await;
+        drop(on_progress);
+        answered.map_err(|_| ClientError::Unreachable)?;
+        let status = request.status().map_err(|_| ClientError::Unreachable)?;
+        let text = request.response_text().ok().flatten().unwrap_or_default();
+        match status {
+            0 => Err(ClientError::Unreachable),
+            200..=299 => serde_json::from_str(&text).map_err(|_| ClientError::Unexpected { status }),
+            401 => {
+                self.session.signed_out(SignedOutReason::Expired);
+                Err(ClientError::SignedOut)
+            }
+            _ => Err(refusal(status, &text)),
+        }
+    }
+
     async fn get<T: DeserializeOwned>(self, path: &str) -> Result<T, ClientError> {
         let request = Request::get(path).build().map_err(|_| ClientError::Unreachable)?;
         self.answer(request, Unauthorized::EndsSession).await
@@ -329,6 +419,16 @@ mod tests {
         assert_eq!(PageRequest { number: 1, limit: 25 }.path("/api/v1/users"), "/api/v1/users?page=1&limit=25");
         let third = PageRequest { number: 3, limit: 10 };
         assert_eq!(third.path("/api/v1/cases/x/activity"), "/api/v1/cases/x/activity?page=3&limit=10");
+    }
+
+    #[test]
+    fn only_network_and_server_failures_are_worth_retrying() {
+        assert!(ClientError::Unreachable.is_worth_retrying());
+        assert!(ClientError::Unexpected { status: 502 }.is_worth_retrying());
+        assert!(refusal(503, r#"{"error":{"code":"unavailable","message":"busy"}}"#).is_worth_retrying());
+        assert!(!refusal(422, r#"{"error":{"code":"unreadable","message":"truncated"}}"#).is_worth_retrying());
+        assert!(!refusal(413, r#"{"error":{"code":"too_large","message":"too large"}}"#).is_worth_retrying());
+        assert!(!ClientError::SignedOut.is_worth_retrying());
     }
 
     #[test]

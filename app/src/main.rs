@@ -24,6 +24,7 @@ mod save;
 mod state;
 mod temporary_password;
 mod viewer;
+mod worker;
 
 fn main() {
     // The console keeps the details; the page tells the person what to do.
