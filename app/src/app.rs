@@ -9,8 +9,8 @@ use leptos_router::path;
 use crate::api::Api;
 use crate::components::{AccountMenu, SignedInOnly};
 use crate::pages::{
-    AdminTokensPage, AdminUsersPage, AdminWebhooksPage, CasePage, CasesPage, HomePage, InspectPage, LoginPage,
-    NewCasePage, NotFoundPage,
+    AdminTokensPage, AdminUsersPage, AdminWebhooksPage, CasePage, CasesPage, HomePage, ImportPlanPage, InspectPage,
+    LoginPage, NewCasePage, NotFoundPage,
 };
 use crate::state::{Session, SignIn};
 
@@ -49,10 +49,8 @@ pub(crate) fn App() -> impl IntoView {
                     <Route path=path!("/cases") view=|| view! { <SignedInOnly><CasesPage /></SignedInOnly> } />
                     <Route path=path!("/cases/new") view=|| view! { <SignedInOnly><NewCasePage /></SignedInOnly> } />
                     <Route path=path!("/cases/:id") view=|| view! { <SignedInOnly><CasePage /></SignedInOnly> } />
-                    <Route path=path!("/admin") view=|| view! { <Redirect path="/admin/users" /> } />
-                    <Route path=path!("/admin/users") view=|| view! { <SignedInOnly><AdminUsersPage /></SignedInOnly> } />
-                    <Route path=path!("/admin/tokens") view=|| view! { <SignedInOnly><AdminTokensPage /></SignedInOnly> } />
-                    <Route path=path!("/admin/webhooks") view=|| view! { <SignedInOnly><AdminWebhooksPage /></SignedInOnly> } />
+    AdminTokensPage, AdminUsersPage, AdminWebhooksPage, CasePage, CasesPage, HomePage, ImportPlanPage, InspectPage,
+    LoginPage, NewCasePage, NotFoundPage,
                 </Routes>
             </main>
         </Router>

@@ -1,12 +1,16 @@
 //! The stages of one arch as a table: stage, the day its aligner is first
 //! worn, the appointment it is handed out at, and its model versions (the
-//! current one first) with the server's reading of each file.
+//! current one first) with the server's reading of each file, and an
+//! "Upload model" action for the stage's next version.
 
 use leptos::prelude::*;
 use trayforge_wire::{FileView, StageView};
 
 use crate::api::download_href;
+use crate::components::UploadButton;
 use crate::display::{group_thousands, human_date, megabytes};
+use crate::import::file_names::Arch;
+use crate::import::uploads::Target;
 
 #[component]
 pub(crate) fn StageTable(
@@ -16,6 +20,10 @@ pub(crate) fn StageTable(
     title: &'static str,
     /// The stages of this arch, in order.
     stages: Vec<StageView>,
+    /// The case, for uploads.
+    case_id: String,
+    /// A model was uploaded: the page shows the case again.
+    on_uploaded: Callback<()>,
 ) -> impl IntoView {
     let heading_id = format!("stages-{arch}-heading");
     let labelled_by = heading_id.clone();
@@ -33,7 +41,10 @@ pub(crate) fn StageTable(
                         </tr>
                     </thead>
                     <tbody>
-                        {stages.into_iter().map(|stage| view! { <StageRow stage=stage /> }).collect_view()}
+                        {stages
+                            .into_iter()
+                            .map(|stage| view! { <StageRow stage=stage case_id=case_id.clone() on_uploaded=on_uploaded /> })
+                            .collect_view()}
                     </tbody>
                 </table>
             </div>
@@ -42,11 +53,15 @@ pub(crate) fn StageTable(
 }
 
 #[component]
-fn StageRow(stage: StageView) -> impl IntoView {
+fn StageRow(stage: StageView, case_id: String, on_uploaded: Callback<()>) -> impl IntoView {
     let name = if stage.index == 0 { "0 (start)".to_owned() } else { stage.index.to_string() };
     let wear_from = stage.wear_from.as_deref().map_or_else(|| "—".to_owned(), human_date);
     let appointment = stage.appointment.map_or_else(|| "—".to_owned(), |n| n.to_string());
     let current = stage.models.len();
+    let target = Arch::from_name(&stage.arch)
+        .zip(u32::try_from(stage.index).ok())
+        .map(|(arch, stage)| Target::Model { arch, stage });
+    let description = format!("Upload a new model for {} stage {}", stage.arch, stage.index);
     view! {
         <tr data-testid="stage-row" data-arch=stage.arch.clone() data-index=stage.index.to_string()>
             <th scope="row">{name}</th>
@@ -64,6 +79,16 @@ fn StageRow(stage: StageView) -> impl IntoView {
                         })
                         .collect_view()}
                 </ul>
+                {target.map(|target| view! {
+                    <UploadButton
+                        case_id=case_id
+                        target=target
+                        label="Upload model"
+                        accept=".stl,.ply,.obj,.3mf"
+                        description=description
+                        on_uploaded=on_uploaded
+                    />
+                })}
             </td>
         </tr>
     }

@@ -14,10 +14,26 @@
 //! confirms or corrects it before anything is saved.
 
 /// An arch of the mouth.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Arch {
     Upper,
     Lower,
+}
+
+impl Arch {
+    pub(crate) const ALL: [Arch; 2] = [Arch::Upper, Arch::Lower];
+
+    /// The name the API uses: `upper`, `lower`.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Arch::Upper => "upper",
+            Arch::Lower => "lower",
+        }
+    }
+
+    pub(crate) fn from_name(name: &str) -> Option<Arch> {
+        Arch::ALL.into_iter().find(|arch| arch.as_str() == name)
+    }
 }
 
 /// What the file holds.

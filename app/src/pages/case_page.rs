@@ -11,8 +11,9 @@ use trayforge_wire::{CaseDetail, CaseUpdate, FileView, StageView};
 
 use crate::api::{ClientError, download_href, use_api};
 use crate::case_status::{self, CaseStatus};
-use crate::components::{StageTable, StatusSelect};
+use crate::components::{StageTable, StatusSelect, UploadButton};
 use crate::display::{count, human_date, megabytes, sentence};
+use crate::import::uploads::Target;
 use crate::state::use_session;
 
 /// The notes as being edited: kept by the page, so that a status change
@@ -118,6 +119,14 @@ fn CaseView(detail: CaseDetail, on_changed: Callback<CaseDetail>, draft: NotesDr
             busy.set(false);
         });
     };
+    // An upload adds a version or a photo: show the case as the server has it now.
+    let on_uploaded = Callback::new(move |()| {
+        spawn_local(async move {
+            if let Ok(detail) = api.case(&id.get_value()).await {
+                on_changed.run(detail);
+            }
+        });
+    });
     let choose_status = Callback::new(move |status: CaseStatus| {
         change(CaseUpdate { status: Some(status.as_str().to_owned()), ..CaseUpdate::default() });
     });
@@ -228,16 +237,18 @@ fn CaseView(detail: CaseDetail, on_changed: Callback<CaseDetail>, draft: NotesDr
             </section>
             <section class="case-stages" aria-labelledby="stages-heading">
                 <h2 id="stages-heading">"Stages and models"</h2>
+                <p><A href=format!("/cases/{}/import", case.id) attr:class="button" attr:data-testid="import-plan">"Import plan"</A></p>
                 {if has_stages {
+                    let case_id = case.id.clone();
                     view! {
-                        {(!upper.is_empty()).then(|| view! { <StageTable arch="upper" title="Upper arch" stages=upper /> })}
-                        {(!lower.is_empty()).then(|| view! { <StageTable arch="lower" title="Lower arch" stages=lower /> })}
+                        {(!upper.is_empty()).then(|| view! { <StageTable arch="upper" title="Upper arch" stages=upper case_id=case_id.clone() on_uploaded=on_uploaded /> })}
+                        {(!lower.is_empty()).then(|| view! { <StageTable arch="lower" title="Lower arch" stages=lower case_id=case_id on_uploaded=on_uploaded /> })}
                     }
                     .into_any()
                 } else {
                     view! {
                         <p class="hint" data-testid="no-stages">
-                            "No models yet. Each stage appears here, per arch, once its model file is uploaded."
+                            "No models yet. Import the plan's files with Import plan; each stage then appears here, per arch."
                         </p>
                     }
                     .into_any()
@@ -246,6 +257,16 @@ fn CaseView(detail: CaseDetail, on_changed: Callback<CaseDetail>, draft: NotesDr
             <section class="case-photos" aria-labelledby="photos-heading">
                 <h2 id="photos-heading">"Photos"</h2>
                 <Photos photos=detail.photos />
+                {may_change.then(|| view! {
+                    <UploadButton
+                        case_id=case.id.clone()
+                        target=Target::Photo
+                        label="Add photo"
+                        accept="image/jpeg,image/png,image/heic,.heic"
+                        description="Add a photo to this case"
+                        on_uploaded=on_uploaded
+                    />
+                })}
             </section>
             <crate::components::CaseActivity case_id=case.id.clone() />
         </article>
