@@ -1,5 +1,6 @@
-//! `cargo xtask bench mesh|prep`: the mesh benchmarks, each printing its
-//! figures and a `ratio=` against an anchor run side by side on the same input.
+//! `cargo xtask bench mesh|prep|app`: the benchmarks, each printing its
+//! figures (the mesh ones a `ratio=` against an anchor run side by side on
+//! the same input).
 //!
 //! `mesh`: natively, our readers against stl_io 0.11
 //! (`mesh-core/benches/mesh.rs`); in headless Chromium, our wasm reader
@@ -11,6 +12,10 @@
 //! cap=True)` (`mesh-core/benches/prep.rs`, which runs
 //! `mesh-core/benches/prep_trimesh.py` in trimesh's virtualenv and takes
 //! turns with it), the flat base on an arch, and a label on that base.
+//!
+//! `app`: the client in headless Chromium (`end2end/bench/app.mjs`): a
+//! 22 MB file dropped on Inspect to its first frame, the main thread's long
+//! tasks during a 30-file plan import, and the wasm sizes.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,13 +23,14 @@ use std::process::Command;
 use crate::cmd::{self, Result, cargo};
 use crate::{corpus, root, test, tools};
 
-pub(crate) const USAGE: &str = "cargo xtask bench mesh|prep";
+pub(crate) const USAGE: &str = "cargo xtask bench mesh|prep|app";
 
 pub(crate) fn bench(args: &[String]) -> Result {
     match args {
         [] => mesh(&root()),
         [what] if what == "mesh" => mesh(&root()),
         [what] if what == "prep" => prep(&root()),
+        [what] if what == "app" => app(&root()),
         _ => Err(format!("usage: {USAGE}")),
     }
 }
@@ -57,19 +63,31 @@ fn mesh(root: &Path) -> Result {
     ]))?;
 
     println!("==> browser: mesh-core in wasm against three.js (npm run bench:mesh in end2end/)");
+    let mut bench = browser_bench(root, "bench:mesh")?;
+    cmd::run(bench.args([&torus_binary, &arch]))
+}
+
+fn app(root: &Path) -> Result {
+    println!("==> browser: the client (npm run bench:app in end2end/)");
+    let mut bench = browser_bench(root, "bench:app")?;
+    cmd::run(bench.env("TRAYFORGE_BENCH_INPUTS", root.join("target/bench-inputs")))
+}
+
+/// The built client and release server, and `npm run SCRIPT --` in
+/// `end2end/` with their paths in its environment.
+fn browser_bench(root: &Path, script: &str) -> Result<Command> {
     tools::ensure_client_tools(root)?;
     test::prepare_e2e(root)?;
     test::trunk(root)?;
     cmd::run(cargo(root).args(["build", "--release", "-p", "trayforge-server"]))?;
-    cmd::run(
-        Command::new("npm")
-            .args(["run", "--silent", "bench:mesh", "--"])
-            .args([&torus_binary, &arch])
-            .current_dir(root.join("end2end"))
-            .env("TRAYFORGE_BIN", root.join("target/release/trayforge"))
-            .env("TRAYFORGE_DIST", root.join("dist"))
-            .env("TRAYFORGE_CORPUS", corpus(root)),
-    )
+    let mut command = Command::new("npm");
+    command
+        .args(["run", "--silent", script, "--"])
+        .current_dir(root.join("end2end"))
+        .env("TRAYFORGE_BIN", root.join("target/release/trayforge"))
+        .env("TRAYFORGE_DIST", root.join("dist"))
+        .env("TRAYFORGE_CORPUS", corpus(root));
+    Ok(command)
 }
 
 /// The 400k-triangle torus as binary and ASCII STL, made if missing.

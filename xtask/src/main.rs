@@ -7,7 +7,8 @@
 //!   named stages) and ends with the line `N passed, N failed`.
 //! - `cargo xtask bench mesh` prints the mesh benchmarks, native and in
 //!   the browser, each with a ratio against its anchor; `cargo xtask bench
-//!   prep` the model preparation's, against trimesh.
+//!   prep` the model preparation's, against trimesh; `cargo xtask bench app` the
+//!   client in the browser (first frame, long tasks, wasm size).
 
 // A build tool talks to its user on the terminal.
 #![allow(clippy::print_stdout)]
@@ -23,7 +24,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: cargo xtask run [--port N]\n       cargo xtask test [STAGE…]\n       cargo xtask bench mesh|prep";
+    "usage: cargo xtask run [--port N]\n       cargo xtask test [STAGE…]\n       cargo xtask bench mesh|prep|app";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
