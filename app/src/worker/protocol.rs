@@ -105,7 +105,6 @@ fn words(bytes: &[u8]) -> Result<impl Iterator<Item = [u8; 4]> + '_, ProtocolErr
 
 /// The JavaScript side of a message: `{ id, head, parts }` and the list of
 /// buffers to transfer with it.
-#[cfg(target_arch = "wasm32")]
 pub(crate) mod js {
     use js_sys::{Array, Object, Reflect};
     use wasm_bindgen::{JsCast, JsValue};
