@@ -277,3 +277,17 @@ test('a stage takes a new model version and the case a photo from the case page,
   await screenshot(page, 'case-single-uploads.png');
   assert.deepEqual(unexpected(problems), []);
 });
+
+test('a mesh worker that crashes fails the reading with a message instead of leaving it waiting', async () => {
+  const { page, problems } = made;
+  const plan = await folder('crash-plan', { 'Upper_Step_05.stl': UPPER });
+  await page.route('**/mesh-worker_loader.js', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/javascript', body: 'throw new Error("broken worker");' }));
+  await openImport(page, made.caseId);
+  await page.getByTestId('folder-input').setInputFiles(plan);
+  await waitForReading(page, 1);
+  assert.match(await row(page, 'Upper_Step_05.stl').getByTestId('row-read').innerText(), /mesh worker stopped .*reload the page/i);
+  assert.equal(await row(page, 'Upper_Step_05.stl').getAttribute('data-verdict'), 'not-imported');
+  await page.unroute('**/mesh-worker_loader.js');
+  assert.deepEqual(unexpected(problems, 'broken worker'), []);
+});
