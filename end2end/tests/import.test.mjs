@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { corpus, openPage, screenshot, serverAndBrowser } from './support.mjs';
@@ -150,7 +150,7 @@ test('a plan folder is read, flagged, mapped, confirmed and uploaded with progre
   assert.match(await row(page, 'Upper_Step_04.stl').getByTestId('row-read').innerText(), /truncated/i);
   assert.equal(await row(page, 'Upper_Step_04.stl').getAttribute('data-verdict'), 'not-imported');
   assert.equal(await row(page, 'scan.stl').getAttribute('data-verdict'), 'attention');
-  assert.match(await row(page, 'scan.stl').getByTestId('row-status').innerText(), /choose its arch and stage, or skip it/);
+  assert.match(await row(page, 'scan.stl').getByTestId('row-status').innerText(), /Choose its arch and stage, or skip it/);
   assert.equal(await page.getByTestId('confirm-import').isDisabled(), true);
   assert.match(await page.getByTestId('confirm-blocker').innerText(), /1 file needs attention/);
   assert.equal(uploads.models, 0, 'nothing is sent before Confirm');
@@ -202,6 +202,14 @@ test('importing the same folder again marks every file already uploaded and send
   assert.equal(await page.getByTestId('confirm-import').isDisabled(), true);
   assert.match(await page.getByTestId('confirm-blocker').innerText(), /Nothing to import/);
   assert.equal(uploads.models, 0);
+
+  for (const width of [768, 390]) {
+    await page.setViewportSize({ width, height: 844 });
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth),
+      `the page fits ${width} px (the table scrolls inside it)`);
+    await screenshot(page, `import-${width}px.png`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
   assert.deepEqual(unexpected(problems), []);
 });
 
@@ -241,7 +249,12 @@ test('a connection lost mid-upload pauses the import, which resumes when back on
   await page.route('**/models?*', async (route) => {
     if (cut) return route.continue();
     cut = true;
-    await route.fetch();
+    // (The browser's own body is a blob interception cannot replay: send the same file.)
+    const stored = await page.request.post(route.request().url(), {
+      data: await readFile(UPPER),
+      headers: { 'X-CSRF-Token': await csrfToken(), 'Content-Type': 'application/octet-stream' },
+    });
+    assert.equal(stored.status(), 201, await stored.text());
     await running.browser.context.setOffline(true);
     await route.abort('internetdisconnected');
   });
@@ -257,6 +270,7 @@ test('a connection lost mid-upload pauses the import, which resumes when back on
   const detail = await api(page, 'GET', `/cases/${created.id}`);
   assert.deepEqual(detail.stages.map((s) => `${s.arch} ${s.index} ${s.models.length}`).sort(), ['lower 1 1', 'upper 1 1', 'upper 2 1']);
   assert.deepEqual(unexpected(problems, 'ERR_INTERNET_DISCONNECTED'), []);
+  problems.length = 0;
 });
 
 test('a stage takes a new model version and the case a photo from the case page, each with progress', async () => {
@@ -281,13 +295,14 @@ test('a stage takes a new model version and the case a photo from the case page,
 test('a mesh worker that crashes fails the reading with a message instead of leaving it waiting', async () => {
   const { page, problems } = made;
   const plan = await folder('crash-plan', { 'Upper_Step_05.stl': UPPER });
-  await page.route('**/mesh-worker_loader.js', (route) =>
+  // The service worker fetches the app's scripts: route the context, which sees its requests too.
+  await running.browser.context.route('**/mesh-worker_loader.js', (route) =>
     route.fulfill({ status: 200, contentType: 'text/javascript', body: 'throw new Error("broken worker");' }));
   await openImport(page, made.caseId);
   await page.getByTestId('folder-input').setInputFiles(plan);
   await waitForReading(page, 1);
   assert.match(await row(page, 'Upper_Step_05.stl').getByTestId('row-read').innerText(), /mesh worker stopped .*reload the page/i);
   assert.equal(await row(page, 'Upper_Step_05.stl').getAttribute('data-verdict'), 'not-imported');
-  await page.unroute('**/mesh-worker_loader.js');
+  await running.browser.context.unroute('**/mesh-worker_loader.js');
   assert.deepEqual(unexpected(problems, 'broken worker'), []);
 });
