@@ -85,8 +85,9 @@ fn Import(id: String, detail: CaseDetail) -> impl IntoView {
     });
     let blocker = Memo::new(move |_| verdicts.with(|verdicts| confirm_blocker(verdicts)));
 
-    let on_files = Callback::new(move |(files, found): Given| {
+    let on_files = Callback::new(move |(mut files, found): Given| {
         problems.set(found);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
         rows.update(|rows| rows.extend(files.into_iter().map(ImportRow::new)));
         read_queued(rows);
     });

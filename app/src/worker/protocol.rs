@@ -91,7 +91,7 @@ pub(crate) fn f32s(bytes: &[u8]) -> Result<Vec<f32>, ProtocolError> {
 }
 
 /// The `u32`s of a part; an error when its length is not a multiple of 4.
-#[cfg_attr(not(test), allow(dead_code, reason = "only the worker reads indices"))]
+#[allow(dead_code, reason = "only the worker reads indices")]
 pub(crate) fn u32s(bytes: &[u8]) -> Result<Vec<u32>, ProtocolError> {
     words(bytes).map(|words| words.map(u32::from_le_bytes).collect())
 }
