@@ -306,3 +306,22 @@ test('a mesh worker that crashes fails the reading with a message instead of lea
   await running.browser.context.unroute('**/mesh-worker_loader.js');
   assert.deepEqual(unexpected(problems, 'broken worker'), []);
 });
+
+test('files dropped on the page get their rows like picked ones', async () => {
+  const { page, problems } = made;
+  await openImport(page, made.caseId);
+  const upper = (await readFile(UPPER)).toString('base64');
+  await page.evaluate((bytes) => {
+    const data = Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([data], 'Upper_Step_07.stl'));
+    transfer.items.add(new File(['notes'], 'notes.txt'));
+    document.querySelector('[data-testid=plan-drop]')
+      .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, upper);
+  await waitForReading(page, 2);
+  assert.equal(await row(page, 'Upper_Step_07.stl').getByTestId('row-stage').inputValue(), '7');
+  assert.equal(await row(page, 'Upper_Step_07.stl').getAttribute('data-verdict'), 'send');
+  assert.equal(await row(page, 'notes.txt').getAttribute('data-verdict'), 'not-imported');
+  assert.deepEqual(unexpected(problems), []);
+});
