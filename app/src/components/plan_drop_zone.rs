@@ -82,7 +82,7 @@ pub(crate) fn PlanDropZone(
                 <button type="button" class="primary" disabled=move || disabled.get() on:click=click(folder_input)>
                     "Choose a folder…"
                 </button>
-                <button type="button" disabled=move || disabled.get() on:click=click(files_input)>"Choose files…"</button>
+                <button type="button" class="quiet" disabled=move || disabled.get() on:click=click(files_input)>"Choose files…"</button>
             </div>
             {move || gathering.get().then(|| view! { <p class="status" role="status">"Looking through the files…"</p> })}
             <input

@@ -93,7 +93,7 @@ pub(crate) fn UploadButton(
         <span class="upload-button">
             <button
                 type="button"
-                class="small"
+                class="quiet small"
                 aria-label=description
                 data-testid="upload-button"
                 disabled=busy
@@ -118,7 +118,7 @@ pub(crate) fn UploadButton(
                 State::Paused => Some(view! {
                     <span class="status" role="status">
                         "Paused: offline. "
-                        <button type="button" class="small" on:click=move |_| network.with_value(Network::resume)>"Resume"</button>
+                        <button type="button" class="quiet small" on:click=move |_| network.with_value(Network::resume)>"Resume"</button>
                     </span>
                 }.into_any()),
                 State::Done => Some(view! { <span class="saved" role="status" data-testid="upload-status">"Uploaded."</span> }.into_any()),

@@ -237,7 +237,7 @@ fn CaseView(detail: CaseDetail, on_changed: Callback<CaseDetail>, draft: NotesDr
             </section>
             <section class="case-stages" aria-labelledby="stages-heading">
                 <h2 id="stages-heading">"Stages and models"</h2>
-                <p><A href=format!("/cases/{}/import", case.id) attr:class="button" attr:data-testid="import-plan">"Import plan"</A></p>
+                <p><A href=format!("/cases/{}/import", case.id) attr:class="button quiet" attr:data-testid="import-plan">"Import plan"</A></p>
                 {if has_stages {
                     let case_id = case.id.clone();
                     view! {

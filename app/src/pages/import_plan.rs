@@ -205,7 +205,7 @@ fn Import(id: String, detail: CaseDetail) -> impl IntoView {
             {move || paused().then(|| view! {
                 <p class="paused" role="status" data-testid="import-paused">
                     "Paused: the connection is lost. The import goes on by itself when the browser is back online. "
-                    <button type="button" on:click=move |_| network.with_value(Network::resume)>"Resume"</button>
+                    <button type="button" class="quiet" on:click=move |_| network.with_value(Network::resume)>"Resume"</button>
                 </p>
             })}
             {move || (phase.get() == Phase::Finished).then(|| {
@@ -220,7 +220,7 @@ fn Import(id: String, detail: CaseDetail) -> impl IntoView {
                         <div class="form-actions">
                             <A href=case_href.clone() attr:class="button primary" attr:data-testid="open-case">"Open the case"</A>
                             {(failures > 0).then(|| view! {
-                                <button type="button" data-testid="retry-failed" on:click=retry_failed>"Retry failed"</button>
+                                <button type="button" class="quiet" data-testid="retry-failed" on:click=retry_failed>"Retry failed"</button>
                             })}
                         </div>
                     </div>
