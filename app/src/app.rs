@@ -49,8 +49,11 @@ pub(crate) fn App() -> impl IntoView {
                     <Route path=path!("/cases") view=|| view! { <SignedInOnly><CasesPage /></SignedInOnly> } />
                     <Route path=path!("/cases/new") view=|| view! { <SignedInOnly><NewCasePage /></SignedInOnly> } />
                     <Route path=path!("/cases/:id") view=|| view! { <SignedInOnly><CasePage /></SignedInOnly> } />
-    AdminTokensPage, AdminUsersPage, AdminWebhooksPage, CasePage, CasesPage, HomePage, ImportPlanPage, InspectPage,
-    LoginPage, NewCasePage, NotFoundPage,
+                    <Route path=path!("/cases/:id/import") view=|| view! { <SignedInOnly><ImportPlanPage /></SignedInOnly> } />
+                    <Route path=path!("/admin") view=|| view! { <Redirect path="/admin/users" /> } />
+                    <Route path=path!("/admin/users") view=|| view! { <SignedInOnly><AdminUsersPage /></SignedInOnly> } />
+                    <Route path=path!("/admin/tokens") view=|| view! { <SignedInOnly><AdminTokensPage /></SignedInOnly> } />
+                    <Route path=path!("/admin/webhooks") view=|| view! { <SignedInOnly><AdminWebhooksPage /></SignedInOnly> } />
                 </Routes>
             </main>
         </Router>
