@@ -16,7 +16,7 @@ pub mod ops;
 pub mod repair;
 mod vector;
 
-pub use analysis::{HeightCheck, Orientation, ValidationReport, validate};
+pub use analysis::{HeightCheck, Orientation, ProblemEdges, ValidationReport, problem_edges, validate};
 pub use io::{
     Body, ReadError, ReadOutcome, ReadWarning, Rgb, SourceFormat, ThreeMfObject, ThreeMfWriteError, read, write_3mf,
     write_ascii_stl, write_binary_stl,

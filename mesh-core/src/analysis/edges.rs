@@ -18,7 +18,8 @@ pub(super) struct HalfEdge {
 pub(super) struct EdgeCensus {
     /// Half-edges whose undirected edge has no other face.
     pub(super) boundary: Vec<HalfEdge>,
-    pub(super) non_manifold: usize,
+    /// Edges of three or more faces, as (lower, upper) vertex indices.
+    pub(super) non_manifold: Vec<[u32; 2]>,
     /// Manifold edges whose two faces run them the same way (one face is flipped).
     pub(super) misoriented: usize,
     /// Pairs of faces sharing an edge, for connectivity.
@@ -53,7 +54,7 @@ pub(super) fn census(mesh: &IndexedMesh) -> EdgeCensus {
                     census.neighbours.push((a.face, b.face));
                 }
                 _ => {
-                    census.non_manifold += 1;
+                    census.non_manifold.push([edge[0].from.min(edge[0].to), edge[0].from.max(edge[0].to)]);
                     census.neighbours.extend(edge.windows(2).map(|pair| (pair[0].face, pair[1].face)));
                 }
             }

@@ -3,6 +3,8 @@
 
 mod buckets;
 mod edges;
+mod problem_edges;
 mod report;
 
+pub use problem_edges::{ProblemEdges, problem_edges};
 pub use report::{HeightCheck, Orientation, ValidationReport, validate};

@@ -96,7 +96,7 @@ pub fn validate(mesh: &IndexedMesh) -> ValidationReport {
 
     let edges = census(mesh);
     let loops = boundary_loops(&edges.boundary);
-    let watertight = edges.boundary.is_empty() && edges.non_manifold == 0;
+    let watertight = edges.boundary.is_empty() && edges.non_manifold.is_empty();
     let orientation = if edges.misoriented == 0 {
         Orientation::Consistent { outward: signed_volume >= 0.0 }
     } else {
@@ -111,7 +111,7 @@ pub fn validate(mesh: &IndexedMesh) -> ValidationReport {
         signed_volume,
         watertight,
         boundary_loops: loops,
-        non_manifold_edges: edges.non_manifold,
+        non_manifold_edges: edges.non_manifold.len(),
         degenerate_faces,
         duplicate_faces: duplicate_faces(mesh),
         components: components(mesh.triangles.len(), &edges.neighbours),

@@ -51,3 +51,15 @@ fn height_is_checked_against_the_printable_range() {
     assert_eq!(report.check_height(12.0, 100.0), HeightCheck::TooShort { height_mm: 10.0, min_mm: 12.0 });
     assert_eq!(validate(&mesh_core::IndexedMesh::default()).check_height(0.0, 1.0), HeightCheck::Empty);
 }
+
+#[test]
+fn the_missing_side_of_the_open_cube_is_four_boundary_edges_at_its_rim() {
+    let mesh = read(&std::fs::read(corpus_dir().join("synthetic/open_cube_missing_face.stl")).unwrap()).unwrap().mesh;
+    let edges = mesh_core::problem_edges(&mesh);
+    assert_eq!(edges.boundary.len(), 4);
+    assert!(edges.non_manifold.is_empty());
+    // The four rim edges lie in one face plane of the cube: one coordinate is shared by all their ends.
+    let ends: Vec<[f32; 3]> = edges.boundary.iter().flatten().map(|&i| mesh.positions[i as usize]).collect();
+    let shared_axis = (0..3).any(|axis| ends.iter().all(|p| p[axis] == ends[0][axis]));
+    assert!(shared_axis, "rim ends {ends:?}");
+}
