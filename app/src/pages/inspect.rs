@@ -10,7 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::components::{DropZone, MeshFacts, RepairPanel, RepairState};
 use crate::save::save_file;
-use crate::viewer::Viewer;
+use crate::viewer::{Viewer, ViewerContent};
 
 /// Where the page is with the file the user gave it.
 #[derive(Debug, Clone)]
@@ -115,7 +115,7 @@ pub(crate) fn InspectPage() -> impl IntoView {
                     }.into_any(),
                 }}
             </div>
-            <Viewer mesh=mesh />
+            <Viewer content=Signal::derive(move || ViewerContent::single(mesh.get())) />
         </section>
     }
 }

@@ -8,6 +8,8 @@ use three_d::{Camera, InnerSpace, Vec3, Viewport, degrees, vec3};
 
 use mesh_core::Bounds;
 
+use super::views::{StandardView, UP};
+
 const FIELD_OF_VIEW_DEGREES: f32 = 35.0;
 /// Radians of orbit per CSS pixel dragged.
 const ORBIT_PER_PIXEL: f32 = 0.008;
@@ -68,23 +70,49 @@ pub(super) struct Orbit {
 
 impl Orbit {
     /// A camera looking at the whole of `bounds` from the front and above
-    /// (dental models are exported with +Z up, towards the occlusal plane).
+    /// (scans are exported with +Y the occlusal axis and +Z towards the
+    /// incisors: see `views.rs`).
     pub(super) fn framing(bounds: Bounds, viewport: Viewport) -> Orbit {
         let center = Vec3::from(bounds.center());
-        let size = Vec3::from(bounds.size());
-        let radius = (size.magnitude() * 0.5).max(1.0);
-        let distance = radius / (FIELD_OF_VIEW_DEGREES.to_radians() * 0.5).sin() * 1.05;
-        let position = center + vec3(0.0, -0.8, 0.6).normalize() * distance;
+        let radius = radius_of(bounds);
+        let distance = distance_for(radius);
+        let position = center + vec3(0.0, 0.6, 0.8).normalize() * distance;
         let camera = Camera::new_perspective(
             viewport,
             position,
             center,
-            vec3(0.0, 0.0, 1.0),
+            Vec3::from(UP),
             degrees(FIELD_OF_VIEW_DEGREES),
             distance * 0.01,
             distance * 20.0,
         );
         Orbit { camera, radius, home: (position, center) }
+    }
+
+    /// Looks at `bounds` (a part of what was framed) from `view`, whole.
+    pub(super) fn look(&mut self, view: StandardView, bounds: Bounds) {
+        let center = Vec3::from(bounds.center());
+        let distance = distance_for(radius_of(bounds));
+        let position = center + Vec3::from(view.towards_camera()) * distance;
+        self.camera.set_view(position, center, Vec3::from(view.up()));
+    }
+
+    /// The ray under a point of the canvas in CSS pixels from its top left:
+    /// origin and unit direction, in model coordinates.
+    pub(super) fn ray_at(&self, x: f32, y: f32, css_width: f32, css_height: f32) -> ([f32; 3], [f32; 3]) {
+        let viewport = self.camera.viewport();
+        let pixel = (
+            x / css_width.max(1.0) * viewport.width as f32,
+            (1.0 - y / css_height.max(1.0)) * viewport.height as f32,
+        );
+        let origin = self.camera.position_at_pixel(pixel);
+        let direction = self.camera.view_direction_at_pixel(pixel);
+        (origin.into(), direction.into())
+    }
+
+    /// The radius of the framed bounds' sphere: the scale of marks drawn over the model.
+    pub(super) fn radius(&self) -> f32 {
+        self.radius
     }
 
     /// Applies `change`; `viewport_height` is in CSS pixels.
@@ -103,7 +131,7 @@ impl Orbit {
 
     fn reset(&mut self) {
         let (position, target) = self.home;
-        self.camera.set_view(position, target, vec3(0.0, 0.0, 1.0));
+        self.camera.set_view(position, target, Vec3::from(UP));
     }
 
     /// Turns the model under a drag of `dx`, `dy` CSS pixels.
@@ -132,6 +160,16 @@ impl Orbit {
         let delta = distance - distance / factor;
         self.camera.zoom(delta, self.radius * 0.05, self.radius * 10.0);
     }
+}
+
+/// The radius of the sphere around `bounds` (at least 1 mm, so a point still shows).
+fn radius_of(bounds: Bounds) -> f32 {
+    (Vec3::from(bounds.size()).magnitude() * 0.5).max(1.0)
+}
+
+/// How far the camera stands to see a sphere of `radius` whole.
+fn distance_for(radius: f32) -> f32 {
+    radius / (FIELD_OF_VIEW_DEGREES.to_radians() * 0.5).sin() * 1.05
 }
 
 #[cfg(test)]
