@@ -9,6 +9,12 @@
 //! File uploads go through `XMLHttpRequest` instead ([`Api::upload_model`],
 //! [`Api::upload_photo`]): it reports upload progress, which `fetch` (and
 //! so gloo-net) does not.
+//!
+//! Model files are read cache-first from the browser's Cache API
+//! ([`MODEL_CACHE`]): a stored file's bytes never change (a new upload is
+//! a new version with a new id), so a file downloaded once is never
+//! downloaded again, across replays and reloads, until signing out
+//! empties the cache.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use leptos::prelude::*;
@@ -28,6 +34,8 @@ use crate::query::{encode_component, with_query};
 use crate::state::{Account, Session, SignedOutReason};
 
 const API: &str = "/api/v1";
+/// The Cache API store of model files, keyed by their download URL.
+pub(crate) const MODEL_CACHE: &str = "trayforge-models-v1";
 
 /// Why a call did not give its answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -161,6 +169,7 @@ impl Api {
             Err(_) => Err(ClientError::Unreachable),
         };
         self.session.signed_out(SignedOutReason::ByUser);
+        forget_model_files().await;
         match result {
             // Already ended on the server: that is what was asked.
             Err(ClientError::Refused { status: 401, .. }) => Ok(()),
@@ -318,6 +327,26 @@ impl Api {
         }
     }
 
+    /// `GET /files/{id}/content` of a model: the bytes, from the model cache
+    /// when they are there, else downloaded (and then stored there).
+    pub(crate) async fn model_bytes(self, file: &FileView) -> Result<Vec<u8>, ClientError> {
+        let url = file.download_url.as_str();
+        let cache = model_cache().await;
+        if let Some(bytes) = match &cache {
+            Some(cache) => cached_bytes(cache, url).await,
+            None => None,
+        } {
+            return Ok(bytes);
+        }
+        let request = Request::get(url).build().map_err(|_| ClientError::Unreachable)?;
+        let response: web_sys::Response = self.exchange(request, Unauthorized::EndsSession).await?.into();
+        if let (Some(cache), Ok(copy)) = (&cache, response.clone()) {
+            // A cache that refuses (storage full, private mode) only costs a later download.
+            let _ = JsFuture::from(cache.put_with_str(url, &copy)).await;
+        }
+        body_bytes(&response).await.ok_or(ClientError::Unreachable)
+    }
+
     async fn get<T: DeserializeOwned>(self, path: &str) -> Result<T, ClientError> {
         let request = Request::get(path).build().map_err(|_| ClientError::Unreachable)?;
         self.answer(request, Unauthorized::EndsSession).await
@@ -370,6 +399,31 @@ impl Api {
         }
         let body = response.text().await.unwrap_or_default();
         Err(refusal(status, &body))
+    }
+}
+
+/// The model cache, where the browser has one (secure pages only).
+async fn model_cache() -> Option<web_sys::Cache> {
+    let caches = web_sys::window()?.caches().ok()?;
+    JsFuture::from(caches.open(MODEL_CACHE)).await.ok()?.dyn_into().ok()
+}
+
+/// The bytes stored under `url`, if any.
+async fn cached_bytes(cache: &web_sys::Cache, url: &str) -> Option<Vec<u8>> {
+    let found = JsFuture::from(cache.match_with_str(url)).await.ok()?;
+    body_bytes(&found.dyn_into().ok()?).await
+}
+
+/// A response's whole body; `None` if it broke off.
+async fn body_bytes(response: &web_sys::Response) -> Option<Vec<u8>> {
+    let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Empties the model cache: the next person on this browser downloads for themselves.
+async fn forget_model_files() {
+    if let Some(caches) = web_sys::window().and_then(|window| window.caches().ok()) {
+        let _ = JsFuture::from(caches.delete(MODEL_CACHE)).await;
     }
 }
 

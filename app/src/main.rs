@@ -23,6 +23,7 @@ mod roles;
 mod save;
 mod state;
 mod temporary_password;
+mod treatment;
 mod viewer;
 mod worker;
 

@@ -20,6 +20,7 @@ mod secret_once;
 mod signed_in_only;
 mod stage_table;
 mod status_select;
+mod treatment_viewer;
 mod upload_button;
 mod upload_progress;
 
@@ -43,5 +44,6 @@ pub(crate) use secret_once::SecretOnce;
 pub(crate) use signed_in_only::SignedInOnly;
 pub(crate) use stage_table::StageTable;
 pub(crate) use status_select::StatusSelect;
+pub(crate) use treatment_viewer::TreatmentViewer;
 pub(crate) use upload_button::UploadButton;
 pub(crate) use upload_progress::UploadProgress;

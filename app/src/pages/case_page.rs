@@ -11,7 +11,7 @@ use trayforge_wire::{CaseDetail, CaseUpdate, FileView, StageView};
 
 use crate::api::{ClientError, download_href, use_api};
 use crate::case_status::{self, CaseStatus};
-use crate::components::{StageTable, StatusSelect, UploadButton};
+use crate::components::{StageTable, StatusSelect, TreatmentViewer, UploadButton};
 use crate::display::{count, human_date, megabytes, sentence};
 use crate::import::uploads::Target;
 use crate::state::use_session;
@@ -235,6 +235,7 @@ fn CaseView(detail: CaseDetail, on_changed: Callback<CaseDetail>, draft: NotesDr
                     view! { <p class="notes-text">{text}</p> }.into_any()
                 }}
             </section>
+            <TreatmentViewer stages=detail.stages.clone() />
             <section class="case-stages" aria-labelledby="stages-heading">
                 <h2 id="stages-heading">"Stages and models"</h2>
                 <p><A href=format!("/cases/{}/import", case.id) attr:class="button quiet" attr:data-testid="import-plan">"Import plan"</A></p>

@@ -188,9 +188,12 @@ pub(crate) fn Viewer(
         }
         let rect = element.get_bounding_client_rect();
         let (x, y) = (ev.client_x() as f32 - rect.left() as f32, ev.client_y() as f32 - rect.top() as f32);
-        let point = state.get_value().borrow().scene.as_ref().and_then(|scene| {
-            scene.pick(x, y, rect.width() as f32, rect.height() as f32)
-        });
+        let point = state
+            .get_value()
+            .borrow()
+            .scene
+            .as_ref()
+            .and_then(|scene| scene.pick(x, y, rect.width() as f32, rect.height() as f32));
         if let Some(point) = point {
             on_pick.run(point);
         }

@@ -101,10 +101,8 @@ impl Orbit {
     /// origin and unit direction, in model coordinates.
     pub(super) fn ray_at(&self, x: f32, y: f32, css_width: f32, css_height: f32) -> ([f32; 3], [f32; 3]) {
         let viewport = self.camera.viewport();
-        let pixel = (
-            x / css_width.max(1.0) * viewport.width as f32,
-            (1.0 - y / css_height.max(1.0)) * viewport.height as f32,
-        );
+        let pixel =
+            (x / css_width.max(1.0) * viewport.width as f32, (1.0 - y / css_height.max(1.0)) * viewport.height as f32);
         let origin = self.camera.position_at_pixel(pixel);
         let direction = self.camera.view_direction_at_pixel(pixel);
         (origin.into(), direction.into())

@@ -84,11 +84,10 @@ mod tests {
 
     /// An axis-aligned cube from (0, 0, 0) to (10, 10, 10), 12 triangles.
     fn cube() -> IndexedMesh {
-        let positions = (0..8)
+        let positions = (0..8_u8)
             .map(|i| [f32::from(i & 1) * 10.0, f32::from((i >> 1) & 1) * 10.0, f32::from((i >> 2) & 1) * 10.0])
             .collect();
-        let quads: [[u32; 4]; 6] =
-            [[0, 1, 3, 2], [4, 6, 7, 5], [0, 4, 5, 1], [2, 3, 7, 6], [0, 2, 6, 4], [1, 5, 7, 3]];
+        let quads: [[u32; 4]; 6] = [[0, 1, 3, 2], [4, 6, 7, 5], [0, 4, 5, 1], [2, 3, 7, 6], [0, 2, 6, 4], [1, 5, 7, 3]];
         let triangles = quads.iter().flat_map(|q| [[q[0], q[1], q[2]], [q[0], q[2], q[3]]]).collect();
         IndexedMesh { positions, triangles }
     }

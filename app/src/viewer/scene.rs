@@ -210,8 +210,11 @@ fn edges_object(
 /// A measurement: a ball at each point and a line between them.
 fn marks_objects(context: &Context, marks: &Marks, thickness: f32) -> Vec<Gm<InstancedMesh, ColorMaterial>> {
     let line: Vec<Mat4> = marks.segments.iter().filter_map(|s| segment_transform(*s, thickness * 1.5)).collect();
-    let balls: Vec<Mat4> =
-        marks.points.iter().map(|&p| Mat4::from_translation(Vec3::from(p)) * Mat4::from_scale(thickness * 5.0)).collect();
+    let balls: Vec<Mat4> = marks
+        .points
+        .iter()
+        .map(|&p| Mat4::from_translation(Vec3::from(p)) * Mat4::from_scale(thickness * 5.0))
+        .collect();
     [(line, centred_cylinder()), (balls, Some(CpuMesh::sphere(12)))]
         .into_iter()
         .filter_map(|(transformations, shape)| {
@@ -227,7 +230,9 @@ fn marks_objects(context: &Context, marks: &Marks, thickness: f32) -> Vec<Gm<Ins
 /// three-d's cylinder (x in 0..1, radius 1) moved to span −1..1 along x.
 fn centred_cylinder() -> Option<CpuMesh> {
     let mut cylinder = CpuMesh::cylinder(8);
-    cylinder.transform(Mat4::from_translation(vec3(-1.0, 0.0, 0.0)) * Mat4::from_nonuniform_scale(2.0, 1.0, 1.0)).ok()?;
+    cylinder
+        .transform(Mat4::from_translation(vec3(-1.0, 0.0, 0.0)) * Mat4::from_nonuniform_scale(2.0, 1.0, 1.0))
+        .ok()?;
     Some(cylinder)
 }
 
