@@ -172,7 +172,55 @@ fn distance_for(radius: f32) -> f32 {
 
 #[cfg(test)]
 mod tests {
-    use super::CameraMove;
+    use super::*;
+    use crate::viewer::views::Arch;
+
+    fn box_around_origin() -> Bounds {
+        Bounds { min: [-30.0, -6.0, -29.0], max: [32.0, 6.0, 19.0] }
+    }
+
+    /// The ray through the middle of a 400 × 300 canvas.
+    fn centre_ray(orbit: &Orbit) -> ([f32; 3], [f32; 3]) {
+        orbit.ray_at(200.0, 150.0, 400.0, 300.0)
+    }
+
+    fn assert_near(a: [f32; 3], b: [f32; 3], tolerance: f32) {
+        let off = (0..3).map(|i| (a[i] - b[i]).abs()).fold(0.0, f32::max);
+        assert!(off < tolerance, "{a:?} is not {b:?}");
+    }
+
+    #[test]
+    fn the_framed_camera_looks_at_the_middle_of_the_box_from_the_front_and_above() {
+        let orbit = Orbit::framing(box_around_origin(), Viewport::new_at_origo(400, 300));
+        let (origin, direction) = centre_ray(&orbit);
+        assert!(origin[1] > 0.0 && origin[2] > 0.0, "above (+Y) and in front (+Z): {origin:?}");
+        // The ray through the middle passes the box's centre.
+        let centre = box_around_origin().center();
+        let to_centre: [f32; 3] = std::array::from_fn(|i| centre[i] - origin[i]);
+        let along: f32 = (0..3).map(|i| to_centre[i] * direction[i]).sum();
+        assert_near(std::array::from_fn(|i| origin[i] + direction[i] * along), centre, 1e-3);
+    }
+
+    #[test]
+    fn standard_views_look_along_their_axis_at_the_box_they_are_given() {
+        let mut orbit = Orbit::framing(box_around_origin(), Viewport::new_at_origo(400, 300));
+        orbit.look(StandardView::Front, box_around_origin());
+        assert_near(centre_ray(&orbit).1, [0.0, 0.0, -1.0], 1e-4);
+        let lower = Bounds { min: [0.0, -20.0, 0.0], max: [10.0, -10.0, 10.0] };
+        orbit.look(StandardView::Occlusal(Arch::Lower), lower);
+        let (origin, direction) = centre_ray(&orbit);
+        assert_near(direction, [0.0, -1.0, 0.0], 1e-4);
+        assert_near([origin[0], 0.0, origin[2]], [5.0, 0.0, 5.0], 1e-3);
+    }
+
+    #[test]
+    fn a_ray_off_centre_leans_towards_its_side() {
+        let mut orbit = Orbit::framing(box_around_origin(), Viewport::new_at_origo(400, 300));
+        orbit.look(StandardView::Front, box_around_origin());
+        let (_, right) = orbit.ray_at(390.0, 150.0, 400.0, 300.0);
+        let (_, top) = orbit.ray_at(200.0, 10.0, 400.0, 300.0);
+        assert!(right[0] > 0.1 && top[1] > 0.1, "right {right:?}, top {top:?}");
+    }
 
     #[test]
     fn one_pointer_orbits_and_pans_with_shift() {

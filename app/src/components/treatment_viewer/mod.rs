@@ -148,8 +148,12 @@ pub(crate) fn TreatmentViewer(
         })
     });
     let wear_from = Signal::derive(move || {
-        plan.with_value(|plan| plan.wear_from(stage.get()).map(|day| format!("worn from {}", human_date(day))))
-            .unwrap_or_default()
+        let at = stage.get();
+        match plan.with_value(|plan| plan.wear_from(at).map(human_date)) {
+            Some(day) => format!("worn from {day}"),
+            None if at == 0 => "starting position".to_owned(),
+            None => String::new(),
+        }
     });
     let dots = Signal::derive(move || {
         models.revision.track();
@@ -260,15 +264,13 @@ pub(crate) fn TreatmentViewer(
             return None;
         }
         let (a, b) = (comparison.a.get(), comparison.b.get());
+        // Shown once every arch compared is done: a partial scale would mislead.
         plan.with_value(|plan| {
-            let maps: Vec<Result<f32, String>> = Arch::BOTH
+            Arch::BOTH
                 .iter()
-                .filter_map(|&arch| {
-                    let (base, model) = (plan.model_at(arch, a)?, plan.model_at(arch, b)?);
-                    models.difference(&base.file, &model.file).map(|done| done.map(|map| map.max_mm))
-                })
-                .collect();
-            Some(maps)
+                .filter_map(|&arch| Some((plan.model_at(arch, a)?, plan.model_at(arch, b)?)))
+                .map(|(base, model)| models.difference(&base.file, &model.file).map(|done| done.map(|map| map.max_mm)))
+                .collect::<Option<Vec<_>>>()
         })
     });
     let comparing = Signal::derive(move || {

@@ -1,0 +1,344 @@
+// The treatment viewer on the case page against the real server: a case
+// whose arches are the corpus scans at stage 0 and copies moved by the
+// test at stages 1–3 (stage 2's upper opened by removing faces; stage 3
+// only for the upper arch), uploaded through the API; then the canvas is
+// read back to check what the viewer draws as its controls are used.
+//
+// The tests run in order and build on each other: one clinic, one case.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { corpus, openPage, screenshot, serverAndBrowser } from './support.mjs';
+
+const OWNER = { clinic: 'Viewer Lab', email: 'owner@viewer.example', password: 'correct horse battery staple' };
+const running = serverAndBrowser({ owner: OWNER });
+/** What the tests learn as they go: the case page's address, its page and the file downloads seen. */
+const made = { downloads: [] };
+const LAST_STAGE = 3;
+
+/**
+ * A binary STL's triangles with every vertex mapped by `move`, keeping
+ * those `keep` accepts (by index): a new file, as a clinic's later stage.
+ */
+function transformedStl(bytes, move, keep = () => true) {
+  const count = bytes.readUInt32LE(80);
+  const kept = [];
+  for (let i = 0; i < count; i += 1) {
+    if (keep(i)) kept.push(i);
+  }
+  const out = Buffer.alloc(84 + 50 * kept.length);
+  out.writeUInt32LE(kept.length, 80);
+  kept.forEach((i, n) => {
+    const from = 84 + 50 * i;
+    const to = 84 + 50 * n;
+    bytes.copy(out, to, from, from + 50);
+    for (let v = 0; v < 3; v += 1) {
+      const at = to + 12 + 12 * v;
+      const moved = move([out.readFloatLE(at), out.readFloatLE(at + 4), out.readFloatLE(at + 8)]);
+      moved.forEach((value, axis) => out.writeFloatLE(value, at + 4 * axis));
+    }
+  });
+  return out;
+}
+
+const shift = ([dx, dy, dz]) => ([x, y, z]) => [x + dx, y + dy, z + dz];
+const scale = (k) => ([x, y, z]) => [x * k, y * k, z * k];
+
+async function csrfToken() {
+  const cookies = await running.browser.context.cookies(running.server.url);
+  return cookies.find((cookie) => cookie.name === 'trayforge_csrf')?.value;
+}
+
+/** A request through the browser's cookies: the same session as the pages. */
+async function api(page, method, path, { json, bytes } = {}) {
+  const headers = { 'X-CSRF-Token': await csrfToken() };
+  const options = { method, headers };
+  if (json !== undefined) options.data = json;
+  if (bytes !== undefined) {
+    headers['Content-Type'] = 'application/octet-stream';
+    options.data = bytes;
+  }
+  const response = await page.request.fetch(`${running.server.url}/api/v1${path}`, options);
+  assert.ok(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`);
+  return response.json();
+}
+
+/** The viewer canvas: a hash of its pixels and counts of the colours the tests look for. */
+async function canvasPixels(page) {
+  const { hash, ...counts } = await page.evaluate(() => {
+    const source = document.querySelector('[data-testid=viewer]');
+    const copy = document.createElement('canvas');
+    copy.width = source.width;
+    copy.height = source.height;
+    const context = copy.getContext('2d');
+    context.drawImage(source, 0, 0);
+    const { data } = context.getImageData(0, 0, copy.width, copy.height);
+    let model = 0;
+    let ramp = 0;
+    let highlight = 0;
+    let h = 2166136261;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+      if (r - b > 50 && g < r) model += 1;
+      if (b - r > 60 || g - r > 60) ramp += 1;
+      if (r > 170 && b > 170 && g < 90) highlight += 1;
+      h = Math.imul(h ^ (r | (g << 8) | (b << 16)), 16777619) >>> 0;
+    }
+    return { total: data.length / 4, model, ramp, highlight, hash: h.toString(16) };
+  });
+  return { ...counts, hash };
+}
+
+/** Resolves once the page has drawn its pending frames (two animation frames later). */
+async function settled(page) {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+/** Waits until `stage`'s models are loaded and drawn. */
+async function stageShown(page, stage) {
+  await page.locator(`[data-testid=stage-label][data-stage="${stage}"]`).waitFor({ timeout: 30_000 });
+  await page.locator(`.stage-dots li:nth-child(${stage + 1})[data-state=ready]`).waitFor({ timeout: 60_000 });
+  await page.locator('.arch-note.loading').waitFor({ state: 'detached', timeout: 60_000 });
+  await settled(page);
+}
+
+/** Two model pixels well inside the drawn arches, left and right, in page coordinates. */
+async function twoModelPoints(page) {
+  return page.evaluate(() => {
+    const source = document.querySelector('[data-testid=viewer]');
+    const copy = document.createElement('canvas');
+    copy.width = source.width;
+    copy.height = source.height;
+    const context = copy.getContext('2d');
+    context.drawImage(source, 0, 0);
+    const { data, width, height } = context.getImageData(0, 0, copy.width, copy.height);
+    const isModel = (x, y) => {
+      const i = 4 * (y * width + x);
+      return data[i] - data[i + 2] > 50;
+    };
+    const inside = (x, y) => [-4, 0, 4].every((dx) => [-4, 0, 4].every((dy) => isModel(x + dx, y + dy)));
+    const found = [];
+    for (let y = 5; y < height - 5; y += 3) {
+      for (let x = 5; x < width - 5; x += 3) {
+        if (inside(x, y)) found.push([x, y]);
+      }
+    }
+    if (found.length < 2) return null;
+    found.sort((a, b) => a[0] - b[0]);
+    const rect = source.getBoundingClientRect();
+    const toPage = ([x, y]) => ({ x: rect.left + (x / width) * rect.width, y: rect.top + (y / height) * rect.height });
+    return [toPage(found[Math.floor(found.length * 0.1)]), toPage(found[Math.floor(found.length * 0.9)])];
+  });
+}
+
+async function fitsWidth(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+}
+
+test('a case with four stages is made through the API and its page shows both arches', async () => {
+  const { page, problems } = await openPage(running.browser.context, `${running.server.url}/login`);
+  await page.getByTestId('email').fill(OWNER.email);
+  await page.getByTestId('password').fill(OWNER.password);
+  await page.getByTestId('password').press('Enter');
+  await page.waitForURL((url) => url.pathname === '/cases', { timeout: 15_000 });
+
+  const detail = await api(page, 'POST', '/cases', {
+    json: { patient: { full_name: 'Vera Viewer' }, title: 'Both arches', start_date: '2026-12-01' },
+  });
+  const upper = await readFile(corpus('public/dental/ref_upper_tag0.stl'));
+  const lower = await readFile(corpus('public/dental/ref_lower_tag0.stl'));
+  const files = {
+    upper: [
+      upper,
+      transformedStl(upper, shift([3, 0, 0])),
+      // Open: a band of faces removed leaves holes for "Show problems".
+      transformedStl(upper, shift([4, 1, 0]), (i) => i % 97 !== 0),
+      transformedStl(upper, shift([6, 1, 0])),
+    ],
+    lower: [lower, transformedStl(lower, shift([0, 0, 2])), transformedStl(lower, scale(1.04))],
+  };
+  for (const [arch, versions] of Object.entries(files)) {
+    for (const [stage, bytes] of versions.entries()) {
+      const name = `${arch === 'upper' ? 'U' : 'L'}0${stage}.stl`;
+      await api(page, 'POST', `/cases/${detail.id}/stages/${arch}/${stage}/models?file_name=${name}`, { bytes });
+    }
+  }
+  made.url = `${running.server.url}/cases/${detail.id}`;
+
+  page.on('request', (request) => {
+    if (/\/api\/v1\/files\/[^/]+\/content$/.test(new URL(request.url()).pathname)) made.downloads.push(request.url());
+  });
+  await page.goto(made.url);
+  await page.getByTestId('treatment-viewer').waitFor();
+  await stageShown(page, 0);
+  assert.match(await page.getByTestId('stage-label').innerText(), /^Stage 0 of 3\s+starting position$/);
+  const both = await canvasPixels(page);
+  assert.ok(both.model > both.total * 0.03, `model-coloured pixels: ${both.model} of ${both.total}`);
+
+  await page.getByTestId('show-upper').uncheck();
+  await settled(page);
+  const lowerOnly = await canvasPixels(page);
+  assert.notEqual(lowerOnly.hash, both.hash, 'hiding the upper arch changes the picture');
+  assert.ok(lowerOnly.model > lowerOnly.total * 0.01, 'the lower arch is still drawn');
+  await page.getByTestId('show-upper').check();
+  await settled(page);
+  assert.equal((await canvasPixels(page)).hash, both.hash, 'showing it again gives the same picture');
+  await screenshot(page, 'viewer-both-arches.png');
+  made.page = page;
+  made.problems = problems;
+  made.stage0 = both.hash;
+});
+
+test('the arrow keys and the slider step through stages, and the picture changes with them', async () => {
+  const page = made.page;
+  await page.getByTestId('stage-slider').focus();
+  await page.keyboard.press('ArrowRight');
+  await stageShown(page, 1);
+  assert.match(await page.getByTestId('stage-label').innerText(), /^Stage 1 of 3\s+worn from 1 Dec 2026$/);
+  const stage1 = await canvasPixels(page);
+  assert.notEqual(stage1.hash, made.stage0, 'stage 1 is drawn differently from stage 0');
+  await page.keyboard.press('Home');
+  await stageShown(page, 0);
+  assert.equal((await canvasPixels(page)).hash, made.stage0, 'back at stage 0, the same picture as before');
+  await page.keyboard.press('End');
+  await stageShown(page, LAST_STAGE);
+  const note = page.getByTestId('note-lower');
+  assert.equal(await note.getAttribute('data-kind'), 'earlier');
+  assert.equal(await note.innerText(), 'Lower: no model for stage 3; showing stage 2.');
+  await page.keyboard.press('Home');
+  await stageShown(page, 0);
+});
+
+test('play animates the whole treatment, and a replay after reloading downloads nothing', async () => {
+  const page = made.page;
+  const seen = new Set();
+  /** Plays to the end, recording each picture drawn on the way. */
+  const play = async (start) => {
+    await start();
+    const deadline = Date.now() + 90_000;
+    while ((await page.getByTestId('play').getAttribute('aria-pressed')) === 'true') {
+      assert.ok(Date.now() < deadline, 'playing reaches the end');
+      await settled(page);
+      seen.add((await canvasPixels(page)).hash);
+    }
+    await stageShown(page, LAST_STAGE);
+  };
+  await play(() => page.getByTestId('play').click());
+  assert.ok(seen.size >= 2, `the canvas changed while playing (${seen.size} pictures)`);
+  const downloaded = new Set(made.downloads);
+  assert.equal(downloaded.size, 7, `every model file downloaded: ${[...downloaded].join(', ')}`);
+  assert.equal(made.downloads.length, downloaded.size, 'and none twice');
+
+  made.downloads.length = 0;
+  await page.reload();
+  await stageShown(page, 0);
+  await play(async () => {
+    await page.getByTestId('treatment-viewer').focus();
+    await page.keyboard.press('Space');
+  });
+  assert.deepEqual(made.downloads, [], 'after a reload the models come from the cache');
+  await screenshot(page, 'viewer-played.png');
+});
+
+test('measuring two points on the model shows their distance in mm; Escape clears it', async () => {
+  const page = made.page;
+  await page.getByTestId('treatment-viewer').focus();
+  await page.keyboard.press('Home');
+  await stageShown(page, 0);
+  await page.getByTestId('view-front').click();
+  await settled(page);
+  await page.getByTestId('measure').click();
+  const points = await twoModelPoints(page);
+  assert.ok(points, 'two model pixels to click');
+  const readout = page.getByTestId('measurement');
+  await page.mouse.click(points[0].x, points[0].y);
+  await page.locator('[data-testid=measurement]', { hasText: 'second point' }).waitFor();
+  await page.mouse.click(points[1].x, points[1].y);
+  await page.locator('.measure-readout.done').waitFor();
+  const text = await readout.innerText();
+  const match = text.match(/^(\d+\.\d{2}) mm/);
+  assert.ok(match, `a distance with two decimals: ${text}`);
+  const mm = Number(match[1]);
+  assert.ok(mm > 5 && mm < 70, `two points across an arch 62 mm wide are ${mm} mm apart`);
+  await settled(page);
+  await screenshot(page, 'viewer-measure.png');
+  await page.keyboard.press('Escape');
+  await page.locator('[data-testid=measurement]', { hasText: 'tap or click a point' }).waitFor();
+  await page.keyboard.press('Escape');
+  await readout.waitFor({ state: 'detached' });
+});
+
+test('the difference map colours the later stage by its distance to the earlier, with a legend in mm', async () => {
+  const page = made.page;
+  await page.getByTestId('view-reset').click();
+  await settled(page);
+  const plain = await canvasPixels(page);
+  await page.getByTestId('difference-a').selectOption('0');
+  await page.getByTestId('difference-b').selectOption('1');
+  await page.getByTestId('show-difference').click();
+  const legend = page.getByTestId('difference-legend');
+  await legend.waitFor({ timeout: 60_000 });
+  const max = Number(await legend.getAttribute('data-max'));
+  assert.ok(max > 1 && max <= 3.01, `stage 1 moved 3 mm (upper) and 2 mm (lower): largest distance ${max} mm`);
+  assert.match(await legend.innerText(), new RegExp(`0 mm\\s+${max.toFixed(2)} mm`));
+  await settled(page);
+  const coloured = await canvasPixels(page);
+  assert.ok(coloured.ramp > coloured.total * 0.01, `ramp-coloured pixels: ${coloured.ramp}`);
+  assert.ok(plain.ramp < coloured.ramp / 10, 'the plain models have no ramp colours');
+  await screenshot(page, 'viewer-difference.png');
+  await page.getByTestId('show-difference').click();
+  await legend.waitFor({ state: 'detached' });
+  await settled(page);
+  assert.ok((await canvasPixels(page)).ramp < coloured.ramp / 10, 'back to plain colours');
+});
+
+test('"Show problems" draws the open edges of an open model, and nothing on a closed one', async () => {
+  const page = made.page;
+  await page.getByTestId('treatment-viewer').focus();
+  await page.keyboard.press('Home');
+  await stageShown(page, 0);
+  await page.getByTestId('show-problems').check();
+  await page.getByTestId('problems-summary').waitFor();
+  assert.equal(await page.getByTestId('problems-summary').innerText(), 'No open or non-manifold edges.');
+  await settled(page);
+  assert.equal((await canvasPixels(page)).highlight, 0, 'a closed model has nothing to highlight');
+
+  await page.getByTestId('treatment-viewer').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await stageShown(page, 2);
+  await page.locator('[data-testid=problems-summary]', { hasText: 'Upper:' }).waitFor();
+  assert.match(await page.getByTestId('problems-summary').innerText(), /Upper: [1-9]\d* problem edges/);
+  await settled(page);
+  const open = await canvasPixels(page);
+  assert.ok(open.highlight > 50, `highlight pixels: ${open.highlight}`);
+  await screenshot(page, 'viewer-problems.png');
+  await page.getByTestId('show-problems').uncheck();
+  await settled(page);
+  assert.equal((await canvasPixels(page)).highlight, 0);
+});
+
+test('the standard views change the picture; the page fits a tablet and a phone', async () => {
+  const page = made.page;
+  const before = await canvasPixels(page);
+  await page.getByTestId('view-occlusal-lower').click();
+  await settled(page);
+  assert.equal(await page.getByTestId('show-upper').isChecked(), false, 'the occlusal view shows its arch alone');
+  const occlusal = await canvasPixels(page);
+  assert.notEqual(occlusal.hash, before.hash);
+  assert.ok(occlusal.model > occlusal.total * 0.02);
+  await screenshot(page, 'viewer-occlusal-lower.png');
+  await page.getByTestId('view-reset').click();
+  for (const [width, name] of [[768, 'tablet'], [390, 'phone']]) {
+    await page.setViewportSize({ width, height: 900 });
+    await settled(page);
+    assert.ok(await fitsWidth(page), `no sideways scrolling at ${width} px`);
+    const play = await page.getByTestId('play').boundingBox();
+    assert.ok(play.height >= 44 && play.width >= 44, `the play button is big enough to tap at ${width} px`);
+    await screenshot(page, `viewer-${name}-page.png`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  assert.deepEqual(made.problems, []);
+  await page.close();
+});
