@@ -279,6 +279,7 @@ test('the difference map colours the later stage by its distance to the earlier,
   await page.getByTestId('show-difference').click();
   const legend = page.getByTestId('difference-legend');
   await legend.waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByTestId('note-comparing').innerText(), 'Stage 1 coloured by its distance to stage 0.');
   const max = Number(await legend.getAttribute('data-max'));
   assert.ok(max > 1 && max <= 3.01, `stage 1 moved 3 mm (upper) and 2 mm (lower): largest distance ${max} mm`);
   assert.match(await legend.innerText(), new RegExp(`0 mm\\s+${max.toFixed(2)} mm`));
@@ -340,5 +341,37 @@ test('the standard views change the picture; the page fits a tablet and a phone'
   }
   await page.setViewportSize({ width: 1280, height: 800 });
   assert.deepEqual(made.problems, []);
+  await page.close();
+});
+
+test('a model file that is gone or unreadable is named with the reason, and the rest still shows', async () => {
+  const { page, problems } = await openPage(running.browser.context, made.url);
+  await page.getByTestId('treatment-viewer').waitFor();
+  // Downloaded afresh (the cache emptied), one answered 404 and one with bytes that are no mesh.
+  await page.evaluate(() => caches.delete('trayforge-models-v1'));
+  const detail = await api(page, 'GET', `/cases/${made.url.split('/').pop()}`);
+  const upper = (index) => detail.stages.find((s) => s.arch === 'upper' && s.index === index).models[0];
+  await page.route(`**${upper(2).download_url}`, (route) => route.fulfill({
+    status: 404, contentType: 'application/json',
+    body: JSON.stringify({ error: { code: 'not_found', message: 'no such file' } }),
+  }));
+  await page.route(`**${upper(3).download_url}`, (route) => route.fulfill({ status: 200, body: 'this is not a mesh' }));
+  await page.reload();
+  await stageShown(page, 0);
+  await page.getByTestId('treatment-viewer').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  const gone = page.locator('[data-testid=note-upper][data-kind=failed]');
+  await gone.waitFor({ timeout: 30_000 });
+  assert.equal(await gone.innerText(), 'U02.stl could not be downloaded: no such file.');
+  await page.locator('.stage-dots li:nth-child(3)[data-state=failed]').waitFor();
+  await page.keyboard.press('End');
+  await page.locator('[data-testid=note-upper][data-kind=failed]', { hasText: 'U03.stl could not be read' }).waitFor();
+  await settled(page);
+  const pixels = await canvasPixels(page);
+  assert.ok(pixels.model > pixels.total * 0.01, 'the lower arch still shows');
+  await screenshot(page, 'viewer-file-errors.png');
+  await page.unrouteAll();
+  assert.deepEqual(problems.filter((p) => !p.includes('status of 404')), []);
   await page.close();
 });

@@ -320,6 +320,16 @@ pub(crate) fn TreatmentViewer(
                 <div class="treatment-overlay">
                     <ul class="arch-notes" role="status">
                         {move || {
+                            comparison.on.get().then(|| {
+                                let (a, b) = (comparison.a.get(), comparison.b.get());
+                                view! {
+                                    <li class="arch-note comparing" data-testid="note-comparing">
+                                        {format!("Stage {b} coloured by its distance to stage {a}.")}
+                                    </li>
+                                }
+                            })
+                        }}
+                        {move || {
                             arch_notes()
                                 .into_iter()
                                 .map(|(kind, arch, text)| {
