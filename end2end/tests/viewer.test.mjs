@@ -363,7 +363,7 @@ test('a model file that is gone or unreadable is named with the reason, and the 
   await page.keyboard.press('ArrowRight');
   const gone = page.locator('[data-testid=note-upper][data-kind=failed]');
   await gone.waitFor({ timeout: 30_000 });
-  assert.equal(await gone.innerText(), 'U02.stl could not be downloaded: no such file.');
+  assert.match(await gone.innerText(), /^U02\.stl could not be downloaded: no such file\.\s*Try again$/);
   await page.locator('.stage-dots li:nth-child(3)[data-state=failed]').waitFor();
   await page.keyboard.press('End');
   await page.locator('[data-testid=note-upper][data-kind=failed]', { hasText: 'U03.stl could not be read' }).waitFor();
@@ -371,7 +371,11 @@ test('a model file that is gone or unreadable is named with the reason, and the 
   const pixels = await canvasPixels(page);
   assert.ok(pixels.model > pixels.total * 0.01, 'the lower arch still shows');
   await screenshot(page, 'viewer-file-errors.png');
+  // Once the file is back, "Try again" loads it.
   await page.unrouteAll();
+  await page.locator('[data-testid=note-upper] [data-testid=retry]').click();
+  await stageShown(page, LAST_STAGE);
+  assert.equal(await page.locator('[data-testid=note-upper]').count(), 0, 'the upper model of stage 3 shows');
   assert.deepEqual(problems.filter((p) => !p.includes('status of 404')), []);
   await page.close();
 });

@@ -340,6 +340,11 @@ pub(crate) fn TreatmentViewer(
                                             data-kind=kind
                                         >
                                             {text}
+                                            {(kind == "failed").then(|| view! {
+                                                <button type="button" class="retry" data-testid="retry" on:click=move |_| models.retry_failed()>
+                                                    "Try again"
+                                                </button>
+                                            })}
                                         </li>
                                     }
                                 })

@@ -136,6 +136,14 @@ impl Models {
         });
     }
 
+    /// Forgets every failure, so the files are asked for again (after a network fault).
+    pub(super) fn retry_failed(self) {
+        let had = self.store.try_update_value(|store| !std::mem::take(&mut store.failed).is_empty());
+        if had == Some(true) {
+            self.changed();
+        }
+    }
+
     /// The boundary and non-manifold edges of `file`'s mesh, once loaded.
     pub(super) fn problem_edges(self, file: &FileView) -> Option<Arc<Vec<[u32; 2]>>> {
         let mesh = self.mesh(file)?;
