@@ -347,6 +347,14 @@ impl Api {
         body_bytes(&response).await.ok_or(ClientError::Unreachable)
     }
 
+    /// Drops `file` from the model cache: its stored bytes could not be read,
+    /// so the next attempt downloads it again.
+    pub(crate) async fn forget_model_file(self, file: &FileView) {
+        if let Some(cache) = model_cache().await {
+            let _ = JsFuture::from(cache.delete_with_str(&file.download_url)).await;
+        }
+    }
+
     async fn get<T: DeserializeOwned>(self, path: &str) -> Result<T, ClientError> {
         let request = Request::get(path).build().map_err(|_| ClientError::Unreachable)?;
         self.answer(request, Unauthorized::EndsSession).await

@@ -114,9 +114,14 @@ impl Models {
         let file = file.clone();
         spawn_local(async move {
             let outcome = match self.api.model_bytes(&file).await {
-                Ok(bytes) => mesh_core::read(&bytes)
-                    .map(|read| Arc::new(read.mesh))
-                    .map_err(|error| format!("{} could not be read: {error}", file.file_name)),
+                Ok(bytes) => match mesh_core::read(&bytes) {
+                    Ok(read) => Ok(Arc::new(read.mesh)),
+                    Err(error) => {
+                        // Never keep bytes that do not read: "Try again" downloads them again.
+                        self.api.forget_model_file(&file).await;
+                        Err(format!("{} could not be read: {error}", file.file_name))
+                    }
+                },
                 // The app is already on its way to the sign-in page.
                 Err(ClientError::SignedOut) => Err(String::new()),
                 Err(error) => Err(format!("{} could not be downloaded: {error}", file.file_name)),
