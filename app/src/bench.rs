@@ -1,12 +1,18 @@
-//! The JavaScript entry point that benchmarks and browser tests call to run
-//! the client's mesh reader on bytes, without the UI around it.
+//! The JavaScript entry points that benchmarks call to run the client's
+//! mesh code on bytes, without the UI around it.
 //!
 //! Trunk hands every `#[wasm_bindgen]` export to the page as
 //! `window.wasmBindings`, so `end2end/bench/mesh.mjs` calls
 //! `window.wasmBindings.readMeshForBenchmark(bytes)` on the very code the
-//! Inspect page runs when a file is dropped.
+//! Inspect page runs when a file is dropped, and `end2end/bench/viewer.mjs`
+//! times the treatment viewer's work on a read mesh (`MeshForBenchmark`):
+//! the difference map, the problem edges and a pick.
 
+use mesh_core::IndexedMesh;
 use wasm_bindgen::prelude::*;
+
+use crate::viewer::difference::difference_map;
+use crate::viewer::pick::first_hit;
 
 /// Reads a mesh with `mesh_core::read` and returns `[triangles, vertices]`
 /// (welded vertices) as a `Uint32Array`.
@@ -25,4 +31,65 @@ pub fn read_mesh_for_benchmark(bytes: &[u8]) -> Result<Vec<u32>, JsError> {
 /// A count as `u32`, which every count of a mesh with `u32` indices fits.
 fn count(value: usize) -> Result<u32, JsError> {
     u32::try_from(value).map_err(|_| JsError::new(&format!("count {value} does not fit in 32 bits")))
+}
+
+/// A mesh read once, for timing what the viewer does with it.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct MeshForBenchmark {
+    mesh: IndexedMesh,
+}
+
+#[wasm_bindgen]
+impl MeshForBenchmark {
+    /// Reads `bytes` as the viewer does; throws the reader's message.
+    #[wasm_bindgen(constructor)]
+    pub fn new(bytes: &[u8]) -> Result<MeshForBenchmark, JsError> {
+        let outcome = mesh_core::read(bytes).map_err(|error| JsError::new(&error.to_string()))?;
+        Ok(MeshForBenchmark { mesh: outcome.mesh })
+    }
+
+    /// A copy moved by (`dx`, `dy`, `dz`) mm: a later stage to compare with.
+    pub fn shifted(&self, dx: f32, dy: f32, dz: f32) -> MeshForBenchmark {
+        let mut mesh = self.mesh.clone();
+        for p in &mut mesh.positions {
+            *p = [p[0] + dx, p[1] + dy, p[2] + dz];
+        }
+        MeshForBenchmark { mesh }
+    }
+
+    /// The difference map of this mesh against `earlier`; returns its largest distance in mm.
+    #[wasm_bindgen(js_name = differenceTo)]
+    pub fn difference_to(&self, earlier: &MeshForBenchmark) -> Result<f32, JsError> {
+        difference_map(&self.mesh, &earlier.mesh).map(|map| map.max_mm).map_err(|message| JsError::new(&message))
+    }
+
+    /// How many boundary and non-manifold edges "Show problems" would draw.
+    #[wasm_bindgen(js_name = problemEdges)]
+    pub fn problem_edges(&self) -> Result<u32, JsError> {
+        let edges = mesh_core::problem_edges(&self.mesh);
+        count(edges.boundary.len() + edges.non_manifold.len())
+    }
+
+    /// Picks along a ray down the occlusal axis (−Y) through the middle of
+    /// the face that faces up most (among the first thousand), as a tap on
+    /// it would; returns the hit's height, or NaN on a miss.
+    #[wasm_bindgen(js_name = pickDown)]
+    pub fn pick_down(&self) -> f32 {
+        let corner = |i: u32| self.mesh.positions.get(i as usize).copied().unwrap_or_default();
+        let facing_up = |t: &[u32; 3]| {
+            let [a, b, c] = t.map(corner);
+            let (u, v) = ([b[0] - a[0], b[2] - a[2]], [c[0] - a[0], c[2] - a[2]]);
+            // The Y part of the face's (unnormalised) normal: its area seen from above.
+            (u[1] * v[0] - u[0] * v[1]).abs()
+        };
+        let Some(face) = self.mesh.triangles.iter().take(1000).max_by(|a, b| facing_up(a).total_cmp(&facing_up(b)))
+        else {
+            return f32::NAN;
+        };
+        let [a, b, c] = face.map(corner);
+        let Some(bounds) = self.mesh.bounds() else { return f32::NAN };
+        let origin = [(a[0] + b[0] + c[0]) / 3.0, bounds.max[1] + 10.0, (a[2] + b[2] + c[2]) / 3.0];
+        first_hit(&self.mesh, origin, [0.0, -1.0, 0.0]).map_or(f32::NAN, |hit| hit.point[1])
+    }
 }
