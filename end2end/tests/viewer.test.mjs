@@ -136,7 +136,7 @@ async function fitsWidth(page) {
   return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
 }
 
-test('a case with four stages is made through the API and its page shows both arches', async () => {
+test('a case with four stages is made through the API; its page shows both arches, and hiding or fading one changes the picture', async () => {
   const { page, problems } = await openPage(running.browser.context, `${running.server.url}/login`);
   await page.getByTestId('email').fill(OWNER.email);
   await page.getByTestId('password').fill(OWNER.password);
@@ -184,6 +184,12 @@ test('a case with four stages is made through the API and its page shows both ar
   await page.getByTestId('show-upper').check();
   await settled(page);
   assert.equal((await canvasPixels(page)).hash, both.hash, 'showing it again gives the same picture');
+  await page.getByTestId('opacity-upper').fill('0.3');
+  await settled(page);
+  assert.notEqual((await canvasPixels(page)).hash, both.hash, 'a see-through upper arch changes the picture');
+  await page.getByTestId('opacity-upper').fill('1');
+  await settled(page);
+  assert.equal((await canvasPixels(page)).hash, both.hash, 'opaque again, the same picture');
   await screenshot(page, 'viewer-both-arches.png');
   made.page = page;
   made.problems = problems;
