@@ -16,6 +16,10 @@ pub(crate) struct ViewerContent {
     pub(crate) frame: Option<Bounds>,
     /// Drawn over everything: a measurement's points and line.
     pub(crate) marks: Marks,
+    /// How many uploaded models beyond those shown stay on the GPU, to be
+    /// shown again without uploading (stepping through a treatment); 0
+    /// frees each model as soon as another replaces it.
+    pub(crate) keep_uploaded: usize,
 }
 
 impl ViewerContent {

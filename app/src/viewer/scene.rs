@@ -2,8 +2,9 @@
 //! and a light that follows the camera, over a calm background; then the
 //! highlighted edges and the measurement marks over everything.
 //!
-//! Uploaded models are kept by their layer's key (a few more than shown),
-//! so stepping through a treatment and back does not upload them again.
+//! Uploaded models are kept by their layer's key (as many more than shown
+//! as the content asks), so stepping through a treatment and back does not
+//! upload them again.
 
 use three_d::{
     AmbientLight, Blend, ClearState, ColorMaterial, Context, CpuMaterial, CpuMesh, DepthTest, DirectionalLight, Gm,
@@ -23,8 +24,6 @@ const CLEAR: [f32; 4] = [236.0 / 255.0, 240.0 / 255.0, 245.0 / 255.0, 1.0];
 const HIGHLIGHT_COLOUR: Srgba = Srgba { r: 230, g: 0, b: 230, a: 255 };
 /// Measurement points and line: a deep blue.
 const MARK_COLOUR: Srgba = Srgba { r: 20, g: 60, b: 200, a: 255 };
-/// Uploaded models kept beyond those shown.
-const KEEP_UPLOADED: usize = 8;
 /// Highlighted edges drawn at most per model: a model broken further shows
 /// these and the report's counts say the rest.
 const MAX_HIGHLIGHTED_EDGES: usize = 60_000;
@@ -69,7 +68,7 @@ impl Scene {
             self.upload(layer, thickness);
         }
         self.shown = content.layers.clone();
-        let keep = self.shown.len() + KEEP_UPLOADED;
+        let keep = self.shown.len() + content.keep_uploaded;
         if self.uploaded.len() > keep {
             let excess = self.uploaded.len() - keep;
             self.uploaded.drain(..excess);

@@ -27,6 +27,9 @@ use tools::{ArchControls, DifferencePanel, MeasureReadout, ViewButtons};
 
 /// Stages loaded ahead of the one shown while playing.
 const PREFETCH_STAGES: u32 = 3;
+/// Models kept on the GPU beyond the two shown: stepping back and forth
+/// over a few stages does not upload them again.
+const KEEP_UPLOADED: usize = 8;
 
 /// Per arch: shown or not, and how opaque.
 #[derive(Debug, Clone, Copy)]
@@ -132,7 +135,12 @@ pub(crate) fn TreatmentViewer(
             [a, b] => vec![[*a, *b]],
             _ => Vec::new(),
         };
-        ViewerContent { layers, frame: plan.with_value(TreatmentPlan::bounds), marks: Marks { points, segments } }
+        ViewerContent {
+            layers,
+            frame: plan.with_value(TreatmentPlan::bounds),
+            marks: Marks { points, segments },
+            keep_uploaded: KEEP_UPLOADED,
+        }
     });
 
     // The current stage is drawn (or cannot be): playing may move on.
