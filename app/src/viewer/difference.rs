@@ -3,8 +3,10 @@
 //! earlier one (A), on a ramp from 0 mm (blue) to the largest distance
 //! (red).
 //!
-//! One function, [`difference_map`], takes the two meshes and returns the
-//! colours: no DOM, no GPU, so it can run in a Web Worker as it is.
+//! The distances come from `mesh_core::surface_distances`, which the page
+//! runs in the mesh worker (`worker::surface_distances`);
+//! [`difference_colours`] turns them into colours. [`difference_map`] does
+//! both on the calling thread (tests, benchmarks).
 
 use mesh_core::IndexedMesh;
 
@@ -24,9 +26,13 @@ const MIN_SCALE_MM: f32 = 0.01;
 /// Colours `b` by its distance to `a`; an error says what to choose instead.
 pub(crate) fn difference_map(b: &IndexedMesh, a: &IndexedMesh) -> Result<DifferenceMap, String> {
     let distances = mesh_core::surface_distances(b, a).map_err(|error| error.to_string())?;
-    let scale = distances.max.max(MIN_SCALE_MM);
-    let colours = distances.distances.iter().map(|&d| ramp(d / scale)).collect();
-    Ok(DifferenceMap { colours, max_mm: distances.max })
+    Ok(difference_colours(&distances.distances, distances.max))
+}
+
+/// Colours per-vertex `distances` (mm) on the ramp from 0 to `max_mm`.
+pub(crate) fn difference_colours(distances: &[f32], max_mm: f32) -> DifferenceMap {
+    let scale = max_mm.max(MIN_SCALE_MM);
+    DifferenceMap { colours: distances.iter().map(|&d| ramp(d / scale)).collect(), max_mm }
 }
 
 /// The ramp's stops, from 0 to 1: blue, cyan, green, yellow, red.

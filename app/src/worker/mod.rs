@@ -61,7 +61,6 @@ pub(crate) async fn unzip(name: &str, bytes: ArrayBuffer) -> Result<Vec<(String,
 
 /// For every vertex of `from`, the distance (mm) to the surface of `to`,
 /// and the largest: `mesh_core::surface_distances`, in the worker.
-#[allow(dead_code, reason = "the seam for the viewer's stage difference map, which calls it")]
 pub(crate) async fn surface_distances(from: &IndexedMesh, to: &IndexedMesh) -> Result<(Vec<f32>, f32), WorkerError> {
     let buffer = |bytes: Vec<u8>| js::buffer(&bytes);
     let parts = Array::new();

@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,7 +14,8 @@ use trayforge_wire::FileView;
 use crate::api::{Api, ClientError};
 use crate::display::sentence;
 use crate::treatment::Recent;
-use crate::viewer::difference::{DifferenceMap, difference_map};
+use crate::viewer::difference::{DifferenceMap, difference_colours};
+use crate::worker;
 
 /// Parsed meshes kept: the two shown, the few prefetched ahead while
 /// playing, the two compared, and a few to step back to.
@@ -164,8 +164,7 @@ impl Models {
     }
 
     /// The difference map of `b` against `a`: `None` while either is not
-    /// loaded or it is being computed (which starts here, off this turn of
-    /// the event loop, so the page can say "comparing" first).
+    /// loaded or the mesh worker is computing it (which starts here).
     pub(super) fn difference(self, a: &FileView, b: &FileView) -> Option<Result<Arc<DifferenceMap>, String>> {
         let key = format!("{}:{}", a.id, b.id);
         let (mesh_a, mesh_b) = (self.mesh(a)?, self.mesh(b)?);
@@ -176,19 +175,19 @@ impl Models {
             (None, store.comparing.insert(key.clone()))
         })?;
         if starts {
-            set_timeout(
-                move || {
-                    let map = difference_map(&mesh_b, &mesh_a).map(Arc::new).map_err(|message| sentence(&message));
-                    let stored = self.store.try_update_value(|store| {
-                        store.comparing.remove(&key);
-                        store.differences.insert(key, map);
-                    });
-                    if stored.is_some() {
-                        self.changed();
-                    }
-                },
-                Duration::from_millis(20),
-            );
+            spawn_local(async move {
+                let map = match worker::surface_distances(&mesh_b, &mesh_a).await {
+                    Ok((distances, max)) => Ok(Arc::new(difference_colours(&distances, max))),
+                    Err(error) => Err(sentence(&error.to_string())),
+                };
+                let stored = self.store.try_update_value(|store| {
+                    store.comparing.remove(&key);
+                    store.differences.insert(key, map);
+                });
+                if stored.is_some() {
+                    self.changed();
+                }
+            });
         }
         done
     }
