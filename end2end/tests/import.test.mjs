@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFile, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { corpus, openPage, screenshot, serverAndBrowser } from './support.mjs';
+import { callApi, corpus, openPage, screenshot, serverAndBrowser, signIn, unexpected } from './support.mjs';
 
 const OWNER = { clinic: 'Import Lab', email: 'owner@import.example', password: 'correct horse battery staple' };
 const running = serverAndBrowser({ owner: OWNER });
@@ -38,24 +38,14 @@ after(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-/** Chromium reports every answered error status as a console error; these are the ones a test expects. */
-function unexpected(problems, ...expected) {
-  return problems.filter((problem) => !expected.some((text) => problem.includes(text)));
-}
-
+/** The session's CSRF token, as the app sends it. */
 async function csrfToken() {
   const cookies = await running.browser.context.cookies(running.server.url);
   return cookies.find((cookie) => cookie.name === 'trayforge_csrf')?.value;
 }
 
 /** A request through the browser's cookies: the same session as the pages. */
-async function api(page, method, apiPath, json) {
-  const options = { method, headers: { 'X-CSRF-Token': await csrfToken() } };
-  if (json !== undefined) options.data = json;
-  const response = await page.request.fetch(`${running.server.url}/api/v1${apiPath}`, options);
-  assert.ok(response.ok(), `${method} ${apiPath}: ${response.status()} ${await response.text()}`);
-  return response.json();
-}
+const api = (page, method, apiPath, json) => callApi(page, running.server.url, method, apiPath, { json });
 
 /** Records main-thread long tasks from the page's start (`window.longTasks`). */
 async function watchLongTasks(page) {
@@ -69,9 +59,7 @@ async function watchLongTasks(page) {
 
 async function signedInPage() {
   const { page, problems } = await openPage(running.browser.context, `${running.server.url}/login`);
-  await page.getByTestId('email').fill(OWNER.email);
-  await page.getByTestId('password').fill(OWNER.password);
-  await page.getByTestId('password').press('Enter');
+  await signIn(page, OWNER);
   await page.waitForURL((url) => url.pathname === '/cases', { timeout: 15_000 });
   return { page, problems };
 }

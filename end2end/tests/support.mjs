@@ -173,9 +173,12 @@ export function serverAndBrowser(options) {
   return running;
 }
 
-/** Chromium reports every answered error status as a console error; `problems` without those of the `statuses` a test expects. */
-export function unexpected(problems, ...statuses) {
-  const expected = statuses.map((status) => `the server responded with a status of ${status}`);
+/**
+ * Chromium reports every answered error status as a console error; `problems`
+ * without those a test expects: a number is an HTTP status, a string any text.
+ */
+export function unexpected(problems, ...expectations) {
+  const expected = expectations.map((it) => (typeof it === 'number' ? `the server responded with a status of ${it}` : it));
   return problems.filter((problem) => !expected.some((text) => problem.includes(text)));
 }
 
