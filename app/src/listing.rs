@@ -1,6 +1,11 @@
 //! Where an admin page is with the list it shows: waiting, loaded, refused
 //! to the signed-in role (403, with the server's reason), or failed.
 
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
 use crate::api::ClientError;
 use crate::display::sentence;
 
@@ -32,6 +37,59 @@ impl<T> Listing<T> {
             Err(error) => Some(Listing::Failed(sentence(&error.to_string()))),
         }
     }
+}
+
+/// Keeps `listing` filled with what `fetch` answers: fetched again whenever
+/// a signal `fetch` reads changes (the page number) or `reloads` is bumped;
+/// an answer overtaken by a newer request is dropped.
+pub(crate) fn keep_loaded<T, F, Fut>(listing: RwSignal<Listing<T>>, reloads: RwSignal<u32>, fetch: F)
+where
+    T: Send + Sync + 'static,
+    F: Fn() -> Fut + 'static,
+    Fut: Future<Output = Result<T, ClientError>> + 'static,
+{
+    let latest = StoredValue::new(0_u64);
+    Effect::new(move || {
+        reloads.track();
+        let answer = fetch();
+        let mine = latest.get_value() + 1;
+        latest.set_value(mine);
+        spawn_local(async move {
+            let answer = answer.await;
+            if latest.try_get_value() == Some(mine)
+                && let Some(state) = Listing::from_answer(answer)
+            {
+                listing.set(state);
+            }
+        });
+    });
+}
+
+/// A row's one action (revoke, delete): `busy` while it runs, the server's
+/// reason in `problem` when it fails, `done` once it succeeded.
+pub(crate) fn row_action<F, Fut>(
+    busy: RwSignal<bool>,
+    problem: RwSignal<Option<String>>,
+    act: F,
+    done: Callback<()>,
+) -> Callback<()>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), ClientError>> + 'static,
+{
+    Callback::new(move |()| {
+        busy.set(true);
+        problem.set(None);
+        let answer = act();
+        spawn_local(async move {
+            match answer.await {
+                Ok(()) => done.run(()),
+                Err(ClientError::SignedOut) => {}
+                Err(error) => problem.set(Some(sentence(&error.to_string()))),
+            }
+            busy.set(false);
+        });
+    })
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use crate::components::{
     SecretOnce,
 };
 use crate::display::{human_date_time, sentence};
-use crate::listing::Listing;
+use crate::listing::{Listing, keep_loaded, row_action};
 
 /// Tokens per page.
 const TOKENS_PAGE: u32 = 25;
@@ -36,21 +36,7 @@ pub(crate) fn AdminTokensPage() -> impl IntoView {
     let created = RwSignal::new(None::<CreatedToken>);
     let created_open = RwSignal::new(false);
 
-    let latest = StoredValue::new(0_u64);
-    Effect::new(move || {
-        let request = PageRequest { number: page.get(), limit: TOKENS_PAGE };
-        reloads.track();
-        let mine = latest.get_value() + 1;
-        latest.set_value(mine);
-        spawn_local(async move {
-            let answer = api.tokens(request).await;
-            if latest.try_get_value() == Some(mine)
-                && let Some(state) = Listing::from_answer(answer)
-            {
-                listing.set(state);
-            }
-        });
-    });
+    keep_loaded(listing, reloads, move || api.tokens(PageRequest { number: page.get(), limit: TOKENS_PAGE }));
     let reload = Callback::new(move |()| reloads.update(|n| *n += 1));
     let on_created = Callback::new(move |token: CreatedToken| {
         created.set(Some(token));
@@ -171,18 +157,15 @@ fn TokenRow(token: ApiTokenView, on_revoked: Callback<()>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let id = StoredValue::new(token.id.clone());
-    let revoke = Callback::new(move |()| {
-        busy.set(true);
-        problem.set(None);
-        spawn_local(async move {
-            match api.revoke_token(&id.get_value()).await {
-                Ok(()) => on_revoked.run(()),
-                Err(ClientError::SignedOut) => {}
-                Err(error) => problem.set(Some(sentence(&error.to_string()))),
-            }
-            busy.set(false);
-        });
-    });
+    let revoke = row_action(
+        busy,
+        problem,
+        move || {
+            let id = id.get_value();
+            async move { api.revoke_token(&id).await }
+        },
+        on_revoked,
+    );
     let scopes = token.scopes.join(", ");
     let used = token
         .last_used_at

@@ -15,7 +15,7 @@ use crate::components::{
     AccessRefused, AdminTabs, ConfirmAction, Dialog, FieldState, FormErrors, FormField, Pager, SecretOnce,
 };
 use crate::display::{human_date, sentence};
-use crate::listing::Listing;
+use crate::listing::{Listing, keep_loaded};
 use crate::roles::{assignable_by, role_label};
 use crate::state::use_session;
 use crate::temporary_password;
@@ -46,21 +46,7 @@ pub(crate) fn AdminUsersPage() -> impl IntoView {
     let resetting = RwSignal::new(None::<UserView>);
     let reset_open = RwSignal::new(false);
 
-    let latest = StoredValue::new(0_u64);
-    Effect::new(move || {
-        let request = PageRequest { number: page.get(), limit: USERS_PAGE };
-        reloads.track();
-        let mine = latest.get_value() + 1;
-        latest.set_value(mine);
-        spawn_local(async move {
-            let answer = api.users(request).await;
-            if latest.try_get_value() == Some(mine)
-                && let Some(state) = Listing::from_answer(answer)
-            {
-                listing.set(state);
-            }
-        });
-    });
+    keep_loaded(listing, reloads, move || api.users(PageRequest { number: page.get(), limit: USERS_PAGE }));
 
     let show_password = Callback::new(move |password: GivenPassword| {
         given.set(Some(password));

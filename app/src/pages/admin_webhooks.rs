@@ -16,7 +16,7 @@ use crate::components::{
     SecretOnce,
 };
 use crate::display::{human_date_time, sentence};
-use crate::listing::Listing;
+use crate::listing::{Listing, keep_loaded, row_action};
 
 /// The events of `wire::WEBHOOK_EVENTS`, for people.
 const EVENTS: [Choice; 4] = [
@@ -55,20 +55,7 @@ pub(crate) fn AdminWebhooksPage() -> impl IntoView {
     let created = RwSignal::new(None::<CreatedWebhook>);
     let created_open = RwSignal::new(false);
 
-    let latest = StoredValue::new(0_u64);
-    Effect::new(move || {
-        reloads.track();
-        let mine = latest.get_value() + 1;
-        latest.set_value(mine);
-        spawn_local(async move {
-            let answer = api.webhooks().await;
-            if latest.try_get_value() == Some(mine)
-                && let Some(state) = Listing::from_answer(answer)
-            {
-                listing.set(state);
-            }
-        });
-    });
+    keep_loaded(listing, reloads, move || api.webhooks());
     let reload = Callback::new(move |()| reloads.update(|n| *n += 1));
     let on_created = Callback::new(move |hook: CreatedWebhook| {
         created.set(Some(hook));
@@ -188,18 +175,15 @@ fn WebhookRow(hook: WebhookView, on_deleted: Callback<()>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let id = StoredValue::new(hook.id.clone());
-    let delete = Callback::new(move |()| {
-        busy.set(true);
-        problem.set(None);
-        spawn_local(async move {
-            match api.delete_webhook(&id.get_value()).await {
-                Ok(()) => on_deleted.run(()),
-                Err(ClientError::SignedOut) => {}
-                Err(error) => problem.set(Some(sentence(&error.to_string()))),
-            }
-            busy.set(false);
-        });
-    });
+    let delete = row_action(
+        busy,
+        problem,
+        move || {
+            let id = id.get_value();
+            async move { api.delete_webhook(&id).await }
+        },
+        on_deleted,
+    );
     let events: Vec<&str> = hook.events.iter().map(|event| event_label(event)).collect();
     let delivery = hook.last_delivery.as_ref().map_or_else(|| "Nothing delivered yet".to_owned(), delivery_text);
     let failure =
