@@ -97,12 +97,16 @@ test('sign in → new case → import a plan folder → confirm → 100 % → st
   assert.notEqual(last.hash, first.hash, 'the last stage looks different from the first');
   await screenshot(page, 'journey-played.png');
 
+  await page.getByTestId('treatment-viewer').focus();
+  await page.keyboard.press('Home');
+  await stageShown(page, 0);
   await page.getByTestId('view-front').click();
   await settled(page);
   await page.getByTestId('measure').click();
   const points = await twoModelPoints(page);
   assert.ok(points, 'two model pixels to click');
   await page.mouse.click(points[0].x, points[0].y);
+  await page.locator('[data-testid=measurement]', { hasText: 'second point' }).waitFor();
   await page.mouse.click(points[1].x, points[1].y);
   await page.locator('.measure-readout.done').waitFor();
   const distance = (await page.getByTestId('measurement').innerText()).match(/^(\d+\.\d{2}) mm/);
