@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use trayforge_wire::ChangePasswordRequest;
 
 use crate::api::{ClientError, use_api};
-use crate::components::{Dialog, FieldState, FormErrors, FormField};
+use crate::components::{Dialog, FieldState, FormErrors, FormField, SubmitButton};
 use crate::display::sentence;
 
 #[component]
@@ -101,9 +101,7 @@ fn ChangePasswordForm(open: RwSignal<bool>) -> impl IntoView {
                     />
                     {move || errors.form.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
                     <div class="form-actions">
-                        <button type="submit" class="primary" data-testid="save-password" disabled=move || busy.get()>
-                            {move || if busy.get() { "Changing…" } else { "Change password" }}
-                        </button>
+                        <SubmitButton busy=busy testid="save-password" label="Change password" busy_label="Changing…" />
                         <button type="button" class="quiet" on:click=move |_| open.set(false)>"Cancel"</button>
                     </div>
                 </form>

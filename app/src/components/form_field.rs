@@ -97,3 +97,20 @@ impl<const N: usize> FormErrors<N> {
         }
     }
 }
+
+/// A form's submit button: disabled and saying `busy_label` while the form
+/// is being sent.
+#[component]
+pub(crate) fn SubmitButton(
+    #[prop(into)] busy: Signal<bool>,
+    /// Its `data-testid`.
+    testid: &'static str,
+    label: &'static str,
+    busy_label: &'static str,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class="primary" data-testid=testid disabled=move || busy.get()>
+            {move || if busy.get() { busy_label } else { label }}
+        </button>
+    }
+}

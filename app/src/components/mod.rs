@@ -34,7 +34,7 @@ pub(crate) use checkbox_group::{CheckboxGroup, Choice};
 pub(crate) use confirm_action::ConfirmAction;
 pub(crate) use dialog::Dialog;
 pub(crate) use drop_zone::DropZone;
-pub(crate) use form_field::{FieldState, FormErrors, FormField};
+pub(crate) use form_field::{FieldState, FormErrors, FormField, SubmitButton};
 pub(crate) use import_table::ImportTable;
 pub(crate) use mesh_facts::MeshFacts;
 pub(crate) use pager::Pager;

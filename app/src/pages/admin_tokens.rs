@@ -12,7 +12,7 @@ use trayforge_wire::{ApiTokenView, CreatedToken, NewTokenRequest, Page};
 use crate::api::{ClientError, PageRequest, use_api};
 use crate::components::{
     AccessRefused, AdminTabs, CheckboxGroup, Choice, ConfirmAction, Dialog, FieldState, FormErrors, FormField, Pager,
-    SecretOnce,
+    SecretOnce, SubmitButton,
 };
 use crate::display::{human_date_time, sentence};
 use crate::listing::{Listing, keep_loaded, row_action};
@@ -143,9 +143,7 @@ fn NewToken(on_created: Callback<CreatedToken>) -> impl IntoView {
             <CheckboxGroup id="token-scopes" legend="Scopes" choices=SCOPES.to_vec() chosen=scopes error=scopes_error />
             {move || errors.form.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             <div class="form-actions">
-                <button type="submit" class="primary" data-testid="create-token" disabled=move || busy.get()>
-                    {move || if busy.get() { "Creating…" } else { "Create token" }}
-                </button>
+                <SubmitButton busy=busy testid="create-token" label="Create token" busy_label="Creating…" />
             </div>
         </form>
     }

@@ -12,7 +12,7 @@ use trayforge_wire::{NewUserRequest, Page, ResetPasswordRequest, UpdateUserReque
 
 use crate::api::{ClientError, PageRequest, use_api};
 use crate::components::{
-    AccessRefused, AdminTabs, ConfirmAction, Dialog, FieldState, FormErrors, FormField, Pager, SecretOnce,
+    AccessRefused, AdminTabs, ConfirmAction, Dialog, FieldState, FormErrors, FormField, Pager, SecretOnce, SubmitButton,
 };
 use crate::display::{human_date, sentence};
 use crate::listing::{Listing, keep_loaded};
@@ -208,9 +208,7 @@ fn AddPerson(own_role: String, on_added: Callback<GivenPassword>) -> impl IntoVi
             </div>
             {move || errors.form.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             <div class="form-actions">
-                <button type="submit" class="primary" data-testid="add-person-submit" disabled=move || busy.get()>
-                    {move || if busy.get() { "Adding…" } else { "Add person" }}
-                </button>
+                <SubmitButton busy=busy testid="add-person-submit" label="Add person" busy_label="Adding…" />
             </div>
         </form>
     }
@@ -371,9 +369,7 @@ fn ResetPassword(user: UserView, open: RwSignal<bool>, on_set: Callback<GivenPas
             />
             {move || errors.form.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             <div class="form-actions">
-                <button type="submit" class="primary" data-testid="reset-password-submit" disabled=move || busy.get()>
-                    {move || if busy.get() { "Setting…" } else { "Set password" }}
-                </button>
+                <SubmitButton busy=busy testid="reset-password-submit" label="Set password" busy_label="Setting…" />
                 <button type="button" class="quiet" on:click=move |_| open.set(false)>"Cancel"</button>
             </div>
         </form>

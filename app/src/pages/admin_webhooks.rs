@@ -13,7 +13,7 @@ use trayforge_wire::{CreatedWebhook, DeliveryAttemptView, NewWebhookRequest, Web
 use crate::api::{ClientError, use_api};
 use crate::components::{
     AccessRefused, AdminTabs, CheckboxGroup, Choice, ConfirmAction, Dialog, FieldState, FormErrors, FormField,
-    SecretOnce,
+    SecretOnce, SubmitButton,
 };
 use crate::display::{human_date_time, sentence};
 use crate::listing::{Listing, keep_loaded, row_action};
@@ -161,9 +161,7 @@ fn NewWebhook(on_created: Callback<CreatedWebhook>) -> impl IntoView {
             <CheckboxGroup id="webhook-events" legend="Events" choices=EVENTS.to_vec() chosen=events error=events_error />
             {move || errors.form.get().map(|message| view! { <p class="form-error" role="alert" data-testid="webhook-form-error">{message}</p> })}
             <div class="form-actions">
-                <button type="submit" class="primary" data-testid="create-webhook" disabled=move || busy.get()>
-                    {move || if busy.get() { "Adding…" } else { "Add webhook" }}
-                </button>
+                <SubmitButton busy=busy testid="create-webhook" label="Add webhook" busy_label="Adding…" />
             </div>
         </form>
     }

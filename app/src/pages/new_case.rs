@@ -11,7 +11,7 @@ use trayforge_wire::{NewCaseRequest, NewPatient};
 use wasm_bindgen::JsCast;
 
 use crate::api::{ClientError, use_api};
-use crate::components::{FieldState, FormField};
+use crate::components::{FieldState, FormField, SubmitButton};
 use crate::display::sentence;
 
 /// The form's fields, each as typed.
@@ -199,9 +199,7 @@ pub(crate) fn NewCasePage() -> impl IntoView {
                 </fieldset>
                 {move || problem.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
                 <div class="form-actions">
-                    <button type="submit" class="primary" data-testid="create-case" disabled=move || busy.get()>
-                        {move || if busy.get() { "Creating…" } else { "Create case" }}
-                    </button>
+                    <SubmitButton busy=busy testid="create-case" label="Create case" busy_label="Creating…" />
                     <A href="/cases" attr:class="button quiet">"Cancel"</A>
                 </div>
             </form>
