@@ -13,6 +13,7 @@ pub mod io;
 pub mod label;
 mod mesh;
 pub mod ops;
+pub mod prepare;
 pub mod repair;
 mod vector;
 

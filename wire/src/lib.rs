@@ -20,6 +20,7 @@ pub use cases::{
     AuditEventView, CaseDetail, CaseStatus, CaseUpdate, CaseView, FileView, NewCaseRequest, NewPatient, Page,
     PatientView, StageView,
 };
+pub use mesh_core::prepare::{BaseRecipe, HollowRecipe, LabelRecipe, Recipe, TrimRecipe};
 pub use users::{ChangePasswordRequest, ResetPasswordRequest, UpdateUserRequest};
 pub use webhooks::{
     CreatedWebhook, DeliveryAttemptView, DeliveryFailureView, NewWebhookRequest, WEBHOOK_EVENTS, WebhookDelivery,

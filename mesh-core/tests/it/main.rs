@@ -10,6 +10,7 @@ mod label_properties;
 mod ply;
 mod prep;
 mod prep_properties;
+mod prepare;
 mod random;
 mod read;
 mod repair;

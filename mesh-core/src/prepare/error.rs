@@ -1,0 +1,55 @@
+//! Why a recipe could not be applied: the step and its own error.
+
+use std::fmt;
+
+use crate::label::LabelError;
+use crate::ops::BaseError;
+
+/// A step of a recipe, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Repair,
+    Trim,
+    Base,
+    Hollow,
+    Label,
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Step::Repair => "repair",
+            Step::Trim => "trim",
+            Step::Base => "flat base",
+            Step::Hollow => "hollow",
+            Step::Label => "label",
+        })
+    }
+}
+
+/// Why a recipe could not be applied. The model is never changed: the
+/// recipe's result is made whole or not at all.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PrepareError {
+    #[error("the model has no faces; upload the arch's model again")]
+    Empty,
+    #[error(
+        "the label goes on the bottom of the base, and this recipe has no base; turn the base on, or the label off"
+    )]
+    LabelNeedsBase,
+    #[error("flat base: {0}")]
+    Base(#[from] BaseError),
+    #[error("label: {0}")]
+    Label(#[from] LabelError),
+}
+
+impl PrepareError {
+    /// The step that failed, for a message that points at its settings.
+    pub fn step(&self) -> Option<Step> {
+        match self {
+            PrepareError::Empty => None,
+            PrepareError::LabelNeedsBase | PrepareError::Label(_) => Some(Step::Label),
+            PrepareError::Base(_) => Some(Step::Base),
+        }
+    }
+}

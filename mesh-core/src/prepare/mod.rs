@@ -1,0 +1,19 @@
+//! Recipes: the preparation a clinic applies to every model of a case, in
+//! one fixed order — repair, trim, flat base, hollow, label — each step
+//! one of this crate's operations with the recipe's settings.
+//!
+//! The recipe is the same value in the browser (the Prepare page runs it
+//! in the mesh worker) and on the server (the prepare job), so a model
+//! prepared in either place is the same model. `recipe.rs` is the recipe
+//! and its defaults, `part.rs` what differs per model (arch, label text,
+//! code), `run.rs` the pipeline and `error.rs` why a step failed.
+
+mod error;
+mod part;
+mod recipe;
+mod run;
+
+pub use error::{PrepareError, Step};
+pub use part::Part;
+pub use recipe::{BaseRecipe, HollowRecipe, LabelRecipe, Recipe, TrimRecipe};
+pub use run::{Prepared, prepare};

@@ -1,0 +1,79 @@
+//! The pipeline: each step of the recipe on the result of the one before.
+
+use super::error::{PrepareError, Step};
+use super::part::Part;
+use super::recipe::{BaseRecipe, LabelRecipe, Recipe};
+use crate::IndexedMesh;
+use crate::label::{LabelOptions, label};
+use crate::ops::{BaseOptions, BasePlacement, Plane, flat_base};
+use crate::repair::{RepairOptions, repair};
+
+/// The prepared model and what each step did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub mesh: IndexedMesh,
+    /// One sentence per step that ran, in order, such as
+    /// `"flat base: cut 1 mm above the lowest point, 3 mm base"`.
+    pub steps: Vec<(Step, String)>,
+}
+
+/// Applies `recipe` to `mesh`, the model `part`. `font` is the label
+/// font's bytes (DejaVu Sans Bold); it is read only when the recipe has a label.
+pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) -> Result<Prepared, PrepareError> {
+    if mesh.is_empty() {
+        return Err(PrepareError::Empty);
+    }
+    if recipe.label.is_some() && recipe.base.is_none() {
+        return Err(PrepareError::LabelNeedsBase);
+    }
+    let mut steps = Vec::new();
+    let mut current = std::borrow::Cow::Borrowed(mesh);
+
+    if recipe.repair {
+        let (repaired, report) = repair(&current, &RepairOptions::default());
+        let said = if report.is_empty() { "nothing to repair".to_owned() } else { report.lines().join("; ") };
+        steps.push((Step::Repair, said));
+        current = std::borrow::Cow::Owned(repaired);
+    }
+
+    let mut bottom: Option<Plane> = None;
+    if let Some(base) = &recipe.base {
+        let based = flat_base(&current, &base_options(base, part))?;
+        steps.push((
+            Step::Base,
+            format!("cut {} mm above the lowest point, {} mm base", base.cut_height_mm, base.base_height_mm),
+        ));
+        bottom = Some(based.bottom);
+        current = std::borrow::Cow::Owned(based.mesh);
+    }
+
+    if let (Some(recipe_label), Some(face)) = (&recipe.label, bottom) {
+        let labelled = label(&current, &label_options(recipe_label, part, face, font))?;
+        steps.push((Step::Label, format!("{:?} on the base", part.label_text)));
+        current = std::borrow::Cow::Owned(labelled.mesh);
+    }
+
+    Ok(Prepared { mesh: current.into_owned(), steps })
+}
+
+fn base_options(base: &BaseRecipe, part: &Part) -> BaseOptions {
+    BaseOptions {
+        placement: BasePlacement::Arch(part.arch),
+        cut_height_mm: base.cut_height_mm,
+        base_height_mm: base.base_height_mm,
+        chamfer_mm: base.chamfer_mm,
+    }
+}
+
+fn label_options<'a>(recipe: &LabelRecipe, part: &Part, face: Plane, font: &'a [u8]) -> LabelOptions<'a> {
+    LabelOptions {
+        code: if recipe.code { part.code.clone() } else { String::new() },
+        relief: recipe.relief,
+        letter_height_mm: recipe.letter_height_mm,
+        depth_mm: recipe.depth_mm,
+        module_mm: recipe.module_mm,
+        offset_mm: recipe.offset_mm,
+        rotation_deg: recipe.rotation_deg,
+        ..LabelOptions::new(font, part.label_text.clone(), face)
+    }
+}

@@ -1,0 +1,62 @@
+//! Recipes: the steps in order on a real arch and on a cube, the result
+//! closed, manifold and outward, and a recipe that cannot work refused
+//! with the step that needs changing.
+
+use mesh_core::prepare::{BaseRecipe, LabelRecipe, Part, PrepareError, Recipe, Step, prepare};
+use mesh_core::{Arch, validate};
+
+use crate::label::font;
+use crate::prep::{assert_closed_manifold_outward, lower_arch};
+use crate::solids::cube_at;
+
+#[test]
+fn a_base_recipe_on_the_lower_arch_gives_a_closed_model_standing_on_its_base() {
+    let arch = lower_arch();
+    let recipe = Recipe { label: None, ..Recipe::default() };
+    let prepared = prepare(&arch, &recipe, &Part::aligner("K7Q-4M2", Arch::Lower, 7), font()).unwrap();
+    assert_closed_manifold_outward(&validate(&prepared.mesh));
+    let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
+    assert_eq!(steps, [Step::Repair, Step::Base]);
+    assert_eq!(prepared.steps[0].1, "nothing to repair");
+    // The lower arch's teeth point up (+Y): the base's 3 mm go below the 1 mm cut.
+    let (before, after) = (arch.bounds().unwrap(), prepared.mesh.bounds().unwrap());
+    assert!((after.min[1] - (before.min[1] + 1.0 - 3.0)).abs() < 1e-3, "{before:?} {after:?}");
+    assert_eq!(after.max[1], before.max[1]);
+}
+
+#[test]
+fn a_labelled_base_on_a_block_carries_the_aligners_label() {
+    // A 60 mm block standing on y = 0, as a lower arch stands.
+    let block = cube_at([-30.0, 0.0, -30.0], 60.0);
+    let recipe = Recipe { repair: false, ..Recipe::default() };
+    let part = Part::aligner("K7Q-4M2", Arch::Lower, 7);
+    let prepared = prepare(&block, &recipe, &part, font()).unwrap();
+    let report = validate(&prepared.mesh);
+    assert_closed_manifold_outward(&report);
+    // Engraved: less than the 60 × 60 × (60 − 1 + 3) block, by the relief's volume.
+    assert!(report.signed_volume < 60.0 * 60.0 * 62.0 - 1.0, "{report:?}");
+    assert!(report.signed_volume > 60.0 * 60.0 * 62.0 - 300.0, "{report:?}");
+    assert_eq!(prepared.steps.last().unwrap(), &(Step::Label, "\"K7Q-4M2 L07\" on the base".to_owned()));
+}
+
+#[test]
+fn a_recipe_that_cannot_work_names_its_step_and_what_to_change() {
+    let block = cube_at([-20.0, 0.0, -20.0], 40.0);
+    let part = Part::aligner("K7Q-4M2", Arch::Lower, 7);
+
+    let no_base = Recipe { base: None, ..Recipe::default() };
+    let error = prepare(&block, &no_base, &part, font()).unwrap_err();
+    assert_eq!(error, PrepareError::LabelNeedsBase);
+    assert_eq!(error.step(), Some(Step::Label));
+
+    let flat = Recipe { base: Some(BaseRecipe { base_height_mm: 0.0, ..BaseRecipe::default() }), ..Recipe::default() };
+    let error = prepare(&block, &flat, &part, font()).unwrap_err();
+    assert_eq!(error.step(), Some(Step::Base));
+    assert!(error.to_string().starts_with("flat base: the base height must be more than 0 mm"), "{error}");
+
+    let huge =
+        Recipe { label: Some(LabelRecipe { letter_height_mm: 30.0, ..LabelRecipe::default() }), ..Recipe::default() };
+    let error = prepare(&block, &huge, &part, font()).unwrap_err();
+    assert_eq!(error.step(), Some(Step::Label));
+    assert!(error.to_string().contains("use smaller letters"), "{error}");
+}
