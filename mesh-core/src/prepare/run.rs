@@ -15,6 +15,9 @@ pub struct Prepared {
     /// One sentence per step that ran, in order, such as
     /// `"flat base: cut 1 mm above the lowest point, 3 mm base"`.
     pub steps: Vec<(Step, String)>,
+    /// The line the model was trimmed along (closed: the last point joins
+    /// the first), for trimming machines ([`write_polyline`](super::write_polyline)).
+    pub trim_line: Option<Vec<[f32; 3]>>,
 }
 
 /// Applies `recipe` to `mesh`, the model `part`. `font` is the label
@@ -53,7 +56,7 @@ pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) ->
         current = std::borrow::Cow::Owned(labelled.mesh);
     }
 
-    Ok(Prepared { mesh: current.into_owned(), steps })
+    Ok(Prepared { mesh: current.into_owned(), steps, trim_line: None })
 }
 
 fn base_options(base: &BaseRecipe, part: &Part) -> BaseOptions {
