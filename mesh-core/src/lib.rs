@@ -26,6 +26,6 @@ pub use label::{CodePlacement, LabelError, LabelOptions, LabelShape, Labelled, R
 pub use mesh::{Bounds, IndexedMesh};
 pub use ops::{
     Arch, BaseError, BaseOptions, BasePlacement, CutOutline, DiffError, FlatBase, Plane, PlaneCut, PlaneCutError,
-    PlaneCutOptions, SurfaceDistances, flat_base, plane_cut, surface_distances,
+    PlaneCutOptions, PlateOptions, SurfaceDistances, flat_base, plane_cut, plate_base, surface_distances,
 };
 pub use repair::{RepairOptions, RepairReport, repair};

@@ -118,20 +118,20 @@ pub enum BaseError {
         near[0], near[1], near[2]
     )]
     ChamferTooLarge { chamfer: f32, near: [f32; 3] },
+    #[error("the plate's margin must be at least 0 mm (it is {got}); enter a margin such as 2 mm")]
+    Margin { got: f32 },
+    #[error(
+        "the model's pieces have no outline to put a plate under (they are flat or a single line); check the model"
+    )]
+    NoFootprint,
     #[error(transparent)]
     Cut(#[from] PlaneCutError),
 }
 
 /// Puts `mesh` on a flat base as `options` say.
 pub fn flat_base(mesh: &IndexedMesh, options: &BaseOptions) -> Result<FlatBase, BaseError> {
-    let base = options.base_height_mm;
-    if !(base.is_finite() && base > 0.0) {
-        return Err(BaseError::BaseHeight { got: base });
-    }
-    let chamfer = options.chamfer_mm;
-    if !(chamfer.is_finite() && chamfer >= 0.0 && chamfer < base) {
-        return Err(BaseError::Chamfer { got: chamfer, base });
-    }
+    check_sizes(options)?;
+    let (base, chamfer) = (options.base_height_mm, options.chamfer_mm);
     if mesh.is_empty() {
         return Err(PlaneCutError::EmptyModel.into());
     }
@@ -203,6 +203,19 @@ pub fn flat_base(mesh: &IndexedMesh, options: &BaseOptions) -> Result<FlatBase, 
     result.triangles.extend(bottom);
     let bottom = Plane::new(bottom_plane.origin.map(|c| c as f32), bottom_plane.normal.map(|c| c as f32));
     Ok(FlatBase { mesh: result, cut, outline, bottom })
+}
+
+/// The base's height is more than 0 and its chamfer less than that.
+pub(super) fn check_sizes(options: &BaseOptions) -> Result<(), BaseError> {
+    let base = options.base_height_mm;
+    if !(base.is_finite() && base > 0.0) {
+        return Err(BaseError::BaseHeight { got: base });
+    }
+    let chamfer = options.chamfer_mm;
+    if !(chamfer.is_finite() && chamfer >= 0.0 && chamfer < base) {
+        return Err(BaseError::Chamfer { got: chamfer, base });
+    }
+    Ok(())
 }
 
 /// The cutting plane `options` ask for: facing down, so that what is above is kept.

@@ -5,8 +5,9 @@
 //! closes the cut, from `half_space.rs` (the cut, sharing a vertex per
 //! crossing edge), `outline.rs` (the cut's edges as loops) and `cap.rs`
 //! (the faces closing them); [`flat_base`] (`base.rs`) cuts near the
-//! bottom and extrudes the cut into a plinth. `plane.rs` is the plane both
-//! take.
+//! bottom and extrudes the cut into a plinth; [`plate_base`] (`plate.rs`)
+//! puts every piece of a model (the separate crowns of an arch) on one
+//! plate. `plane.rs` is the plane they take.
 
 mod base;
 mod cap;
@@ -15,11 +16,13 @@ mod diff;
 mod half_space;
 mod outline;
 mod plane;
+mod plate;
 
 pub use base::{Arch, BaseError, BaseOptions, BasePlacement, FlatBase, flat_base};
 pub use cut_cap::{CutOutline, PlaneCut, PlaneCutError, PlaneCutOptions, plane_cut};
 pub use diff::{DiffError, SurfaceDistances, surface_distances};
 pub use plane::Plane;
+pub use plate::{PlateOptions, plate_base};
 
 // For labels, which re-triangulate a flat face and extrude outlines the way a base does.
 pub(crate) use base::join_rings;

@@ -76,6 +76,11 @@ impl UnitPlane {
         [dot(d, self.u), dot(d, self.w)]
     }
 
+    /// The point of the plane at the 2D coordinates `q` ([`UnitPlane::in_plane`]'s inverse).
+    pub(crate) fn point_at(&self, q: [f64; 2]) -> [f64; 3] {
+        [0, 1, 2].map(|i| self.origin[i] + q[0] * self.u[i] + q[1] * self.w[i])
+    }
+
     /// The same plane moved `by` mm along its normal.
     pub(crate) fn shifted(&self, by: f64) -> UnitPlane {
         let origin = [0, 1, 2].map(|i| self.origin[i] + by * self.normal[i]);

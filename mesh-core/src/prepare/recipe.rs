@@ -37,6 +37,10 @@ pub struct BaseRecipe {
     pub base_height_mm: f32,
     /// The chamfer round the base's bottom edge, in mm (0 for none).
     pub chamfer_mm: f32,
+    /// One plate under the whole model, 2 mm wider than it all round (the
+    /// crowns of an arch exported as separate pieces all stand on it), or
+    /// else a base that follows the cut's outline.
+    pub plate: bool,
 }
 
 /// Hollowing, to save resin.
@@ -95,9 +99,9 @@ impl Default for TrimRecipe {
 }
 
 impl Default for BaseRecipe {
-    /// A 1 mm cut, a 3 mm base, no chamfer.
+    /// A 1 mm cut, a 3 mm plate, no chamfer.
     fn default() -> Self {
-        BaseRecipe { cut_height_mm: 1.0, base_height_mm: 3.0, chamfer_mm: 0.0 }
+        BaseRecipe { cut_height_mm: 1.0, base_height_mm: 3.0, chamfer_mm: 0.0, plate: true }
     }
 }
 

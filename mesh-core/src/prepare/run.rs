@@ -5,7 +5,10 @@ use super::part::Part;
 use super::recipe::{BaseRecipe, LabelRecipe, Recipe};
 use crate::IndexedMesh;
 use crate::label::{LabelOptions, label};
-use crate::ops::{BaseOptions, BasePlacement, Plane, flat_base};
+use crate::ops::{BaseOptions, BasePlacement, Plane, PlateOptions, flat_base, plate_base};
+
+/// Flat plate round the model's pieces, in mm.
+const PLATE_MARGIN_MM: f32 = 2.0;
 use crate::repair::{RepairOptions, repair};
 
 /// The prepared model and what each step did.
@@ -41,10 +44,16 @@ pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) ->
 
     let mut bottom: Option<Plane> = None;
     if let Some(base) = &recipe.base {
-        let based = flat_base(&current, &base_options(base, part))?;
+        let options = base_options(base, part);
+        let based = if base.plate {
+            plate_base(&current, &PlateOptions { base: options, margin_mm: PLATE_MARGIN_MM })?
+        } else {
+            flat_base(&current, &options)?
+        };
+        let shape = if base.plate { "plate" } else { "base" };
         steps.push((
             Step::Base,
-            format!("cut {} mm above the lowest point, {} mm base", base.cut_height_mm, base.base_height_mm),
+            format!("cut {} mm above the lowest point, {} mm {shape}", base.cut_height_mm, base.base_height_mm),
         ));
         bottom = Some(based.bottom);
         current = std::borrow::Cow::Owned(based.mesh);

@@ -7,6 +7,7 @@ mod corpus;
 mod diff;
 mod label;
 mod label_properties;
+mod plate;
 mod ply;
 mod prep;
 mod prep_properties;

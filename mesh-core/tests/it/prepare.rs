@@ -3,16 +3,32 @@
 //! with the step that needs changing.
 
 use mesh_core::prepare::{BaseRecipe, LabelRecipe, Part, PrepareError, Recipe, Step, prepare};
-use mesh_core::{Arch, validate};
+use mesh_core::{Arch, read, validate};
+
+use crate::corpus::corpus_dir;
 
 use crate::label::font;
 use crate::prep::{assert_closed_manifold_outward, lower_arch};
 use crate::solids::cube_at;
 
 #[test]
-fn a_base_recipe_on_the_lower_arch_gives_a_closed_model_standing_on_its_base() {
+fn the_default_recipe_labels_both_corpus_arches_on_one_plate() {
+    let upper = read(&std::fs::read(corpus_dir().join("public/dental/ref_upper_tag0.stl")).unwrap()).unwrap().mesh;
+    for (arch, mesh) in [(Arch::Lower, lower_arch()), (Arch::Upper, upper)] {
+        let prepared = prepare(&mesh, &Recipe::default(), &Part::aligner("K7Q-4M2", arch, 12), font()).unwrap();
+        let report = validate(&prepared.mesh);
+        assert_closed_manifold_outward(&report);
+        let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
+        assert_eq!(steps, [Step::Repair, Step::Base, Step::Label]);
+        assert_eq!(prepared.steps[1].1, "cut 1 mm above the lowest point, 3 mm plate");
+    }
+}
+
+#[test]
+fn a_following_base_on_the_lower_arch_gives_a_closed_model_standing_on_its_base() {
     let arch = lower_arch();
-    let recipe = Recipe { label: None, ..Recipe::default() };
+    let base = BaseRecipe { plate: false, ..BaseRecipe::default() };
+    let recipe = Recipe { label: None, base: Some(base), ..Recipe::default() };
     let prepared = prepare(&arch, &recipe, &Part::aligner("K7Q-4M2", Arch::Lower, 7), font()).unwrap();
     assert_closed_manifold_outward(&validate(&prepared.mesh));
     let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
@@ -28,7 +44,8 @@ fn a_base_recipe_on_the_lower_arch_gives_a_closed_model_standing_on_its_base() {
 fn a_labelled_base_on_a_block_carries_the_aligners_label() {
     // A 60 mm block standing on y = 0, as a lower arch stands.
     let block = cube_at([-30.0, 0.0, -30.0], 60.0);
-    let recipe = Recipe { repair: false, ..Recipe::default() };
+    let base = BaseRecipe { plate: false, ..BaseRecipe::default() };
+    let recipe = Recipe { repair: false, base: Some(base), ..Recipe::default() };
     let part = Part::aligner("K7Q-4M2", Arch::Lower, 7);
     let prepared = prepare(&block, &recipe, &part, font()).unwrap();
     let report = validate(&prepared.mesh);

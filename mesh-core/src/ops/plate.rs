@@ -1,0 +1,256 @@
+//! A plate under a model of several pieces (the separate crowns of an
+//! arch): every piece is cut a little above its own lowest point and its
+//! cut goes straight down into one slab, the convex outline of all the cuts
+//! and a margin, so that the whole arch stands on one flat bottom with room
+//! for a label.
+//!
+//! Each piece is put on a base of its own ([`flat_base`] at its own cut
+//! plane) reaching `overlap` mm into the slab, and the slab is a closed
+//! prism: every piece stays closed, manifold and outward, and they overlap
+//! where they join, as neighbouring crowns already do. Slicers print
+//! overlapping closed pieces as their union.
+
+use super::base::{BaseError, BaseOptions, BasePlacement, FlatBase, check_sizes, flat_base};
+use super::cut_cap::{CutOutline, PlaneCutError};
+use super::plane::{Plane, UnitPlane};
+use crate::IndexedMesh;
+use crate::repair::piece_of_each_face;
+
+/// How far each piece's own base reaches into the plate, in mm (at most half the plate).
+const OVERLAP_MM: f64 = 0.5;
+/// Points round each corner of the outline when the margin rounds it.
+const CORNER_POINTS: usize = 12;
+
+/// A plate under the whole model: `base` says where each piece is cut
+/// (`cut_height_mm` above its own lowest point along the placement's up
+/// direction) and how thick the plate is (`base_height_mm`, with
+/// `chamfer_mm` round its bottom edge).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlateOptions {
+    pub base: BaseOptions,
+    /// Flat plate kept round the pieces' cuts, in mm (at least 0).
+    pub margin_mm: f32,
+}
+
+/// Puts every piece of `mesh` on one plate as `options` say.
+pub fn plate_base(mesh: &IndexedMesh, options: &PlateOptions) -> Result<FlatBase, BaseError> {
+    let base = options.base;
+    check_sizes(&base)?;
+    let margin = options.margin_mm;
+    if !(margin.is_finite() && margin >= 0.0) {
+        return Err(BaseError::Margin { got: margin });
+    }
+    let up = match base.placement {
+        BasePlacement::Arch(arch) => arch.occlusal_direction(),
+        BasePlacement::Up(up) => up,
+        BasePlacement::Plane(plane) => plane.normal.map(|c| -c),
+    };
+    // Facing down, as the cuts do: its 2D coordinates are the plate's.
+    let down = Plane::new([0.0; 3], up.map(|c| -c)).checked().ok_or(BaseError::DegenerateUp { up })?;
+    if mesh.is_empty() {
+        return Err(PlaneCutError::EmptyModel.into());
+    }
+
+    let pieces = pieces(mesh);
+    let cuts: Vec<f64> = pieces.iter().map(|piece| cut_level(piece, &base, &down)).collect::<Result<_, _>>()?;
+    // Levels along `down`: the highest of them is the lowest cut, where the plate's top is.
+    let top = cuts.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let thickness = f64::from(base.base_height_mm);
+    let overlap = OVERLAP_MM.min(thickness / 2.0);
+
+    let mut result = IndexedMesh::default();
+    let mut outline = CutOutline { loops: 0, outer: 0, holes: 0, open_edges: 0 };
+    let mut footprint: Vec<[f64; 2]> = Vec::new();
+    let mut lowest_cut = None;
+    for (piece, &level) in pieces.iter().zip(&cuts) {
+        let plane = Plane::new(down.normal.map(|c| (c * level) as f32), down.normal.map(|c| c as f32));
+        let own = BaseOptions {
+            placement: BasePlacement::Plane(plane),
+            base_height_mm: (top - level + overlap) as f32,
+            chamfer_mm: 0.0,
+            ..base
+        };
+        let based = flat_base(piece, &own)?;
+        footprint.extend(based.mesh.positions.iter().map(|&p| down.in_plane(p)));
+        outline.loops += based.outline.loops;
+        outline.outer += based.outline.outer;
+        outline.holes += based.outline.holes;
+        if level == top {
+            lowest_cut = Some(based.cut);
+        }
+        append(&mut result, &based.mesh);
+    }
+    let ring = rounded_hull(&footprint, f64::from(margin));
+    let bottom = down.shifted(top - down.level() + thickness);
+    append(&mut result, &slab(&ring, &down.shifted(top - down.level()), thickness, f64::from(base.chamfer_mm))?);
+    Ok(FlatBase {
+        mesh: result,
+        cut: lowest_cut.expect("the lowest cut is one of the pieces' cuts"),
+        outline,
+        bottom: Plane::new(bottom.origin.map(|c| c as f32), bottom.normal.map(|c| c as f32)),
+    })
+}
+
+/// The level along `down` at which `piece` is cut: `cut_height_mm` above its own lowest point.
+fn cut_level(piece: &IndexedMesh, base: &BaseOptions, down: &UnitPlane) -> Result<f64, BaseError> {
+    if let BasePlacement::Plane(plane) = base.placement {
+        let origin = plane.origin.map(f64::from);
+        return Ok(down.normal.iter().zip(origin).map(|(n, o)| n * o).sum());
+    }
+    let cut_height = base.cut_height_mm;
+    if !(cut_height.is_finite() && cut_height > 0.0) {
+        return Err(BaseError::CutHeight { got: cut_height });
+    }
+    let (lowest, highest) = piece.positions.iter().fold((f64::NEG_INFINITY, f64::INFINITY), |(lo, hi), &p| {
+        let level = down.distance(p) + down.level();
+        (lo.max(level), hi.min(level))
+    });
+    let height = lowest - highest;
+    if f64::from(cut_height) >= height {
+        return Err(BaseError::CutAboveModel { cut_height, model_height: height });
+    }
+    Ok(lowest - f64::from(cut_height))
+}
+
+/// The mesh's pieces (faces connected through edges), each a mesh of its own.
+fn pieces(mesh: &IndexedMesh) -> Vec<IndexedMesh> {
+    let piece_of_face = piece_of_each_face(&mesh.triangles);
+    let mut order: Vec<usize> = (0..mesh.triangles.len()).collect();
+    order.sort_by_key(|&face| piece_of_face[face]);
+    let sorted = IndexedMesh {
+        positions: mesh.positions.clone(),
+        triangles: order.iter().map(|&face| mesh.triangles[face]).collect(),
+    };
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for end in 1..=order.len() {
+        if end == order.len() || piece_of_face[order[end]] != piece_of_face[order[start]] {
+            pieces.push(sorted.submesh(start..end));
+            start = end;
+        }
+    }
+    pieces
+}
+
+fn append(to: &mut IndexedMesh, mesh: &IndexedMesh) {
+    let offset = to.positions.len() as u32;
+    to.positions.extend_from_slice(&mesh.positions);
+    to.triangles.extend(mesh.triangles.iter().map(|t| t.map(|v| v + offset)));
+}
+
+/// The convex hull of `points` grown by `margin` (corners rounded), counter-clockwise.
+fn rounded_hull(points: &[[f64; 2]], margin: f64) -> Vec<[f64; 2]> {
+    let hull = convex_hull(points);
+    if margin <= 0.0 {
+        return hull;
+    }
+    let grown: Vec<[f64; 2]> = hull
+        .iter()
+        .flat_map(|&[x, y]| {
+            (0..CORNER_POINTS).map(move |k| {
+                let angle = std::f64::consts::TAU * k as f64 / CORNER_POINTS as f64;
+                [x + margin * angle.cos(), y + margin * angle.sin()]
+            })
+        })
+        .collect();
+    convex_hull(&grown)
+}
+
+/// Andrew's monotone chain: the hull's corners counter-clockwise, without collinear points.
+fn convex_hull(points: &[[f64; 2]]) -> Vec<[f64; 2]> {
+    let mut sorted: Vec<[f64; 2]> = points.to_vec();
+    sorted.sort_by(|a, b| a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1])));
+    sorted.dedup();
+    if sorted.len() < 3 {
+        return sorted;
+    }
+    let turn = |o: [f64; 2], a: [f64; 2], b: [f64; 2]| (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+    let mut hull: Vec<[f64; 2]> = Vec::with_capacity(2 * sorted.len());
+    for pass in [&sorted[..], &sorted.iter().rev().copied().collect::<Vec<_>>()[..]] {
+        let floor = hull.len() + 1;
+        for &p in pass {
+            while hull.len() > floor && turn(hull[hull.len() - 2], hull[hull.len() - 1], p) <= 0.0 {
+                hull.pop();
+            }
+            hull.push(p);
+        }
+        hull.pop();
+    }
+    hull
+}
+
+/// A closed prism on the convex `ring` (counter-clockwise in `top`'s
+/// coordinates, which face down): from `top` down `thickness` mm, its
+/// bottom edge chamfered by `chamfer` mm.
+fn slab(ring: &[[f64; 2]], top: &UnitPlane, thickness: f64, chamfer: f64) -> Result<IndexedMesh, BaseError> {
+    let n = ring.len();
+    if n < 3 {
+        return Err(BaseError::NoFootprint);
+    }
+    let inset = if chamfer > 0.0 { inset_convex(ring, chamfer) } else { ring.to_vec() };
+    if inset.len() < 3 {
+        return Err(BaseError::ChamferTooLarge { chamfer: chamfer as f32, near: point(top, ring[0]) });
+    }
+    // Rings from the top down: the top, the chamfer's start, the bottom.
+    let mut levels: Vec<(f64, &[[f64; 2]])> = vec![(0.0, ring)];
+    if chamfer > 0.0 {
+        levels.push((thickness - chamfer, ring));
+    }
+    levels.push((thickness, &inset));
+    let mut mesh = IndexedMesh::default();
+    let mut starts = Vec::new();
+    for &(depth, points) in &levels {
+        starts.push(mesh.positions.len() as u32);
+        let plane = top.shifted(depth);
+        mesh.positions.extend(points.iter().map(|&q| point(&plane, q)));
+    }
+    // Seen from below (the planes' normal side) the rings run counter-clockwise.
+    let bottom = starts[starts.len() - 1];
+    let m = inset.len() as u32;
+    for i in 1..m - 1 {
+        mesh.triangles.push([bottom, bottom + i, bottom + i + 1]);
+    }
+    for i in 1..n as u32 - 1 {
+        mesh.triangles.push([0, i + 1, i]);
+    }
+    for pair in starts.windows(2) {
+        let (upper, lower) = (pair[0], pair[1]);
+        let count = (n as u32).min(m);
+        for i in 0..count {
+            let j = (i + 1) % count;
+            mesh.triangles.push([upper + i, upper + j, lower + j]);
+            mesh.triangles.push([upper + i, lower + j, lower + i]);
+        }
+    }
+    Ok(mesh)
+}
+
+fn point(plane: &UnitPlane, q: [f64; 2]) -> [f32; 3] {
+    plane.point_at(q).map(|c| c as f32)
+}
+
+/// The convex counter-clockwise `ring` with every edge moved `by` inward,
+/// one corner per corner (empty when it would turn inside out).
+fn inset_convex(ring: &[[f64; 2]], by: f64) -> Vec<[f64; 2]> {
+    let n = ring.len();
+    let normal = |i: usize| {
+        let (p, q) = (ring[i], ring[(i + 1) % n]);
+        let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
+        let length = dx.hypot(dy);
+        [-dy / length, dx / length]
+    };
+    let moved: Vec<[f64; 2]> = (0..n)
+        .map(|i| {
+            let (a, b) = (normal((i + n - 1) % n), normal(i));
+            let sum = [a[0] + b[0], a[1] + b[1]];
+            let scale = by / (sum[0] * b[0] + sum[1] * b[1]).max(0.2);
+            [ring[i][0] + scale * sum[0], ring[i][1] + scale * sum[1]]
+        })
+        .collect();
+    let turned = (0..n).any(|i| {
+        let (p, q) = (ring[i], ring[(i + 1) % n]);
+        let (a, b) = (moved[i], moved[(i + 1) % n]);
+        (q[0] - p[0]) * (b[0] - a[0]) + (q[1] - p[1]) * (b[1] - a[1]) <= 0.0
+    });
+    if turned { Vec::new() } else { moved }
+}
