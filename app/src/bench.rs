@@ -6,9 +6,11 @@
 //! `window.wasmBindings.readMeshForBenchmark(bytes)` on the very code the
 //! Inspect page runs when a file is dropped, and `end2end/bench/viewer.mjs`
 //! times the treatment viewer's work on a read mesh (`MeshForBenchmark`):
-//! the difference map, the problem edges and a pick.
+//! the difference map, the problem edges and a pick; `end2end/bench/prepare.mjs`
+//! times model preparation (`prepare`, and the plane cut with cap alone).
 
-use mesh_core::IndexedMesh;
+use mesh_core::prepare::{Part, Recipe, prepare};
+use mesh_core::{Arch, IndexedMesh, Plane, PlaneCutOptions};
 use wasm_bindgen::prelude::*;
 
 use crate::viewer::difference::difference_map;
@@ -62,6 +64,30 @@ impl MeshForBenchmark {
     #[wasm_bindgen(js_name = differenceTo)]
     pub fn difference_to(&self, earlier: &MeshForBenchmark) -> Result<f32, JsError> {
         difference_map(&self.mesh, &earlier.mesh).map(|map| map.max_mm).map_err(|message| JsError::new(&message))
+    }
+
+    /// Applies the recipe `recipe_json` (a `Recipe` as JSON) to this mesh
+    /// as stage 7 of the upper arch of case `K7Q-4M2`, as the Prepare page
+    /// does; returns `[triangles, 1 if closed and manifold else 0]`.
+    pub fn prepare(&self, recipe_json: &str, font: &[u8]) -> Result<Vec<u32>, JsError> {
+        let recipe: Recipe = serde_json::from_str(recipe_json).map_err(|e| JsError::new(&e.to_string()))?;
+        let part = Part::aligner("K7Q-4M2", Arch::Upper, 7);
+        let prepared = prepare(&self.mesh, &recipe, &part, font).map_err(|e| JsError::new(&e.to_string()))?;
+        let report = mesh_core::validate(&prepared.mesh);
+        let closed = report.watertight && report.non_manifold_edges == 0;
+        Ok(vec![count(prepared.mesh.triangle_count())?, u32::from(closed)])
+    }
+
+    /// Cuts this mesh by the plane through `origin` facing `normal` and caps
+    /// the cut; returns the triangles kept.
+    #[wasm_bindgen(js_name = planeCut)]
+    pub fn plane_cut(&self, origin: &[f32], normal: &[f32]) -> Result<u32, JsError> {
+        let [Ok(origin), Ok(normal)] = [origin, normal].map(<[f32; 3]>::try_from) else {
+            return Err(JsError::new("the plane's origin and normal each take three numbers"));
+        };
+        let options = PlaneCutOptions::new(Plane::new(origin, normal));
+        let cut = mesh_core::plane_cut(&self.mesh, &options).map_err(|e| JsError::new(&e.to_string()))?;
+        count(cut.mesh.triangle_count())
     }
 
     /// How many boundary and non-manifold edges "Show problems" would draw.

@@ -15,6 +15,9 @@
 //!   separate teeth is one small face per tooth, so the label goes where
 //!   it first fits, near the centre of the largest.
 //!
+//! The torus and the split arch are left in the folder for the browser's
+//! half of `cargo xtask bench prep` (`end2end/bench/prepare.mjs`).
+//!
 //! Each figure is the median of several runs after a warm-up. Arguments
 //! (given by `cargo xtask bench prep`): the Python with trimesh, the
 //! anchor script, the arch, and a folder for the torus file.
@@ -168,6 +171,9 @@ fn main() {
     cut_case(Path::new(python), Path::new(script), Path::new(folder));
     let arch = mesh_core::read(&std::fs::read(arch).expect("the arch is readable")).expect("the arch reads").mesh;
     let arch = split_at_centroids(&arch);
+    // The browser's half of the benchmark (`end2end/bench/prepare.mjs`) reads the same arch.
+    let file = Path::new(folder).join("arch_256k_binary.stl");
+    std::fs::write(&file, mesh_core::write_binary_stl(&arch)).expect("the arch file can be written");
     base_case(&arch);
     label_case(&arch);
 }

@@ -11,7 +11,10 @@
 //! `prep`: the plane cut with cap against trimesh's `slice_plane(…,
 //! cap=True)` (`mesh-core/benches/prep.rs`, which runs
 //! `mesh-core/benches/prep_trimesh.py` in trimesh's virtualenv and takes
-//! turns with it), the flat base on an arch, and a label on that base.
+//! turns with it), the flat base on an arch, and a label on that base;
+//! then in headless Chromium (`end2end/bench/prepare.mjs`) the same cut of
+//! the same 1M-triangle torus and the whole default recipe on the same
+//! 256k-triangle arch, in wasm.
 //!
 //! `app`: the client in headless Chromium (`end2end/bench/app.mjs`): a
 //! 22 MB file dropped on Inspect to its first frame, the main thread's long
@@ -48,7 +51,10 @@ fn prep(root: &Path) -> Result {
         cargo(root)
             .args(["bench", "-p", "mesh-core", "--bench", "prep", "--"])
             .args([&python, &anchor, &arch, &inputs]),
-    )
+    )?;
+    println!("==> browser: plane cut with cap and the whole recipe in wasm (npm run bench:prepare in end2end/)");
+    let mut bench = browser_bench(root, "bench:prepare")?;
+    cmd::run(bench.args([inputs.join("torus_1m_binary.stl"), inputs.join("arch_256k_binary.stl")]))
 }
 
 fn mesh(root: &Path) -> Result {

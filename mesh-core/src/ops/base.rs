@@ -121,6 +121,11 @@ pub enum BaseError {
     #[error("the plate's margin must be at least 0 mm (it is {got}); enter a margin such as 2 mm")]
     Margin { got: f32 },
     #[error(
+        "a chamfer of {chamfer} mm must be narrower than the plate's margin of {margin} mm; make the chamfer \
+         smaller or the margin larger"
+    )]
+    ChamferOverMargin { chamfer: f32, margin: f32 },
+    #[error(
         "the model's pieces have no outline to put a plate under (they are flat or a single line); check the model"
     )]
     NoFootprint,

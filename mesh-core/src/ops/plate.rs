@@ -18,8 +18,8 @@ use crate::repair::piece_of_each_face;
 
 /// How far each piece's own base reaches into the plate, in mm (at most half the plate).
 const OVERLAP_MM: f64 = 0.5;
-/// Points round each corner of the outline when the margin rounds it.
-const CORNER_POINTS: usize = 12;
+/// Points round the plate's outline when it has a margin.
+const RING_POINTS: usize = 180;
 
 /// A plate under the whole model: `base` says where each piece is cut
 /// (`cut_height_mm` above its own lowest point along the placement's up
@@ -80,9 +80,25 @@ pub fn plate_base(mesh: &IndexedMesh, options: &PlateOptions) -> Result<FlatBase
         }
         append(&mut result, &based.mesh);
     }
-    let ring = rounded_hull(&footprint, f64::from(margin));
+    let hull = convex_hull(&footprint);
+    if hull.len() < 3 {
+        return Err(BaseError::NoFootprint);
+    }
+    let (margin, chamfer) = (f64::from(margin), f64::from(base.chamfer_mm));
+    if chamfer > 0.0 && chamfer >= margin {
+        return Err(BaseError::ChamferOverMargin { chamfer: base.chamfer_mm, margin: options.margin_mm });
+    }
+    let top_ring = if margin > 0.0 { grown_ring(&hull, margin) } else { hull.clone() };
+    // From the top down: the top, the chamfer's start, the bottom.
+    let mut rings = vec![(0.0, top_ring.clone())];
+    if chamfer > 0.0 {
+        rings.push((thickness - chamfer, top_ring));
+        rings.push((thickness, grown_ring(&hull, margin - chamfer)));
+    } else {
+        rings.push((thickness, rings[0].1.clone()));
+    }
     let bottom = down.shifted(top - down.level() + thickness);
-    append(&mut result, &slab(&ring, &down.shifted(top - down.level()), thickness, f64::from(base.chamfer_mm))?);
+    append(&mut result, &slab(&rings, &down.shifted(top - down.level())));
     Ok(FlatBase {
         mesh: result,
         cut: lowest_cut.expect("the lowest cut is one of the pieces' cuts"),
@@ -138,22 +154,21 @@ fn append(to: &mut IndexedMesh, mesh: &IndexedMesh) {
     to.triangles.extend(mesh.triangles.iter().map(|t| t.map(|v| v + offset)));
 }
 
-/// The convex hull of `points` grown by `margin` (corners rounded), counter-clockwise.
-fn rounded_hull(points: &[[f64; 2]], margin: f64) -> Vec<[f64; 2]> {
-    let hull = convex_hull(points);
-    if margin <= 0.0 {
-        return hull;
-    }
-    let grown: Vec<[f64; 2]> = hull
-        .iter()
-        .flat_map(|&[x, y]| {
-            (0..CORNER_POINTS).map(move |k| {
-                let angle = std::f64::consts::TAU * k as f64 / CORNER_POINTS as f64;
-                [x + margin * angle.cos(), y + margin * angle.sin()]
-            })
+/// The convex hull of `points` grown by `margin`: its boundary sampled at
+/// [`RING_POINTS`] outward directions (the hull's farthest point along each,
+/// moved `margin` further), counter-clockwise. Rings of one hull with
+/// different margins match point for point, so they join face by face.
+fn grown_ring(hull: &[[f64; 2]], margin: f64) -> Vec<[f64; 2]> {
+    (0..RING_POINTS)
+        .map(|k| {
+            let angle = std::f64::consts::TAU * k as f64 / RING_POINTS as f64;
+            let d = [angle.cos(), angle.sin()];
+            let far =
+                hull.iter().copied().max_by(|p, q| (p[0] * d[0] + p[1] * d[1]).total_cmp(&(q[0] * d[0] + q[1] * d[1])));
+            let [x, y] = far.unwrap_or_default();
+            [x + margin * d[0], y + margin * d[1]]
         })
-        .collect();
-    convex_hull(&grown)
+        .collect()
 }
 
 /// Andrew's monotone chain: the hull's corners counter-clockwise, without collinear points.
@@ -179,78 +194,33 @@ fn convex_hull(points: &[[f64; 2]]) -> Vec<[f64; 2]> {
     hull
 }
 
-/// A closed prism on the convex `ring` (counter-clockwise in `top`'s
-/// coordinates, which face down): from `top` down `thickness` mm, its
-/// bottom edge chamfered by `chamfer` mm.
-fn slab(ring: &[[f64; 2]], top: &UnitPlane, thickness: f64, chamfer: f64) -> Result<IndexedMesh, BaseError> {
-    let n = ring.len();
-    if n < 3 {
-        return Err(BaseError::NoFootprint);
-    }
-    let inset = if chamfer > 0.0 { inset_convex(ring, chamfer) } else { ring.to_vec() };
-    if inset.len() < 3 {
-        return Err(BaseError::ChamferTooLarge { chamfer: chamfer as f32, near: point(top, ring[0]) });
-    }
-    // Rings from the top down: the top, the chamfer's start, the bottom.
-    let mut levels: Vec<(f64, &[[f64; 2]])> = vec![(0.0, ring)];
-    if chamfer > 0.0 {
-        levels.push((thickness - chamfer, ring));
-    }
-    levels.push((thickness, &inset));
+/// A closed prism through `rings` (each a depth below `top`, which faces
+/// down, and a convex ring counter-clockwise in its coordinates, all of one
+/// length), capped at the first and the last.
+fn slab(rings: &[(f64, Vec<[f64; 2]>)], top: &UnitPlane) -> IndexedMesh {
     let mut mesh = IndexedMesh::default();
-    let mut starts = Vec::new();
-    for &(depth, points) in &levels {
-        starts.push(mesh.positions.len() as u32);
-        let plane = top.shifted(depth);
-        mesh.positions.extend(points.iter().map(|&q| point(&plane, q)));
+    let n = rings[0].1.len() as u32;
+    for (depth, ring) in rings {
+        let plane = top.shifted(*depth);
+        mesh.positions.extend(ring.iter().map(|&q| point(&plane, q)));
     }
     // Seen from below (the planes' normal side) the rings run counter-clockwise.
-    let bottom = starts[starts.len() - 1];
-    let m = inset.len() as u32;
-    for i in 1..m - 1 {
+    let bottom = n * (rings.len() as u32 - 1);
+    for i in 1..n - 1 {
         mesh.triangles.push([bottom, bottom + i, bottom + i + 1]);
-    }
-    for i in 1..n as u32 - 1 {
         mesh.triangles.push([0, i + 1, i]);
     }
-    for pair in starts.windows(2) {
-        let (upper, lower) = (pair[0], pair[1]);
-        let count = (n as u32).min(m);
-        for i in 0..count {
-            let j = (i + 1) % count;
+    for level in 0..rings.len() as u32 - 1 {
+        let (upper, lower) = (level * n, (level + 1) * n);
+        for i in 0..n {
+            let j = (i + 1) % n;
             mesh.triangles.push([upper + i, upper + j, lower + j]);
             mesh.triangles.push([upper + i, lower + j, lower + i]);
         }
     }
-    Ok(mesh)
+    mesh
 }
 
 fn point(plane: &UnitPlane, q: [f64; 2]) -> [f32; 3] {
     plane.point_at(q).map(|c| c as f32)
-}
-
-/// The convex counter-clockwise `ring` with every edge moved `by` inward,
-/// one corner per corner (empty when it would turn inside out).
-fn inset_convex(ring: &[[f64; 2]], by: f64) -> Vec<[f64; 2]> {
-    let n = ring.len();
-    let normal = |i: usize| {
-        let (p, q) = (ring[i], ring[(i + 1) % n]);
-        let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
-        let length = dx.hypot(dy);
-        [-dy / length, dx / length]
-    };
-    let moved: Vec<[f64; 2]> = (0..n)
-        .map(|i| {
-            let (a, b) = (normal((i + n - 1) % n), normal(i));
-            let sum = [a[0] + b[0], a[1] + b[1]];
-            let scale = by / (sum[0] * b[0] + sum[1] * b[1]).max(0.2);
-            [ring[i][0] + scale * sum[0], ring[i][1] + scale * sum[1]]
-        })
-        .collect();
-    let turned = (0..n).any(|i| {
-        let (p, q) = (ring[i], ring[(i + 1) % n]);
-        let (a, b) = (moved[i], moved[(i + 1) % n]);
-        (q[0] - p[0]) * (b[0] - a[0]) + (q[1] - p[1]) * (b[1] - a[1]) <= 0.0
-    });
-    if turned { Vec::new() } else { moved }
 }

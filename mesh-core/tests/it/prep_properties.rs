@@ -1,6 +1,6 @@
 //! Properties of model preparation on the corpus's real arches: whatever
-//! the plane or the heights, a capped cut and a base are closed, manifold,
-//! outward, and smaller (a cut) than the model they came from. The arches'
+//! the plane or the heights, a capped cut, a base and a plate are closed,
+//! manifold, outward, and smaller (a cut) than the model they came from. The arches'
 //! neighbouring teeth overlap a little, so these also cover capping
 //! overlapping pieces one by one.
 //!
@@ -12,8 +12,8 @@
 use std::sync::OnceLock;
 
 use mesh_core::{
-    BaseError, BaseOptions, BasePlacement, IndexedMesh, Plane, PlaneCutError, PlaneCutOptions, flat_base, plane_cut,
-    read, validate,
+    Arch, BaseError, BaseOptions, BasePlacement, IndexedMesh, Plane, PlaneCutError, PlaneCutOptions, PlateOptions,
+    flat_base, plane_cut, plate_base, read, validate,
 };
 use proptest::prelude::*;
 
@@ -103,5 +103,31 @@ proptest! {
             Err(BaseError::ChamferTooLarge { .. }) if options.chamfer_mm > 0.0 => {}
             Err(error) => prop_assert!(false, "{name} {options:?}: {error}"),
         }
+    }
+
+    #[test]
+    fn a_plate_under_an_arch_is_closed_outward_and_as_low_as_asked(
+        which in 0usize..8, cut in 0.2f32..1.5, base in 1.0f32..5.0, chamfer in 0.0f32..0.9, margin in 0.0f32..4.0
+    ) {
+        let (name, arch, volume) = &arches()[which % arches().len()];
+        // Each of the arches' crowns is about 5 mm tall or more along Y.
+        let options = PlateOptions {
+            base: BaseOptions { cut_height_mm: cut, base_height_mm: base, chamfer_mm: chamfer, ..BaseOptions::for_arch(Arch::Lower) },
+            margin_mm: margin,
+        };
+        let plated = match plate_base(arch, &options) {
+            Ok(plated) => plated,
+            // A chamfer as wide as the margin would cut into the crowns' footprint: refused, by design.
+            Err(BaseError::ChamferOverMargin { .. }) if chamfer >= margin => return Ok(()),
+            Err(error) => return Err(TestCaseError::fail(format!("{name} {options:?}: {error}"))),
+        };
+        let report = validate(&plated.mesh);
+        assert_closed_manifold_outward(&report);
+        prop_assert!(report.signed_volume > *volume * 0.5, "{name} {options:?}: {report:?}");
+        let bottom = plated.mesh.bounds().unwrap().min[1];
+        prop_assert!((bottom - plated.bottom.origin[1]).abs() < 1e-3, "{name} {options:?}");
+        // The lowest crown is cut `cut` above its lowest point, the plate's top; the plate is `base` below it.
+        let expected = arch.bounds().unwrap().min[1] + cut - base;
+        prop_assert!((bottom - expected).abs() < 1e-3, "{name} {options:?}: bottom {bottom}, expected {expected}");
     }
 }

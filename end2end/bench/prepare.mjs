@@ -1,0 +1,119 @@
+// Benchmark: model preparation in wasm in headless Chromium, on the very
+// code the Prepare page runs: the plane cut with cap of a 1M-triangle
+// torus (the native benchmark's mesh and plane; target ≤ 150 ms) and the
+// whole default recipe — repair, plate, engraved label with its Data
+// Matrix — on a 256k-triangle arch (target ≤ 1 s).
+//
+//   npm run bench:prepare TORUS_1M.stl ARCH.stl
+//
+// `cargo xtask bench prep` writes both files (target/bench-inputs/) and
+// then runs this. It prints figures; it fails only when something did not
+// work (a cut kept nothing, a prepared model is not closed), never because
+// something was slow.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, openPage, startServer } from '../tests/support.mjs';
+
+const RUNS = 5;
+const WARMUPS = 1;
+const FONT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public/fonts/DejaVuSans-Bold.ttf');
+// The native benchmark's plane (mesh-core/benches/prep.rs).
+const PLANE = { origin: [0.3, -0.2, 0.1], normal: [0.1, 0.2, 1.0] };
+// `Recipe::default()`, spelled out: what a clinic gets before it saves its own.
+const RECIPE = {
+  repair: true,
+  trim: null,
+  base: { cut_height_mm: 1, base_height_mm: 3, chamfer_mm: 0, plate: true },
+  hollow: null,
+  label: {
+    relief: 'engrave',
+    letter_height_mm: 3,
+    depth_mm: 0.5,
+    code: true,
+    module_mm: 0.6,
+    offset_mm: [0, 0],
+    rotation_deg: 0,
+  },
+};
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Runs in the page: every run's milliseconds and the last result, per operation. */
+async function measureInPage({ runs, warmups, plane, recipe }) {
+  const bytesOf = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
+  const time = (work) => {
+    const ms = [];
+    let result;
+    for (let i = 0; i < warmups + runs; i += 1) {
+      const start = performance.now();
+      result = work();
+      ms.push(performance.now() - start);
+    }
+    return { ms: ms.slice(warmups), result };
+  };
+  const { MeshForBenchmark } = window.wasmBindings;
+  const torus = new MeshForBenchmark(await bytesOf('/__bench/torus.stl'));
+  const arch = new MeshForBenchmark(await bytesOf('/__bench/arch.stl'));
+  const font = await bytesOf('/__bench/font.ttf');
+  const json = JSON.stringify(recipe);
+  return {
+    cut: time(() => torus.planeCut(plane.origin, plane.normal)),
+    recipe: time(() => Array.from(arch.prepare(json, font))),
+  };
+}
+
+async function main() {
+  const [torusFile, archFile] = process.argv.slice(2).map((file) => path.resolve(file));
+  if (!torusFile || !archFile) throw new Error('usage: npm run bench:prepare TORUS_1M.stl ARCH.stl');
+  const inputs = {
+    '/__bench/torus.stl': await readFile(torusFile),
+    '/__bench/arch.stl': await readFile(archFile),
+    '/__bench/font.ttf': await readFile(FONT),
+  };
+  const server = await startServer();
+  let browser;
+  try {
+    browser = await launchBrowser();
+    const origin = new URL(server.url).origin;
+    await browser.context.route((url) => url.origin === origin && url.pathname in inputs, (route) =>
+      route.fulfill({ status: 200, contentType: 'application/octet-stream', body: inputs[new URL(route.request().url()).pathname] }),
+    );
+    const { page, problems } = await openPage(browser.context, `${origin}/`);
+    await page.waitForFunction(() => typeof window.wasmBindings?.MeshForBenchmark === 'function', null, {
+      timeout: 30_000,
+    });
+    const figures = await page.evaluate(measureInPage, { runs: RUNS, warmups: WARMUPS, plane: PLANE, recipe: RECIPE });
+    const torusTriangles = inputs['/__bench/torus.stl'].readUInt32LE(80);
+    const archTriangles = inputs['/__bench/arch.stl'].readUInt32LE(80);
+    const [prepared, closed] = figures.recipe.result;
+    console.log(
+      `browser plane cut + cap torus-${Math.round(torusTriangles / 1e3)}k: median ${median(figures.cut.ms).toFixed(1)} ms ` +
+        `(target ≤ 150 ms) [${RUNS} runs after ${WARMUPS} warm-up], keeps ${figures.cut.result} triangles`,
+    );
+    console.log(
+      `browser default recipe (repair, plate, engraved label + code) arch-${Math.round(archTriangles / 1e3)}k: ` +
+        `median ${median(figures.recipe.ms).toFixed(1)} ms (target ≤ 1000 ms) [${RUNS} runs after ${WARMUPS} warm-up], ` +
+        `gives ${prepared} triangles, closed=${closed === 1}`,
+    );
+    if (!(figures.cut.result > 0)) problems.push('the plane cut kept nothing of the torus');
+    if (closed !== 1) problems.push('the prepared arch is not closed and manifold');
+    if (problems.length > 0) {
+      console.error(`FAILED:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+      process.exitCode = 1;
+    }
+    await page.close();
+  } finally {
+    await browser?.close();
+    await server.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
