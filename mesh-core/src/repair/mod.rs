@@ -164,6 +164,14 @@ impl fmt::Display for RepairReport {
 /// documentation) and says what each changed.
 pub fn repair(mesh: &IndexedMesh, options: &RepairOptions) -> (IndexedMesh, RepairReport) {
     let mut mesh = mesh.clone();
+    if is_sound(&mesh) {
+        // Closed, manifold, outward and without degenerate or repeated
+        // faces: the other steps would find nothing (welding only joins
+        // rims, and there are none), so only loose pieces are looked at.
+        let small_pieces = mesh.remove_small_components(options.min_piece_fraction, options.min_piece_faces);
+        let unused_vertices = mesh.remove_unused_vertices();
+        return (mesh, RepairReport { small_pieces, unused_vertices, ..RepairReport::default() });
+    }
     let degenerate = mesh.remove_degenerate_faces();
     let weld = mesh.weld_within(options.weld_tolerance_mm);
     let small_pieces = mesh.remove_small_components(options.min_piece_fraction, options.min_piece_faces);
@@ -174,6 +182,16 @@ pub fn repair(mesh: &IndexedMesh, options: &RepairOptions) -> (IndexedMesh, Repa
     }
     let unused_vertices = mesh.remove_unused_vertices();
     (mesh, RepairReport { degenerate, weld, small_pieces, orientation, holes, unused_vertices })
+}
+
+/// Whether the validation report finds nothing but loose pieces to repair.
+fn is_sound(mesh: &IndexedMesh) -> bool {
+    let report = crate::validate(mesh);
+    report.watertight
+        && report.non_manifold_edges == 0
+        && report.degenerate_faces == 0
+        && report.duplicate_faces == 0
+        && report.orientation == crate::Orientation::Consistent { outward: true }
 }
 
 impl IndexedMesh {
