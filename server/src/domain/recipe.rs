@@ -155,17 +155,19 @@ mod tests {
 
     #[test]
     fn numbers_out_of_range_name_their_field_and_the_range() {
-        let tall = Recipe { base: Some(BaseRecipe { base_height_mm: 500.0, ..BaseRecipe::default() }), ..Recipe::default() };
-        assert_eq!(problem(&tall), ("base.base_height_mm", "500 is out of range; use a number from 0.1 to 30 mm".into()));
+        let tall =
+            Recipe { base: Some(BaseRecipe { base_height_mm: 500.0, ..BaseRecipe::default() }), ..Recipe::default() };
+        assert_eq!(
+            problem(&tall),
+            ("base.base_height_mm", "500 is out of range; use a number from 0.1 to 30 mm".into())
+        );
         let nan = Recipe {
             label: Some(LabelRecipe { letter_height_mm: f32::NAN, ..LabelRecipe::default() }),
             ..Recipe::default()
         };
         assert_eq!(problem(&nan).0, "label.letter_height_mm");
-        let turned = Recipe {
-            label: Some(LabelRecipe { rotation_deg: 720.0, ..LabelRecipe::default() }),
-            ..Recipe::default()
-        };
+        let turned =
+            Recipe { label: Some(LabelRecipe { rotation_deg: 720.0, ..LabelRecipe::default() }), ..Recipe::default() };
         assert_eq!(problem(&turned).0, "label.rotation_deg");
         assert_eq!(RecipeField::LabelRotation.path_in_request(), "recipe.label.rotation_deg");
     }

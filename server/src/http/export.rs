@@ -71,7 +71,9 @@ pub(super) async fn export(
     let format = match query.format.as_deref() {
         None | Some("zip") => Format::Zip,
         Some("3mf") => Format::ThreeMf,
-        Some(other) => return Err(ApiError::validation("format", format!("`{other}` is not an export format; use zip or 3mf"))),
+        Some(other) => {
+            return Err(ApiError::validation("format", format!("`{other}` is not an export format; use zip or 3mf")));
+        }
     };
     let arch: Option<Arch> =
         query.arch.as_deref().map(str::parse).transpose().map_err(|e| ApiError::validation("arch", e))?;

@@ -82,7 +82,8 @@ pub(super) async fn start(
     // The job's id is the run's, so the run can read its job's fate.
     let job = NewJob { id: run_id, ..NewJob::new(identity.clinic_id, PREPARE_JOB, json!({ "run_id": run_id })) };
     jobs::enqueue(&mut tx, &job).await?;
-    let entry = Entry::case("case.prepare", case_id).with("run", run_id.to_string()).with("stages", stage_list(&stages));
+    let entry =
+        Entry::case("case.prepare", case_id).with("run", run_id.to_string()).with("stages", stage_list(&stages));
     audit::record(&mut tx, &Actor { identity: &identity, source: &source }, entry).await?;
     tx.commit().await?;
     state.jobs.wake();

@@ -110,16 +110,17 @@ async fn run_stages(context: PrepareContext<'_>, run: &PrepareRun, recipe: &Reci
             None => None,
         };
         let Some(original) = original else {
-            progress.failed.push(fail(format!(
-                "{arch} stage {} has no model; upload one, then prepare again",
-                stage.index
-            )));
+            progress
+                .failed
+                .push(fail(format!("{arch} stage {} has no model; upload one, then prepare again", stage.index)));
             prepare_runs::progress(db, run.clinic_id, run.id, progress.done, &progress.failed)
                 .await
                 .map_err(|e| retry("record the run's progress", &e))?;
             continue;
         };
-        match prepare_stage(context, run, recipe, &case.patient.code, arch, stage.index, &original, &mut progress).await? {
+        match prepare_stage(context, run, recipe, &case.patient.code, arch, stage.index, &original, &mut progress)
+            .await?
+        {
             StageOutcome::Added => context.signal.wake(),
             StageOutcome::AlreadyMade => {}
             StageOutcome::Failed(message) => {

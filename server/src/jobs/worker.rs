@@ -19,14 +19,14 @@ use tokio::sync::watch;
 use tokio::time::{Instant, MissedTickBehavior};
 use uuid::Uuid;
 
-use super::retry::{Backoff, random_jitter};
 use super::prepare_case::{self, PrepareContext};
+use super::retry::{Backoff, random_jitter};
 use super::{Attempt, JobError, JobSignal, webhook_delivery};
 use crate::config::JobSettings;
 use crate::storage::jobs::{self, Claim, Job, Lease};
 use crate::storage::prepare_runs::PREPARE_JOB;
-use crate::storage::{BlobStore, Database};
 use crate::storage::webhooks::DELIVERY_JOB;
+use crate::storage::{BlobStore, Database};
 
 /// The attempts a job gets when neither it nor the configuration names a limit for its kind.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
