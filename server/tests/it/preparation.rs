@@ -7,10 +7,13 @@ use std::io::Read;
 
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
+use trayforge_server::storage::jobs::{self, JobStatus, NewJob};
+use trayforge_server::storage::prepare_runs::PREPARE_JOB;
 use trayforge_wire::{CaseDetail, ErrorBody, FileView, PrepareRunView, Recipe, StageView};
+use uuid::Uuid;
 
 use crate::people::{Session, as_session, create_user, login, seed_owner, spawn};
-use crate::support::{TestApp, TestDatabase, corpus, test_databases, wait_for};
+use crate::support::{TestApp, TestDatabase, connect, corpus, test_databases, wait_for};
 
 /// A recipe the corpus arches take today: repair and a flat base, no label.
 /// (They are separate crowns, so their base is one small face per tooth
@@ -227,6 +230,26 @@ async fn the_prepare_job_adds_a_watertight_prepared_version_per_stage_and_a_repe
         assert_eq!((repeat.status.as_str(), repeat.done, repeat.failed.len()), ("done", 4, 0));
         assert_ne!(repeat.id, run.id);
         assert_eq!(stages(&app, &owner, &case).await, before);
+
+        // The first run's job handled again, as after a worker crashed past the
+        // work: it counts every stage done and adds nothing.
+        let db = connect(&database).await;
+        let clinic_id: Uuid = owner.login.clinic.id.parse().unwrap();
+        let again = NewJob::new(clinic_id, PREPARE_JOB, json!({ "run_id": run.id }));
+        jobs::enqueue(&db, &again).await.unwrap();
+        wait_for("the repeated job to finish", || async {
+            let job = jobs::get(&db, clinic_id, again.id).await.unwrap().unwrap();
+            (job.status == JobStatus::Done).then_some(())
+        })
+        .await;
+        let rerun: PrepareRunView = json_of(
+            send(&app, &owner, Method::GET, &format!("/cases/{case}/prepare/{}", run.id), Value::Null).await,
+            200,
+        )
+        .await;
+        assert_eq!((rerun.status.as_str(), rerun.done, rerun.failed.len()), ("done", 4, 0));
+        assert_eq!(stages(&app, &owner, &case).await, before);
+        db.close().await;
 
         // Another recipe on one stage named: only that stage gets a version, from its original.
         let taller = json!({ "recipe": { "repair": true, "base": { "base_height_mm": 4.0 }, "label": null },
