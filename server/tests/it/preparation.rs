@@ -15,9 +15,13 @@ use uuid::Uuid;
 use crate::people::{Session, as_session, create_user, login, seed_owner, spawn};
 use crate::support::{TestApp, TestDatabase, connect, corpus, test_databases, wait_for};
 
-/// A recipe the corpus arches take today: repair and a flat base, no label.
-/// (They are separate crowns, so their base is one small face per tooth
-/// and no label fits on it yet.)
+/// Repair, a flat plate under the whole arch, and the engraved label with
+/// its code on the plate's bottom: the default recipe, written out.
+fn base_and_label() -> Value {
+    json!({ "repair": true, "base": { "cut_height_mm": 1.0, "base_height_mm": 3.0, "plate": true }, "label": {} })
+}
+
+/// Repair and a flat plate, no label.
 fn base_only() -> Value {
     json!({ "repair": true, "base": { "cut_height_mm": 1.0, "base_height_mm": 3.0 }, "label": null })
 }
@@ -210,7 +214,7 @@ async fn the_prepare_job_adds_a_watertight_prepared_version_per_stage_and_a_repe
             let arch = corpus_arch(stage.split('/').next().unwrap());
             assert_eq!(upload(&app, &owner, &case, stage, "", arch).await.status(), 201);
         }
-        let body = json!({ "recipe": base_only() });
+        let body = json!({ "recipe": base_and_label() });
         let run = prepare(&app, &owner, &case, body.clone()).await;
         assert_eq!((run.status.as_str(), run.total, run.done, run.failed.len()), ("done", 4, 4, 0), "{run:?}");
         assert!(run.finished_at.is_some());
