@@ -54,7 +54,7 @@ impl Application {
             );
         }
         let signal = JobSignal::default();
-        let workers = workers(usize::from(settings.jobs.workers), &db, &settings.jobs, &signal)?;
+        let workers = workers(usize::from(settings.jobs.workers), &db, &blobs, &settings.jobs, &signal)?;
         let router = http::router(
             AppState {
                 db: db.clone(),
@@ -116,11 +116,17 @@ impl Application {
     }
 }
 
-/// `count` workers on `db`, sharing one HTTP client for deliveries.
-fn workers(count: usize, db: &Database, settings: &JobSettings, signal: &JobSignal) -> anyhow::Result<Vec<Worker>> {
+/// `count` workers on `db` and `blobs`, sharing one HTTP client for deliveries.
+fn workers(
+    count: usize,
+    db: &Database,
+    blobs: &BlobStore,
+    settings: &JobSettings,
+    signal: &JobSignal,
+) -> anyhow::Result<Vec<Worker>> {
     let http = webhook_delivery::http_client().context("cannot set up the HTTP client of webhook deliveries")?;
     let settings = WorkerSettings::from(settings);
-    Ok((1..=count).map(|n| Worker::new(n, db.clone(), settings, http.clone(), signal.clone())).collect())
+    Ok((1..=count).map(|n| Worker::new(n, db.clone(), blobs.clone(), settings, http.clone(), signal.clone())).collect())
 }
 
 /// Spawns the workers; they stop when the sender says `true` or is dropped.
@@ -137,8 +143,9 @@ pub async fn run_workers(settings: &Settings, shutdown: impl Future<Output = ()>
     settings.jobs.check()?;
     let db = Database::connect(&settings.database_url()).await?;
     db.migrate().await?;
+    let blobs = BlobStore::open(&settings.blob_location(), settings.blobs.max_upload_bytes).await?;
     let count = usize::from(settings.jobs.workers).max(1);
-    let (stop, running) = start(workers(count, &db, &settings.jobs, &JobSignal::default())?);
+    let (stop, running) = start(workers(count, &db, &blobs, &settings.jobs, &JobSignal::default())?);
     tracing::info!(backend = db.backend_name(), workers = count, "running jobs");
     shutdown.await;
     let _ = stop.send(true);

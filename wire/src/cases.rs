@@ -205,6 +205,10 @@ pub struct FileView {
     pub created_at: String,
     /// `GET` it for the bytes.
     pub download_url: String,
+    /// For a prepared model: the id of the original version of the same
+    /// stage it was prepared from (originals are kept as they are).
+    #[serde(default)]
+    pub prepared_from: Option<String>,
 }
 
 /// One page of a list, with the number of all items.

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 mod auth;
 mod cases;
+mod prepare;
 mod users;
 mod webhooks;
 
@@ -21,6 +22,7 @@ pub use cases::{
     PatientView, StageView,
 };
 pub use mesh_core::prepare::{BaseRecipe, HollowRecipe, LabelRecipe, Recipe, TrimRecipe};
+pub use prepare::{PrepareRequest, PrepareRunView, StageFailure, StageRef};
 pub use users::{ChangePasswordRequest, ResetPasswordRequest, UpdateUserRequest};
 pub use webhooks::{
     CreatedWebhook, DeliveryAttemptView, DeliveryFailureView, NewWebhookRequest, WEBHOOK_EVENTS, WebhookDelivery,

@@ -287,6 +287,7 @@ mod tests {
             uploaded_by: None,
             created_at: String::new(),
             download_url: String::new(),
+            prepared_from: None,
         };
         let stage = StageView {
             id: "s".into(),

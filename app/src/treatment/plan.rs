@@ -127,6 +127,7 @@ mod tests {
             uploaded_by: None,
             created_at: "2026-11-23T10:00:00Z".into(),
             download_url: format!("/api/v1/files/{id}/content"),
+            prepared_from: None,
         }
     }
 

@@ -15,6 +15,13 @@ pub enum Access {
     UploadModels,
     /// Upload clinical photos.
     UploadPhotos,
+    /// Run the prepare job on a case's models (technicians too).
+    PrepareModels,
+    /// Read the clinic's saved preparation recipe.
+    ReadRecipe,
+    /// Save the clinic's preparation recipe: the people who prepare models
+    /// (technicians) and the clinic's managers, not clinicians.
+    SaveRecipe,
     /// A patient's real name and date of birth; technicians work from codes.
     PatientIdentity,
     /// The audit log.
@@ -36,7 +43,8 @@ impl Access {
 
     fn allows_role(self, role: Role) -> bool {
         match self {
-            Access::ReadCases | Access::UploadModels => true,
+            Access::ReadCases | Access::UploadModels | Access::PrepareModels | Access::ReadRecipe => true,
+            Access::SaveRecipe => role != Role::Clinician,
             Access::WriteCases | Access::DeleteCases | Access::UploadPhotos | Access::PatientIdentity => {
                 role != Role::Technician
             }
@@ -49,10 +57,13 @@ impl Access {
     /// The scope a token needs; `None` where no token may.
     fn scope(self) -> Option<Scope> {
         match self {
-            Access::ReadCases | Access::PatientIdentity => Some(Scope::Read),
-            Access::WriteCases | Access::DeleteCases | Access::UploadModels | Access::UploadPhotos => {
-                Some(Scope::Write)
-            }
+            Access::ReadCases | Access::PatientIdentity | Access::ReadRecipe => Some(Scope::Read),
+            Access::WriteCases
+            | Access::DeleteCases
+            | Access::UploadModels
+            | Access::UploadPhotos
+            | Access::PrepareModels
+            | Access::SaveRecipe => Some(Scope::Write),
             Access::ReadAudit | Access::ManageUsers | Access::ManageTokens | Access::ManageWebhooks => None,
         }
     }
@@ -68,6 +79,11 @@ impl Access {
                 "uploading photos needs a clinician, admin or owner, or a token with the write scope"
             }
             Access::PatientIdentity => "patient names need a clinician, admin or owner",
+            Access::PrepareModels => "preparing models needs a signed-in user or a token with the write scope",
+            Access::ReadRecipe => "the clinic's recipe needs a signed-in user or a token with the read scope",
+            Access::SaveRecipe => {
+                "saving the clinic's recipe needs a technician, admin or owner, or a token with the write scope"
+            }
             Access::ReadAudit => "the audit log is for a signed-in owner or admin",
             Access::ManageUsers => "only a signed-in owner or admin can manage the clinic's users",
             Access::ManageTokens => "only a signed-in owner or admin can manage API tokens",
@@ -88,6 +104,14 @@ mod tests {
         let technician = Identity::session(Uuid::nil(), Uuid::nil(), Role::Technician);
         assert!(Access::ReadCases.allows(&technician) && Access::UploadModels.allows(&technician));
         assert!(!Access::WriteCases.allows(&technician) && !Access::PatientIdentity.allows(&technician));
+    }
+
+    #[test]
+    fn technicians_save_the_recipe_and_clinicians_only_read_it() {
+        let technician = Identity::session(Uuid::nil(), Uuid::nil(), Role::Technician);
+        let clinician = Identity::session(Uuid::nil(), Uuid::nil(), Role::Clinician);
+        assert!(Access::SaveRecipe.allows(&technician) && Access::PrepareModels.allows(&technician));
+        assert!(!Access::SaveRecipe.allows(&clinician) && Access::ReadRecipe.allows(&clinician));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! what (`role`, `scope`), what a valid email or password is, how secrets
 //! are made and hashed (`credentials`), who is asking (`identity`), what they
 //! may do with patient data (`access`), cases' statuses and codes, who
-//! may change whose account (`account`), and what webhooks are made of and
+//! may change whose account (`account`), what a valid preparation recipe
+//! is (`recipe`), and what webhooks are made of and
 //! how their deliveries are signed (`webhook`, `webhook_signature`).
 
 pub mod access;
@@ -13,6 +14,7 @@ pub mod credentials;
 pub mod email;
 pub mod identity;
 pub mod password;
+pub mod recipe;
 pub mod role;
 pub mod scope;
 pub mod webhook;
@@ -26,6 +28,7 @@ pub use credentials::{PasswordHash, SecretToken, TokenHash};
 pub use email::Email;
 pub use identity::{AuthMethod, Identity};
 pub use password::Password;
+pub use recipe::{RecipeField, RecipeProblem, check_recipe, recipe_text};
 pub use role::Role;
 pub use scope::{Scope, Scopes};
 pub use webhook::{WebhookEvent, WebhookEvents, WebhookUrl};

@@ -13,6 +13,9 @@ use trayforge_wire::{ErrorBody, ErrorDetail};
 pub enum ApiError {
     #[error("no such resource; check the path against /api/v1/openapi.json")]
     NotFound,
+    /// A 404 that says what is missing and what to do (nothing to export yet, say).
+    #[error("{0}")]
+    Missing(String),
     /// The request cannot be read (malformed JSON, wrong content type).
     #[error("{0}")]
     BadRequest(String),
@@ -39,7 +42,7 @@ pub enum ApiError {
 impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::NotFound | ApiError::Missing(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Unauthorized { code, .. } => (StatusCode::UNAUTHORIZED, code),
             ApiError::Forbidden { code, .. } => (StatusCode::FORBIDDEN, code),

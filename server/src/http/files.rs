@@ -34,13 +34,18 @@ const MAX_FILE_NAME_CHARS: usize = 200;
 pub(super) struct UploadQuery {
     /// The name the file had on the uploader's machine.
     file_name: Option<String>,
+    /// Models only: the id of the version of the same stage this file was
+    /// prepared from (by the browser's Prepare page); the upload becomes a
+    /// new version marked as prepared, and the original stays as it is.
+    prepared_from: Option<String>,
 }
 
 /// Upload a stage's model: it becomes the stage's next version.
 ///
 /// The body is the file itself (STL, OBJ, PLY or 3MF), streamed; the
-/// server reads and validates it and keeps the report. Every signed-in
-/// role; tokens with `write`.
+/// server reads and validates it and keeps the report. With
+/// `prepared_from=<file id>` (a version of the same stage) the upload is a
+/// prepared version of that original. Every signed-in role; tokens with `write`.
 #[utoipa::path(
     post, path = "/cases/{id}/stages/{arch}/{index}/models", tag = "files", operation_id = "upload_model",
     params(
@@ -79,6 +84,10 @@ pub(super) async fn upload_model(
         .filter(|index| (0..=999).contains(index))
         .ok_or_else(|| ApiError::validation("index", format!("`{index}` is not a stage number from 0 to 999")))?;
     ensure_case(&state, &identity, case_id).await?;
+    let prepared_from = match query.prepared_from.as_deref() {
+        Some(id) => Some(original_of(&state, &identity, id, case_id, arch, index).await?),
+        None => None,
+    };
     let file_name = file_name(query.file_name.as_deref(), &format!("{arch}-{index:02}.stl"))?;
 
     let blob = store(&state, &headers, body).await?;
@@ -100,6 +109,8 @@ pub(super) async fn upload_model(
         report: Some(&report),
         uploaded_by: identity.user_id,
         uploaded_by_token: identity.token_id(),
+        prepared_from,
+        recipe: None,
     };
     let file = add_file(&state, &Actor { identity: &identity, source: &source }, Some((arch, index)), new).await?;
     tracing::info!(file = %file.id, case = %case_id, bytes = blob.size, "model uploaded");
@@ -158,6 +169,8 @@ pub(super) async fn upload_photo(
         report: None,
         uploaded_by: identity.user_id,
         uploaded_by_token: identity.token_id(),
+        prepared_from: None,
+        recipe: None,
     };
     let file = add_file(&state, &Actor { identity: &identity, source: &source }, None, new).await?;
     Ok((StatusCode::CREATED, axum::Json(file_view(&file))))
@@ -184,6 +197,9 @@ async fn add_file(
         .with("file_name", file.file_name.clone())
         .with("sha256", file.sha256.clone());
     let mut data = json!({ "case_id": file.case_id, "file": file_view(&file) });
+    if let Some(original) = file.prepared_from {
+        entry = entry.with("prepared_from", original.to_string());
+    }
     if let Some((arch, index)) = stage {
         entry = entry.with("stage", format!("{arch} {index}")).with("version", file.version.to_string());
         data["stage"] = json!({ "arch": arch.as_str(), "index": index });
@@ -248,6 +264,36 @@ fn attachment(name: &str) -> String {
         })
         .collect();
     format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+/// The original that `prepared_from` names: a model version of stage
+/// `arch` `index` of this case, in the caller's clinic (a prepared version
+/// stands for the original it was made from). Anything else is a 422
+/// naming the field.
+async fn original_of(
+    state: &AppState,
+    identity: &Identity,
+    prepared_from: &str,
+    case_id: Uuid,
+    arch: Arch,
+    index: i32,
+) -> Result<Uuid, ApiError> {
+    let wrong = || {
+        ApiError::validation(
+            "prepared_from",
+            format!(
+                "`{prepared_from}` is not a model version of {arch} stage {index} of this case; name the id of \
+                 the stage's version the model was prepared from (as in its FileView), or leave prepared_from out"
+            ),
+        )
+    };
+    let id: Uuid = prepared_from.parse().map_err(|_| wrong())?;
+    match case_files::model_with_stage(&state.db, identity.clinic_id, id).await? {
+        Some((file, file_arch, file_index)) if file.case_id == case_id && (file_arch, file_index) == (arch, index) => {
+            Ok(file.prepared_from.unwrap_or(file.id))
+        }
+        _ => Err(wrong()),
+    }
 }
 
 async fn ensure_case(state: &AppState, identity: &Identity, case_id: Uuid) -> Result<(), ApiError> {
@@ -383,7 +429,7 @@ async fn forget(state: &AppState, sha256: &BlobHash) {
     }
 }
 
-pub(super) fn file_view(file: &CaseFile) -> FileView {
+pub(crate) fn file_view(file: &CaseFile) -> FileView {
     FileView {
         id: file.id.to_string(),
         kind: file.kind.as_str().to_owned(),
@@ -397,6 +443,7 @@ pub(super) fn file_view(file: &CaseFile) -> FileView {
         uploaded_by: file.uploaded_by.map(|id| id.to_string()),
         created_at: rfc3339(file.created_at),
         download_url: format!("/api/v1/files/{}/content", file.id),
+        prepared_from: file.prepared_from.map(|id| id.to_string()),
     }
 }
 

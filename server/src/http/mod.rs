@@ -8,12 +8,15 @@ pub mod auth;
 mod cases;
 mod client;
 mod error;
+mod export;
 pub mod extract;
 mod files;
 mod health;
 pub mod openapi;
 mod paging;
+mod prepare;
 mod rate_limit;
+mod recipes;
 mod tokens;
 mod users;
 mod webhooks;
@@ -30,6 +33,7 @@ use utoipa_axum::routes;
 
 pub use auth::AuthState;
 pub use error::ApiError;
+pub(crate) use files::file_view;
 
 use crate::jobs::JobSignal;
 use crate::storage::{BlobStore, Database};
@@ -68,6 +72,10 @@ fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(files::upload_photo))
         .routes(routes!(audit::case_activity))
         .routes(routes!(files::download))
+        .routes(routes!(recipes::get, recipes::save))
+        .routes(routes!(prepare::start))
+        .routes(routes!(prepare::get))
+        .routes(routes!(export::export))
         .routes(routes!(audit::list))
         .routes(routes!(webhooks::list, webhooks::create))
         .routes(routes!(webhooks::delete))

@@ -66,6 +66,7 @@ pub const DOCS_PATH: &str = "/api/docs";
         (name = "cases", description = "Patients (by pseudonymous case code) and their treatment cases, stages and schedules."),
         (name = "files", description = "Model versions per stage, clinical photos, and downloads."),
         (name = "audit", description = "Who did what, when and from where: append-only."),
+        (name = "preparation", description = "The clinic's preparation recipe, the prepare job that runs it on a case's models, and exports for printing."),
         (name = "webhooks", description = "Signed HTTP callbacks for case and file events, delivered through the job queue."),
     )
 )]

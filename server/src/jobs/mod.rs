@@ -1,13 +1,15 @@
 //! Background work on the durable queue (`storage/jobs.rs`): workers that
 //! claim due jobs under a lease and run each by its kind (`worker.rs`), the
-//! wait before a retry (`retry.rs`), and one handler per kind: today
-//! `webhook_delivery.rs` (`webhook.deliver`).
+//! wait before a retry (`retry.rs`), and one handler per kind:
+//! `webhook_delivery.rs` (`webhook.deliver`) and `prepare_case.rs`
+//! (`prepare.case`, the server's run of a preparation recipe).
 //!
 //! Invariant: a handler may run more than once for one job (a worker can
 //! die after the work and before recording it), so every handler is
 //! idempotent or, like a webhook delivery, tells its receiver how to
 //! recognise a repeat (the delivery id).
 
+pub mod prepare_case;
 pub mod retry;
 pub mod webhook_delivery;
 pub mod worker;

@@ -19,18 +19,20 @@ use tokio::sync::watch;
 use tokio::time::{Instant, MissedTickBehavior};
 use uuid::Uuid;
 
+use super::prepare_case::{self, PrepareContext};
 use super::retry::{Backoff, random_jitter};
 use super::{Attempt, JobError, JobSignal, webhook_delivery};
 use crate::config::JobSettings;
-use crate::storage::Database;
 use crate::storage::jobs::{self, Claim, Job, Lease};
+use crate::storage::prepare_runs::PREPARE_JOB;
 use crate::storage::webhooks::DELIVERY_JOB;
+use crate::storage::{BlobStore, Database};
 
 /// The attempts a job gets when neither it nor the configuration names a limit for its kind.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
 
 /// Every kind a worker runs, for the message about one it does not.
-const KNOWN_KINDS: [&str; 1] = [DELIVERY_JOB];
+const KNOWN_KINDS: [&str; 2] = [DELIVERY_JOB, PREPARE_JOB];
 
 /// What a worker needs to know from `[jobs]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +63,8 @@ pub struct Worker {
     /// process ids repeat (every container's first process is 1).
     id: String,
     db: Database,
+    /// Models for the prepare job.
+    blobs: BlobStore,
     settings: WorkerSettings,
     /// For webhook deliveries; shared by the workers of a process.
     http: reqwest::Client,
@@ -71,13 +75,14 @@ impl Worker {
     pub fn new(
         number: usize,
         db: Database,
+        blobs: BlobStore,
         settings: WorkerSettings,
         http: reqwest::Client,
         signal: JobSignal,
     ) -> Worker {
         let start = Uuid::new_v4().simple().to_string();
         let id = format!("worker-{number}-pid{}-{}", std::process::id(), &start[..8]);
-        Worker { id, db, settings, http, signal }
+        Worker { id, db, blobs, settings, http, signal }
     }
 
     /// Claims and runs jobs until `stop` says `true` (or its sender is gone).
@@ -177,6 +182,10 @@ impl Worker {
     async fn execute(&self, job: &Job, attempt: Attempt) -> Result<(), JobError> {
         match job.kind.as_str() {
             DELIVERY_JOB => webhook_delivery::deliver(&self.db, &self.http, job, attempt).await,
+            PREPARE_JOB => {
+                let context = PrepareContext { db: &self.db, blobs: &self.blobs, signal: &self.signal };
+                prepare_case::run(context, job, attempt).await
+            }
             unknown => Err(JobError::Permanent(format!(
                 "no handler for the job kind `{unknown}`: this server runs {}; a newer version may have queued it, \
                  so run that version's workers",

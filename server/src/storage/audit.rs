@@ -62,6 +62,11 @@ impl Entry {
         Entry { action, subject_type: "file", subject_id: file_id, case_id: Some(case_id), details: Vec::new() }
     }
 
+    /// The clinic's preparation recipe (its subject is the clinic).
+    pub fn recipe(action: &'static str, clinic_id: Uuid) -> Entry {
+        Entry { action, subject_type: "recipe", subject_id: clinic_id, case_id: None, details: Vec::new() }
+    }
+
     pub fn user(action: &'static str, user_id: Uuid) -> Entry {
         Entry { action, subject_type: "user", subject_id: user_id, case_id: None, details: Vec::new() }
     }

@@ -270,6 +270,23 @@ impl BlobStore {
         Ok(BlobRef { sha256, size })
     }
 
+    /// Stores `bytes` made by the server (a prepared model), as an upload
+    /// would be: hashed, then visible under its hash only when complete.
+    pub async fn put_bytes(&self, bytes: Bytes) -> Result<BlobRef, BlobError> {
+        let body = futures_util::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(bytes) });
+        self.put_stream(body, u64::MAX).await
+    }
+
+    /// The blob's bytes, all of them, in memory.
+    pub async fn read_all(&self, sha256: &BlobHash) -> Result<Vec<u8>, BlobError> {
+        let mut bytes = Vec::new();
+        let mut stream = std::pin::pin!(self.get(sha256).await?);
+        while let Some(chunk) = stream.next().await {
+            bytes.extend_from_slice(&chunk?);
+        }
+        Ok(bytes)
+    }
+
     /// The blob's bytes, streamed.
     pub async fn get(
         &self,

@@ -10,6 +10,8 @@ pub mod clinics;
 pub mod db;
 pub mod jobs;
 mod page;
+pub mod prepare_runs;
+pub mod recipes;
 pub mod sessions;
 pub mod tokens;
 mod transaction;

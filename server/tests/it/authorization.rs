@@ -28,6 +28,7 @@ const API: &str = "/api/v1";
 
 const GET: &str = "GET";
 const POST: &str = "POST";
+const PUT: &str = "PUT";
 const PATCH: &str = "PATCH";
 const DELETE: &str = "DELETE";
 
@@ -129,6 +130,8 @@ enum Ids {
     FreshCase,
     /// `{id}`: the model file uploaded to clinic A's case.
     File,
+    /// `{id}`, `{run_id}`: clinic A's case and a prepare run of it.
+    PrepareRun,
     /// `{id}`: an API token made for this one request (the request may revoke it).
     FreshToken,
     /// `{id}`: a webhook of clinic A made for this one request (the request may delete it).
@@ -233,6 +236,14 @@ const MATRIX: &[Row] = &[
         .bytes(png_photo),
     row(GET,    "/cases/{id}/activity",                      [200,  200,  200,  200,  404,  401,  200,  403,  403]).ids(Ids::Case),
     row(GET,    "/files/{id}/content",                       [200,  200,  200,  200,  404,  401,  200,  403,  403]).ids(Ids::File),
+    // Every role reads the clinic's recipe; clinicians do not change it.
+    row(GET,    "/recipe",                                   [200,  200,  200,  200,  200,  401,  200,  403,  403]),
+    row(PUT,    "/recipe",                                   [200,  200,  403,  200,  200,  401,  403,  200,  403])
+        .json(|_, n| json!({ "repair": true, "base": { "cut_height_mm": 1.0, "base_height_mm": 2.0 + n as f64 / 1000.0 }, "label": null })),
+    row(POST,   "/cases/{id}/prepare",                       [202,  202,  202,  202,  404,  401,  403,  202,  403]).ids(Ids::Case)
+        .json(|_, _| json!({ "recipe": { "repair": false, "base": null, "label": null }, "stages": [{ "arch": "upper", "index": 1 }] })),
+    row(GET,    "/cases/{id}/prepare/{run_id}",              [200,  200,  200,  200,  404,  401,  200,  403,  403]).ids(Ids::PrepareRun),
+    row(GET,    "/cases/{id}/export",                        [200,  200,  200,  200,  404,  401,  200,  403,  403]).ids(Ids::Case),
     row(GET,    "/webhooks",                                 [200,  200,  403,  403,  200,  401,  403,  403,  403]),
     row(POST,   "/webhooks",                                 [201,  201,  403,  403,  201,  401,  403,  403,  403])
         .json(|_, _| webhook_body()),
@@ -280,6 +291,8 @@ struct Fixture {
     colleague_id: String,
     case_id: String,
     file_id: String,
+    /// A prepare run of the case.
+    run_id: String,
     /// Ids, emails, names and codes of clinic A: no answer to clinic B may contain one.
     clinic_a_secrets: Vec<String>,
     requests: usize,
@@ -316,6 +329,7 @@ impl Fixture {
             colleague_id,
             case_id: String::new(),
             file_id: String::new(),
+            run_id: String::new(),
             clinic_a_secrets: secrets,
             requests: 0,
         };
@@ -331,6 +345,10 @@ impl Fixture {
             fixture.as_owner(Method::POST, &upload).body(tetrahedron_stl()).send().await.unwrap().json().await.unwrap();
         fixture.file_id = file["id"].as_str().expect("clinic A's model is stored").to_owned();
         fixture.clinic_a_secrets.push(fixture.file_id.clone());
+        let prepare = format!("/cases/{}/prepare", fixture.case_id);
+        let run: Value = fixture.as_owner(Method::POST, &prepare).send().await.unwrap().json().await.unwrap();
+        fixture.run_id = run["id"].as_str().expect("clinic A's prepare run is queued").to_owned();
+        fixture.clinic_a_secrets.push(fixture.run_id.clone());
         fixture
     }
 
@@ -387,6 +405,7 @@ impl Fixture {
             Ids::CaseStage => vec![("id", self.case_id.clone()), ("arch", "upper".into()), ("index", "2".into())],
             Ids::FreshCase => vec![("id", self.create_case().await)],
             Ids::File => vec![("id", self.file_id.clone())],
+            Ids::PrepareRun => vec![("id", self.case_id.clone()), ("run_id", self.run_id.clone())],
             Ids::FreshToken => vec![("id", self.create_token().await)],
             Ids::FreshWebhook => vec![("id", self.create_webhook().await)],
         };

@@ -19,6 +19,7 @@ mod jobs;
 mod mesh_cli;
 mod openapi;
 mod people;
+mod preparation;
 mod storage;
 mod support;
 mod upload_memory;
