@@ -25,7 +25,8 @@ pub use io::{
 pub use label::{CodePlacement, LabelError, LabelOptions, LabelShape, Labelled, Relief, label, label_shape};
 pub use mesh::{Bounds, IndexedMesh};
 pub use ops::{
-    Arch, BaseError, BaseOptions, BasePlacement, CutOutline, DiffError, FlatBase, Plane, PlaneCut, PlaneCutError,
-    PlaneCutOptions, PlateOptions, SurfaceDistances, flat_base, plane_cut, plate_base, surface_distances,
+    Arch, BaseError, BaseOptions, BasePlacement, CutOutline, DiffError, FlatBase, HollowError, HollowOptions, Hollowed,
+    Plane, PlaneCut, PlaneCutError, PlaneCutOptions, PlateOptions, SurfaceDistances, flat_base, hollow, plane_cut,
+    plate_base, surface_distances,
 };
 pub use repair::{RepairOptions, RepairReport, repair};

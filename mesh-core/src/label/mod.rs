@@ -28,6 +28,9 @@ pub use error::LabelError;
 pub use layout::{CodePlacement, LabelShape, label_shape};
 pub use relief::{Labelled, label};
 
+// For hollowing, which opens drain holes through the same flat face.
+pub(crate) use face::{FlatRegion, LabelFrame, flat_regions};
+
 use crate::ops::Plane;
 
 /// The smallest code module that reads after printing at 0.05 mm layers, in mm.

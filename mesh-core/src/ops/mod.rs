@@ -7,13 +7,16 @@
 //! (the faces closing them); [`flat_base`] (`base.rs`) cuts near the
 //! bottom and extrudes the cut into a plinth; [`plate_base`] (`plate.rs`)
 //! puts every piece of a model (the separate crowns of an arch) on one
-//! plate. `plane.rs` is the plane they take.
+//! plate; [`hollow`] (`hollow/`) takes the inside out behind a wall and
+//! opens it through the flat bottom with drain holes. `plane.rs` is the
+//! plane they take.
 
 mod base;
 mod cap;
 mod cut_cap;
 mod diff;
 mod half_space;
+mod hollow;
 mod outline;
 mod plane;
 mod plate;
@@ -21,6 +24,7 @@ mod plate;
 pub use base::{Arch, BaseError, BaseOptions, BasePlacement, FlatBase, flat_base};
 pub use cut_cap::{CutOutline, PlaneCut, PlaneCutError, PlaneCutOptions, plane_cut};
 pub use diff::{DiffError, SurfaceDistances, surface_distances};
+pub use hollow::{HollowError, HollowOptions, Hollowed, hollow};
 pub use plane::Plane;
 pub use plate::{PlateOptions, plate_base};
 

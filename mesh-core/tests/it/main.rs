@@ -5,6 +5,7 @@
 
 mod corpus;
 mod diff;
+mod hollow;
 mod label;
 mod label_properties;
 mod plate;
@@ -17,6 +18,7 @@ mod read;
 mod repair;
 mod robust;
 mod solids;
+mod surface;
 mod threemf;
 mod validate;
 mod write;
