@@ -26,7 +26,7 @@ pub use label::{CodePlacement, LabelError, LabelOptions, LabelShape, Labelled, R
 pub use mesh::{Bounds, IndexedMesh};
 pub use ops::{
     Arch, BaseError, BaseOptions, BasePlacement, CutOutline, DiffError, FlatBase, HollowError, HollowOptions, Hollowed,
-    Plane, PlaneCut, PlaneCutError, PlaneCutOptions, PlateOptions, SurfaceDistances, flat_base, hollow, plane_cut,
-    plate_base, surface_distances,
+    KeepClear, Plane, PlaneCut, PlaneCutError, PlaneCutOptions, PlateOptions, SurfaceDistances, flat_base, hollow,
+    plane_cut, plate_base, surface_distances,
 };
 pub use repair::{RepairOptions, RepairReport, repair};

@@ -11,6 +11,9 @@
 
 use rustc_hash::FxHashSet;
 
+use super::LabelOptions;
+use super::error::LabelError;
+use super::layout::{LabelShape, label_shape};
 use crate::IndexedMesh;
 use crate::ops::UnitPlane;
 use crate::repair::piece_of_each_face;
@@ -53,6 +56,40 @@ impl LabelFrame {
         let d = [0, 1, 2].map(|i| f64::from(p[i]) - self.origin[i]);
         [dot(d, self.right), dot(d, self.up)]
     }
+}
+
+/// Where the label goes: its box on the face, before anything is built.
+#[derive(Debug, Clone)]
+pub(crate) struct LabelBox {
+    pub(crate) plane: UnitPlane,
+    pub(crate) shape: LabelShape,
+    pub(crate) frame: LabelFrame,
+    /// The face's regions, the label's centre and its box (with the margin), in the label's coordinates.
+    pub(crate) regions: Vec<FlatRegion>,
+    pub(crate) centre: [f64; 2],
+    pub(crate) min: [f64; 2],
+    pub(crate) max: [f64; 2],
+}
+
+/// Where `options` put the label on `mesh`: at the centre of the largest
+/// flat region of the face, moved by the offset. Whether it fits there is
+/// the caller's question.
+pub(crate) fn label_box(mesh: &IndexedMesh, options: &LabelOptions<'_>) -> Result<LabelBox, LabelError> {
+    let plane = options
+        .face
+        .checked()
+        .ok_or(LabelError::InvalidFace { origin: options.face.origin, normal: options.face.normal })?;
+    let shape = label_shape(options)?;
+    let frame = LabelFrame::new(&plane, f64::from(options.rotation_deg));
+    let size = mesh.bounds().map_or(1.0, |b| (0..3).map(|i| f64::from(b.max[i] - b.min[i])).fold(0.0, f64::max));
+    let regions = flat_regions(mesh, &plane, &frame, 1e-5 * size.max(1.0));
+    let not_found = || LabelError::FaceNotFound { origin: options.face.origin, normal: options.face.normal };
+    let largest = regions.iter().max_by(|a, b| a.area.total_cmp(&b.area)).ok_or_else(not_found)?;
+    let anchor = largest.centre();
+    let centre = [anchor[0] + f64::from(options.offset_mm[0]), anchor[1] + f64::from(options.offset_mm[1])];
+    let half = [shape.size_mm[0] / 2.0, shape.size_mm[1] / 2.0];
+    let (min, max) = ([centre[0] - half[0], centre[1] - half[1]], [centre[0] + half[0], centre[1] + half[1]]);
+    Ok(LabelBox { plane, shape, frame, regions, centre, min, max })
 }
 
 /// Faces of the flat face connected through edges.

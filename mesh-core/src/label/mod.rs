@@ -28,8 +28,9 @@ pub use error::LabelError;
 pub use layout::{CodePlacement, LabelShape, label_shape};
 pub use relief::{Labelled, label};
 
-// For hollowing, which opens drain holes through the same flat face.
-pub(crate) use face::{FlatRegion, LabelFrame, flat_regions};
+// For hollowing, which opens drain holes through the same flat face (and
+// keeps them off the label).
+pub(crate) use face::{FlatRegion, LabelFrame, flat_regions, label_box};
 
 use crate::ops::Plane;
 

@@ -14,8 +14,8 @@
 use super::LabelOptions;
 use super::Relief;
 use super::error::LabelError;
-use super::face::{FlatRegion, LabelFrame, flat_regions, triangle_meets_box};
-use super::layout::{LabelShape, label_shape};
+use super::face::{FlatRegion, LabelBox, LabelFrame, label_box, triangle_meets_box};
+use super::layout::LabelShape;
 use crate::IndexedMesh;
 use crate::ops::{CapFailure, UnitPlane, cap, join_rings};
 
@@ -46,21 +46,12 @@ pub fn label(mesh: &IndexedMesh, options: &LabelOptions<'_>) -> Result<Labelled,
     if !(options.offset_mm.iter().all(|c| c.is_finite()) && options.rotation_deg.is_finite()) {
         return Err(LabelError::Placement);
     }
-    let plane = options
-        .face
-        .checked()
-        .ok_or(LabelError::InvalidFace { origin: options.face.origin, normal: options.face.normal })?;
-    let shape = label_shape(options)?;
-    let frame = LabelFrame::new(&plane, f64::from(options.rotation_deg));
-
+    let LabelBox { plane, shape, frame, regions, centre, min, max } = label_box(mesh, options)?;
     let size = mesh.bounds().map_or(1.0, |b| (0..3).map(|i| f64::from(b.max[i] - b.min[i])).fold(0.0, f64::max));
-    let regions = flat_regions(mesh, &plane, &frame, 1e-5 * size.max(1.0));
-    let not_found = || LabelError::FaceNotFound { origin: options.face.origin, normal: options.face.normal };
-    let largest = regions.iter().max_by(|a, b| a.area.total_cmp(&b.area)).ok_or_else(not_found)?;
-    let anchor = largest.centre();
-    let centre = [anchor[0] + f64::from(options.offset_mm[0]), anchor[1] + f64::from(options.offset_mm[1])];
-    let half = [shape.size_mm[0] / 2.0, shape.size_mm[1] / 2.0];
-    let (min, max) = ([centre[0] - half[0], centre[1] - half[1]], [centre[0] + half[0], centre[1] + half[1]]);
+    let largest = regions
+        .iter()
+        .max_by(|a, b| a.area.total_cmp(&b.area))
+        .ok_or(LabelError::FaceNotFound { origin: options.face.origin, normal: options.face.normal })?;
     let under: Vec<&FlatRegion> = regions.iter().filter(|r| r.contains(mesh, &frame, centre)).collect();
     let centre_3d = frame.point(centre, 0.0).map(|c| c as f32);
     let Some(region) = under.iter().find(|r| !r.edge_meets_box(mesh, &frame, min, max)) else {

@@ -24,7 +24,7 @@ mod plate;
 pub use base::{Arch, BaseError, BaseOptions, BasePlacement, FlatBase, flat_base};
 pub use cut_cap::{CutOutline, PlaneCut, PlaneCutError, PlaneCutOptions, plane_cut};
 pub use diff::{DiffError, SurfaceDistances, surface_distances};
-pub use hollow::{HollowError, HollowOptions, Hollowed, hollow};
+pub use hollow::{HollowError, HollowOptions, Hollowed, KeepClear, hollow};
 pub use plane::Plane;
 pub use plate::{PlateOptions, plate_base};
 

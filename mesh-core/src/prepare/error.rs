@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::label::LabelError;
-use crate::ops::BaseError;
+use crate::ops::{BaseError, HollowError};
 
 /// A step of a recipe, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,8 +37,15 @@ pub enum PrepareError {
         "the label goes on the bottom of the base, and this recipe has no base; turn the base on, or the label off"
     )]
     LabelNeedsBase,
+    #[error(
+        "hollowing drains the hollows through the bottom of the base, and this recipe has no base; turn the base on, \
+         or hollowing off"
+    )]
+    HollowNeedsBase,
     #[error("flat base: {0}")]
     Base(#[from] BaseError),
+    #[error("hollow: {0}")]
+    Hollow(#[from] HollowError),
     #[error("label: {0}")]
     Label(#[from] LabelError),
 }
@@ -50,6 +57,7 @@ impl PrepareError {
             PrepareError::Empty => None,
             PrepareError::LabelNeedsBase | PrepareError::Label(_) => Some(Step::Label),
             PrepareError::Base(_) => Some(Step::Base),
+            PrepareError::HollowNeedsBase | PrepareError::Hollow(_) => Some(Step::Hollow),
         }
     }
 }

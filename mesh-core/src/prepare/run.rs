@@ -2,10 +2,12 @@
 
 use super::error::{PrepareError, Step};
 use super::part::Part;
-use super::recipe::{BaseRecipe, LabelRecipe, Recipe};
+use super::recipe::{BaseRecipe, HollowRecipe, LabelRecipe, Recipe};
 use crate::IndexedMesh;
-use crate::label::{LabelOptions, label};
-use crate::ops::{BaseOptions, BasePlacement, Plane, PlateOptions, flat_base, plate_base};
+use crate::label::{LabelOptions, label, label_box};
+use crate::ops::{
+    BaseOptions, BasePlacement, HollowOptions, KeepClear, Plane, PlateOptions, flat_base, hollow, plate_base,
+};
 
 /// Flat plate round the model's pieces, in mm.
 const PLATE_MARGIN_MM: f32 = 2.0;
@@ -31,6 +33,9 @@ pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) ->
     }
     if recipe.label.is_some() && recipe.base.is_none() {
         return Err(PrepareError::LabelNeedsBase);
+    }
+    if recipe.hollow.is_some() && recipe.base.is_none() {
+        return Err(PrepareError::HollowNeedsBase);
     }
     let mut steps = Vec::new();
     let mut current = std::borrow::Cow::Borrowed(mesh);
@@ -59,6 +64,22 @@ pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) ->
         current = std::borrow::Cow::Owned(based.mesh);
     }
 
+    if let (Some(recipe_hollow), Some(face)) = (&recipe.hollow, bottom) {
+        let mut options = hollow_options(recipe_hollow, face);
+        // Drains keep off the label's place; where the label cannot go, its own step says so.
+        if let Some(recipe_label) = &recipe.label
+            && let Ok(place) = label_box(&current, &label_options(recipe_label, part, face, font))
+        {
+            let half = [0, 1].map(|a| ((place.max[a] - place.min[a]) / 2.0) as f32);
+            let centre = place.frame.point(place.centre, 0.0).map(|c| c as f32);
+            let (right, up) = (place.frame.right.map(|c| c as f32), place.frame.up.map(|c| c as f32));
+            options.keep_clear.push(KeepClear { centre, right, up, half_size_mm: half });
+        }
+        let hollowed = hollow(&current, &options)?;
+        steps.push((Step::Hollow, hollow_sentence(recipe_hollow, &hollowed)));
+        current = std::borrow::Cow::Owned(hollowed.mesh);
+    }
+
     if let (Some(recipe_label), Some(face)) = (&recipe.label, bottom) {
         let labelled = label(&current, &label_options(recipe_label, part, face, font))?;
         steps.push((Step::Label, format!("{:?} on the base", part.label_text)));
@@ -75,6 +96,28 @@ fn base_options(base: &BaseRecipe, part: &Part) -> BaseOptions {
         base_height_mm: base.base_height_mm,
         chamfer_mm: base.chamfer_mm,
     }
+}
+
+fn hollow_options(recipe: &HollowRecipe, bottom: Plane) -> HollowOptions {
+    HollowOptions { wall_mm: recipe.wall_mm, drain_diameter_mm: recipe.drain_diameter_mm, ..HollowOptions::new(bottom) }
+}
+
+/// "2 mm wall, 3 drain holes of 3 mm, 41% less resin", and the hollows left solid if any.
+fn hollow_sentence(recipe: &HollowRecipe, hollowed: &crate::ops::Hollowed) -> String {
+    let drains = hollowed.drains.len();
+    let mut said = format!(
+        "{} mm wall, {drains} drain {} of {} mm, {:.0}% less resin",
+        recipe.wall_mm,
+        if drains == 1 { "hole" } else { "holes" },
+        recipe.drain_diameter_mm,
+        hollowed.saved_percent()
+    );
+    match hollowed.left_solid {
+        0 => {}
+        1 => said.push_str("; 1 hollow too small for a drain left solid"),
+        n => said.push_str(&format!("; {n} hollows too small for a drain left solid")),
+    }
+    said
 }
 
 fn label_options<'a>(recipe: &LabelRecipe, part: &Part, face: Plane, font: &'a [u8]) -> LabelOptions<'a> {

@@ -4,10 +4,11 @@
 //! what to change.
 
 use mesh_core::{
-    Arch, BaseOptions, BasePlacement, HollowError, HollowOptions, Hollowed, IndexedMesh, Plane, flat_base, hollow,
-    validate,
+    Arch, BaseOptions, BasePlacement, HollowError, HollowOptions, Hollowed, IndexedMesh, KeepClear, LabelError,
+    LabelOptions, Plane, flat_base, hollow, validate,
 };
 
+use crate::label::font;
 use crate::prep::{assert_closed_manifold_outward, assert_near, lower_arch};
 use crate::solids::{cube_at, torus};
 use crate::surface::{crosses, self_intersections, self_intersections_beside, winding_number};
@@ -99,6 +100,32 @@ fn a_chosen_drain_point_is_used_and_a_bad_one_is_refused() {
     let error = hollow(&cube, &near_side).unwrap_err();
     assert!(matches!(error, HollowError::DrainMisplaced { .. }), "{error:?}");
     assert!(error.to_string().contains("move it under a hollow"), "{error}");
+}
+
+#[test]
+fn drains_keep_out_of_a_rectangle_kept_clear_and_a_label_refuses_a_drain_under_it() {
+    let (cube, bottom) = cube();
+    let first = hollow(&cube, &HollowOptions::new(bottom)).unwrap().drains[0];
+    // Keep clear a 6 × 6 mm square round where the drain went: it goes elsewhere, outside it.
+    let area = KeepClear { centre: first, right: [1.0, 0.0, 0.0], up: [0.0, 1.0, 0.0], half_size_mm: [3.0, 3.0] };
+    let options = HollowOptions { keep_clear: vec![area], ..HollowOptions::new(bottom) };
+    let moved = hollow(&cube, &options).unwrap();
+    let drain = moved.drains[0];
+    let away = (0..2).map(|a| (drain[a] - first[a]).abs()).fold(0.0, f32::max);
+    assert!(away >= 3.0 + 1.5, "the drain at {drain:?} is in the square round {first:?}");
+    assert_closed_manifold_outward(&validate(&moved.mesh));
+    // A chosen drain inside it is refused.
+    let chosen = HollowOptions { drain_points: vec![first], ..options };
+    assert_eq!(refused(&cube, &chosen), HollowError::DrainInKeepClear { at: first });
+
+    // A label placed over a drain hole says to move it.
+    let middle = HollowOptions { drain_points: vec![[10.0, 10.0, 0.0]], ..HollowOptions::new(bottom) };
+    let hollowed = hollow(&cube, &middle).unwrap();
+    let mut label = LabelOptions::new(font(), "L07", bottom);
+    label.letter_height_mm = 3.0;
+    let error = mesh_core::label(&hollowed.mesh, &label).unwrap_err();
+    assert!(matches!(error, LabelError::DoesNotFit { .. }), "{error:?}");
+    assert!(error.to_string().contains("move the label"), "{error}");
 }
 
 #[test]

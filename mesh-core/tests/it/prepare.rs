@@ -2,14 +2,14 @@
 //! closed, manifold and outward, and a recipe that cannot work refused
 //! with the step that needs changing.
 
-use mesh_core::prepare::{BaseRecipe, LabelRecipe, Part, PrepareError, Recipe, Step, prepare};
+use mesh_core::prepare::{BaseRecipe, HollowRecipe, LabelRecipe, Part, PrepareError, Recipe, Step, prepare};
 use mesh_core::{Arch, read, validate};
 
 use crate::corpus::corpus_dir;
 
 use crate::label::font;
 use crate::prep::{assert_closed_manifold_outward, lower_arch};
-use crate::solids::cube_at;
+use crate::solids::{cube_at, cuboid_at};
 
 #[test]
 fn the_default_recipe_labels_both_corpus_arches_on_one_plate() {
@@ -76,4 +76,54 @@ fn a_recipe_that_cannot_work_names_its_step_and_what_to_change() {
     let error = prepare(&block, &huge, &part, font()).unwrap_err();
     assert_eq!(error.step(), Some(Step::Label));
     assert!(error.to_string().contains("use smaller letters"), "{error}");
+}
+
+#[test]
+fn a_hollowed_arch_on_its_base_uses_less_resin_and_stays_closed() {
+    let arch = lower_arch();
+    // Crowns without gums: a 5 mm cut reaches every tooth's neck, so each hollow can drain.
+    let base = BaseRecipe { cut_height_mm: 5.0, ..BaseRecipe::default() };
+    let hollow = HollowRecipe { wall_mm: 1.5, drain_diameter_mm: 2.0 };
+    let recipe = Recipe { base: Some(base), hollow: Some(hollow), label: None, ..Recipe::default() };
+    let part = Part::aligner("K7Q-4M2", Arch::Lower, 7);
+    let prepared = prepare(&arch, &recipe, &part, font()).unwrap();
+    let report = validate(&prepared.mesh);
+    assert_closed_manifold_outward(&report);
+    let solid = prepare(&arch, &Recipe { hollow: None, ..recipe }, &part, font()).unwrap();
+    assert!(report.signed_volume < validate(&solid.mesh).signed_volume - 100.0, "{report:?}");
+    let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
+    assert_eq!(steps, [Step::Repair, Step::Base, Step::Hollow]);
+    let said = &prepared.steps[2].1;
+    assert!(
+        said.starts_with("1.5 mm wall, ") && said.contains("drain holes of 2 mm") && said.contains("% less resin"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_hollowed_block_keeps_its_drains_off_the_label() {
+    // A 44 × 16 × 24 mm block standing on y = 0, as a lower arch stands.
+    let block = cuboid_at([-22.0, 0.0, -12.0], [44.0, 16.0, 24.0]);
+    let recipe = Recipe { repair: false, hollow: Some(HollowRecipe::default()), ..Recipe::default() };
+    let prepared = prepare(&block, &recipe, &Part::aligner("K7Q-4M2", Arch::Lower, 7), font()).unwrap();
+    assert_closed_manifold_outward(&validate(&prepared.mesh));
+    let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
+    assert_eq!(steps, [Step::Base, Step::Hollow, Step::Label]);
+}
+
+#[test]
+fn hollowing_needs_a_base_and_its_errors_name_the_hollow_step() {
+    let block = cube_at([-20.0, 0.0, -20.0], 40.0);
+    let part = Part::aligner("K7Q-4M2", Arch::Lower, 7);
+    let no_base = Recipe { base: None, label: None, hollow: Some(HollowRecipe::default()), ..Recipe::default() };
+    let error = prepare(&block, &no_base, &part, font()).unwrap_err();
+    assert_eq!(error, PrepareError::HollowNeedsBase);
+    assert_eq!(error.step(), Some(Step::Hollow));
+    assert!(error.to_string().contains("turn the base on, or hollowing off"), "{error}");
+
+    let thin_wall = HollowRecipe { wall_mm: 0.2, ..HollowRecipe::default() };
+    let recipe = Recipe { hollow: Some(thin_wall), label: None, ..Recipe::default() };
+    let error = prepare(&block, &recipe, &part, font()).unwrap_err();
+    assert_eq!(error.step(), Some(Step::Hollow));
+    assert!(error.to_string().starts_with("hollow: the wall must be from 0.5 to 10 mm"), "{error}");
 }

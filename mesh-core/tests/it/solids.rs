@@ -5,10 +5,15 @@ use mesh_core::IndexedMesh;
 
 /// A cube of edge `size` with its low corner at `origin`: 8 vertices, 12 faces.
 pub(crate) fn cube_at(origin: [f32; 3], size: f32) -> IndexedMesh {
+    cuboid_at(origin, [size; 3])
+}
+
+/// A box of edges `size` (along X, Y, Z) with its low corner at `origin`: 8 vertices, 12 faces.
+pub(crate) fn cuboid_at(origin: [f32; 3], size: [f32; 3]) -> IndexedMesh {
     let positions = (0..8)
         .map(|i| {
             let corner = [i & 1, (i >> 1) & 1, (i >> 2) & 1];
-            [0, 1, 2].map(|axis| origin[axis] + size * corner[axis] as f32)
+            [0, 1, 2].map(|axis| origin[axis] + size[axis] * corner[axis] as f32)
         })
         .collect();
     let triangles = vec![

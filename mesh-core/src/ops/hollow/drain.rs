@@ -55,6 +55,27 @@ pub(super) struct Bore {
     pub(super) clearance: f64,
 }
 
+/// A rectangle on the bottom that drain holes keep out of (a label).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KeepClear {
+    /// The rectangle's centre, on the bottom.
+    pub centre: [f32; 3],
+    /// Unit directions along its sides, in the bottom's plane.
+    pub right: [f32; 3],
+    pub up: [f32; 3],
+    /// Half its width (along `right`) and height (along `up`), in mm.
+    pub half_size_mm: [f32; 2],
+}
+
+impl KeepClear {
+    /// Whether a hole whose opening reaches `reach` mm from `foot` would meet the rectangle.
+    pub(super) fn meets(&self, foot: [f64; 3], reach: f64) -> bool {
+        let d = sub(foot, self.centre.map(f64::from));
+        let along = [self.right, self.up].map(|axis| dot(d, axis.map(f64::from)).abs());
+        along[0] < f64::from(self.half_size_mm[0]) + reach && along[1] < f64::from(self.half_size_mm[1]) + reach
+    }
+}
+
 /// The grid points with a positive field, in pieces connected through the grid's edges.
 pub(super) fn hollows(grid: &Grid, field: &[f32]) -> Vec<Vec<usize>> {
     let [nx, ny, _] = grid.dims;
@@ -143,6 +164,7 @@ pub(super) fn place(
     bottom: &Bottom,
     bore: Bore,
     hollow: &[usize],
+    keep_clear: &[KeepClear],
     tries: usize,
 ) -> Option<Drain> {
     // The lowest point of the hollow on each line, by the line's place on a step grid.
@@ -160,6 +182,7 @@ pub(super) fn place(
     places.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal)));
     places
         .into_iter()
+        .filter(|&(_, foot)| !keep_clear.iter().any(|area| area.meets(foot, bore.radius + bore.clearance)))
         .take(tries)
         .find(|&(top, foot)| fits(grid, inside, bottom, bore, foot, top))
         .map(|(top, foot)| Drain { foot, top })

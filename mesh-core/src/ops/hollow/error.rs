@@ -75,6 +75,11 @@ pub enum HollowError {
     )]
     DrainMisplaced { at: [f32; 3], clearance_mm: f64 },
     #[error(
+        "the drain hole at ({:.2}, {:.2}, {:.2}) would cut through the label; move the drain hole or the label",
+        at[0], at[1], at[2]
+    )]
+    DrainInKeepClear { at: [f32; 3] },
+    #[error(
         "the hollow could not be joined to the bottom near ({:.2}, {:.2}, {:.2}) (the bottom touches or crosses \
          itself there); repair the model, or make the drain holes smaller",
         at[0], at[1], at[2]

@@ -36,6 +36,7 @@ mod drain;
 mod error;
 mod grid;
 
+pub use drain::KeepClear;
 pub use error::HollowError;
 
 use self::bottom::{Unjoinable, open_through_bottom};
@@ -72,6 +73,8 @@ pub struct HollowOptions {
     /// Where drain holes go (any point above the place on the bottom); a
     /// hollow that none of them reaches gets one placed automatically.
     pub drain_points: Vec<[f32; 3]>,
+    /// Rectangles on the bottom that holes keep out of (the label's place).
+    pub keep_clear: Vec<KeepClear>,
     /// The voxel size, in mm: smaller follows the surface more closely and
     /// takes longer (at most half the wall is used).
     pub voxel_mm: f32,
@@ -80,7 +83,14 @@ pub struct HollowOptions {
 impl HollowOptions {
     /// A 2 mm wall and 3 mm drains placed automatically, on 0.3 mm voxels.
     pub fn new(bottom: Plane) -> Self {
-        HollowOptions { bottom, wall_mm: 2.0, drain_diameter_mm: 3.0, drain_points: Vec::new(), voxel_mm: 0.3 }
+        HollowOptions {
+            bottom,
+            wall_mm: 2.0,
+            drain_diameter_mm: 3.0,
+            drain_points: Vec::new(),
+            keep_clear: Vec::new(),
+            voxel_mm: 0.3,
+        }
     }
 }
 
@@ -187,6 +197,9 @@ pub fn hollow(mesh: &IndexedMesh, options: &HollowOptions) -> Result<Hollowed, H
         if !drain::fits(&grid, &inside, &bottom, bore, drain.foot, drain.top) {
             return Err(misplaced);
         }
+        if options.keep_clear.iter().any(|area| area.meets(drain.foot, radius)) {
+            return Err(HollowError::DrainInKeepClear { at });
+        }
         if let Some(h) = hollows.iter().position(|h| h.contains(&top_point)) {
             drained[h] = true;
         }
@@ -197,7 +210,7 @@ pub fn hollow(mesh: &IndexedMesh, options: &HollowOptions) -> Result<Hollowed, H
         if *drained {
             continue;
         }
-        match drain::place(&grid, &inside, &bottom, bore, hollow, DRAIN_TRIES) {
+        match drain::place(&grid, &inside, &bottom, bore, hollow, &options.keep_clear, DRAIN_TRIES) {
             Some(drain) => drains.push(drain),
             None => {
                 left_solid += 1;
