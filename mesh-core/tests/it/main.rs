@@ -6,6 +6,7 @@
 mod corpus;
 mod diff;
 mod hollow;
+mod hollow_properties;
 mod label;
 mod label_properties;
 mod plate;
