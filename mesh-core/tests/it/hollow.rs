@@ -39,11 +39,11 @@ fn a_hollow_cube_keeps_a_wall_and_loses_the_inner_cube() {
     let radius = f64::from(diameter) / 2.0;
     let expected = inner.powi(3) + std::f64::consts::PI * radius * radius * f64::from(wall);
     let removed = result.volume_before_mm3 - result.volume_after_mm3;
-    // Within half a voxel over the hollow's surface.
-    let tolerance = 6.0 * inner * inner * f64::from(result.voxel_mm) / 2.0;
+    // The wall is from its thickness to a voxel more: within a voxel over the hollow's surface.
+    let tolerance = 6.0 * inner * inner * f64::from(result.voxel_mm);
     assert_near(removed, expected, tolerance);
     assert_near(report.signed_volume, result.volume_after_mm3, 1e-6);
-    assert!(result.saved_percent() > 50.0, "{}", result.saved_percent());
+    assert!(result.saved_percent() > 45.0, "{}", result.saved_percent());
 
     // In the wall: inside the solid; in the middle: in the hollow, outside the solid.
     assert_eq!(winding_number(&result.mesh, [1.0, 10.0, 10.0]), 1);
@@ -67,7 +67,7 @@ fn the_hollows_surface_keeps_the_wall_from_the_outside_and_never_crosses_itself(
             nearest = nearest.min(to_outside);
         }
     }
-    assert!(nearest >= wall - voxel / 2.0, "the hollow comes within {nearest} mm of the outside");
+    assert!(nearest >= wall - voxel / 4.0, "the hollow comes within {nearest} mm of the outside");
     assert!(nearest <= wall + voxel, "the wall is {nearest} mm, not about {wall}");
     assert_eq!(self_intersections(&result.mesh), Vec::<[usize; 2]>::new());
 }
@@ -176,7 +176,7 @@ fn the_lower_arch_on_its_base_is_hollowed_closed_and_lighter() {
         assert_eq!(winding_number(&result.mesh, above), 0, "the drain at {foot:?} is closed");
     }
     // The arch's own teeth overlap: only the new faces are checked.
-    assert_eq!(self_intersections_beside(&result.mesh, &based.mesh), Vec::<[usize; 2]>::new());
+    assert_eq!(self_intersections_beside(&result.mesh, &based.mesh, based.bottom), Vec::<[usize; 2]>::new());
 }
 
 /// The error `options` give on `mesh`.

@@ -4,7 +4,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use mesh_core::IndexedMesh;
+use mesh_core::{IndexedMesh, Plane};
 
 type V = [f64; 3];
 
@@ -64,14 +64,22 @@ pub(crate) fn crosses(mesh: &IndexedMesh, from: [f32; 3], to: [f32; 3]) -> bool 
 }
 
 /// Pairs of faces sharing no vertex that cross each other (an edge of one
-/// through the other; faces in one plane are not compared), leaving out pairs of faces of `keep` whose corners
-/// all are vertices of `ignore` (a model whose own pieces overlap).
-pub(crate) fn self_intersections_beside(mesh: &IndexedMesh, ignore: &IndexedMesh) -> Vec<[usize; 2]> {
-    let old: FxHashSet<[u32; 3]> = ignore.positions.iter().map(|p| p.map(f32::to_bits)).collect();
+/// through the other; faces in one plane are not compared), leaving out
+/// pairs of faces that were in `before` (a model whose own pieces overlap)
+/// or lie in the plane `bottom` (its flat bottom, triangulated again where
+/// it was, crossing the walls of overlapping pieces as it did before).
+pub(crate) fn self_intersections_beside(mesh: &IndexedMesh, before: &IndexedMesh, bottom: Plane) -> Vec<[usize; 2]> {
+    let old: FxHashSet<[u32; 3]> = before.positions.iter().map(|p| p.map(f32::to_bits)).collect();
+    let normal = bottom.normal.map(f64::from);
+    let level = dot(bottom.origin.map(f64::from), normal);
+    let in_bottom = |p: [f32; 3]| (dot(p.map(f64::from), normal) - level).abs() < 1e-4;
     let is_old: Vec<bool> = mesh
         .triangles
         .iter()
-        .map(|t| t.iter().all(|&v| old.contains(&mesh.positions[v as usize].map(f32::to_bits))))
+        .map(|t| {
+            let corners = t.map(|v| mesh.positions[v as usize]);
+            corners.iter().all(|p| old.contains(&p.map(f32::to_bits))) || corners.iter().all(|&p| in_bottom(p))
+        })
         .collect();
     intersections(mesh, &is_old)
 }

@@ -112,11 +112,23 @@ pub(super) fn hollows(grid: &Grid, field: &[f32]) -> Vec<Vec<usize>> {
 }
 
 /// Whether a hole of `bore` under the line through `foot`, up to `top`,
-/// with its clearance, lies inside the model.
-pub(super) fn fits(grid: &Grid, inside: &[bool], bottom: &Bottom, bore: Bore, foot: [f64; 3], top: f64) -> bool {
+/// with its clearance, lies inside the model and, above the bottom's own
+/// layer of grid points, away from every face (`near` the surface: faces
+/// inside the solid, where pieces overlap, included).
+pub(super) fn fits(
+    grid: &Grid,
+    inside: &[bool],
+    near: &[bool],
+    bottom: &Bottom,
+    bore: Bore,
+    foot: [f64; 3],
+    top: f64,
+) -> bool {
     let reach = bore.radius + bore.clearance;
     points_near(grid, bottom, foot, reach, 0.0, top).all(|(p, point)| {
-        inside[p] || bottom.height(point) <= 0.0 || bottom.height(point) > top || bottom.from_axis(foot, point) > reach
+        let height = bottom.height(point);
+        let in_bore = height > 0.0 && height <= top && bottom.from_axis(foot, point) <= reach;
+        !in_bore || (inside[p] && (!near[p] || height < grid.step))
     })
 }
 
@@ -161,6 +173,7 @@ fn points_near(
 pub(super) fn place(
     grid: &Grid,
     inside: &[bool],
+    near: &[bool],
     bottom: &Bottom,
     bore: Bore,
     hollow: &[usize],
@@ -184,7 +197,7 @@ pub(super) fn place(
         .into_iter()
         .filter(|&(_, foot)| !keep_clear.iter().any(|area| area.meets(foot, bore.radius + bore.clearance)))
         .take(tries)
-        .find(|&(top, foot)| fits(grid, inside, bottom, bore, foot, top))
+        .find(|&(top, foot)| fits(grid, inside, near, bottom, bore, foot, top))
         .map(|(top, foot)| Drain { foot, top })
 }
 

@@ -73,29 +73,13 @@ impl Grid {
 
     /// Which points lie inside the closed surface `triangles` over `positions`.
     pub(super) fn inside(&self, positions: &[[f32; 3]], triangles: &[[u32; 3]]) -> Vec<bool> {
-        let [nx, ny, _] = self.dims;
-        // (row, first point after the crossing, +1 entering or −1 leaving)
-        let mut crossings: Vec<(u32, u32, i8)> = Vec::new();
-        for &triangle in triangles {
-            let corners = triangle.map(|v| positions[v as usize].map(f64::from));
-            let low = |a: usize| corners.iter().map(|p| p[a]).fold(f64::INFINITY, f64::min);
-            let high = |a: usize| corners.iter().map(|p| p[a]).fold(f64::NEG_INFINITY, f64::max);
-            for k in self.span(2, low(2), high(2)) {
-                for j in self.span(1, low(1), high(1)) {
-                    let at = [self.origin[1] + j as f64 * self.step, self.origin[2] + k as f64 * self.step];
-                    let Some((x, sign)) = crossing(triangle, &corners, at) else { continue };
-                    let first = ((x - self.origin[0]) / self.step).floor() + 1.0;
-                    let first = first.clamp(0.0, nx as f64) as u32;
-                    crossings.push(((j + ny * k) as u32, first, sign));
-                }
-            }
-        }
+        let mut crossings = self.crossings(0, positions, triangles);
         crossings.sort_unstable();
         let mut inside = vec![false; self.len()];
-        for row in crossings.chunk_by(|a, b| a.0 == b.0) {
-            let start = row[0].0 as usize * nx;
+        for line in crossings.chunk_by(|a, b| a.0 == b.0) {
+            let start = line[0].0 as usize;
             let mut winding = 0i32;
-            for pair in row.windows(2) {
+            for pair in line.windows(2) {
                 winding += i32::from(pair[0].2);
                 if winding != 0 {
                     inside[start + pair[0].1 as usize..start + pair[1].1 as usize].fill(true);
@@ -104,11 +88,60 @@ impl Grid {
         }
         inside
     }
+
+    /// The points next to the surface: the two on either side of every
+    /// crossing of a grid line along X, Y or Z. Faces inside the solid
+    /// (where closed pieces overlap) have them too, so a hollow keeps its
+    /// wall from those as well and never crosses them.
+    pub(super) fn near_surface(&self, positions: &[[f32; 3]], triangles: &[[u32; 3]]) -> Vec<bool> {
+        let mut near = vec![false; self.len()];
+        let strides = [1, self.dims[0], self.dims[0] * self.dims[1]];
+        for axis in 0..3 {
+            for (start, first, _) in self.crossings(axis, positions, triangles) {
+                let first = first as usize;
+                for at in [first.wrapping_sub(1), first] {
+                    if at < self.dims[axis] {
+                        near[start as usize + at * strides[axis]] = true;
+                    }
+                }
+            }
+        }
+        near
+    }
+
+    /// Every crossing of the surface by a grid line along `axis`: the
+    /// line's first point, the position along it of the first point after
+    /// the crossing, and `+1` where the line enters the solid, `−1` where it leaves.
+    fn crossings(&self, axis: usize, positions: &[[f32; 3]], triangles: &[[u32; 3]]) -> Vec<(u32, u32, i8)> {
+        // The line's axis and the other two in cyclic order, so that
+        // (axis, u, v) is as right-handed as (x, y, z).
+        let (u, v) = ((axis + 1) % 3, (axis + 2) % 3);
+        let strides = [1, self.dims[0], self.dims[0] * self.dims[1]];
+        let mut crossings = Vec::new();
+        for &triangle in triangles {
+            let corners = triangle.map(|c| {
+                let p = positions[c as usize].map(f64::from);
+                [p[axis], p[u], p[v]]
+            });
+            let low = |a: usize| corners.iter().map(|p| p[a]).fold(f64::INFINITY, f64::min);
+            let high = |a: usize| corners.iter().map(|p| p[a]).fold(f64::NEG_INFINITY, f64::max);
+            for k in self.span(v, low(2), high(2)) {
+                for j in self.span(u, low(1), high(1)) {
+                    let at = [self.origin[u] + j as f64 * self.step, self.origin[v] + k as f64 * self.step];
+                    let Some((x, sign)) = crossing(triangle, &corners, at) else { continue };
+                    let first = ((x - self.origin[axis]) / self.step).floor() + 1.0;
+                    let first = first.clamp(0.0, self.dims[axis] as f64) as u32;
+                    crossings.push(((j * strides[u] + k * strides[v]) as u32, first, sign));
+                }
+            }
+        }
+        crossings
+    }
 }
 
-/// Where the line along X through `(y, z) = at` crosses the triangle, and
-/// `+1` when it enters the solid there (the face looks towards −X), `−1`
-/// when it leaves; `None` when it misses.
+/// Where the line along X through `(y, z) = at` crosses the triangle
+/// (`corners` in the line's axes), and `+1` when it enters the solid there
+/// (the face looks towards −X), `−1` when it leaves; `None` when it misses.
 fn crossing(vertices: [u32; 3], corners: &[[f64; 3]; 3], at: [f64; 2]) -> Option<(f64, i8)> {
     // Twice the area of (corner a, corner b, at) in YZ, and its side.
     let side = |a: usize, b: usize| -> (f64, bool) {

@@ -171,10 +171,13 @@ pub fn hollow(mesh: &IndexedMesh, options: &HollowOptions) -> Result<Hollowed, H
     }
     let grid = Grid::around(min, max, step);
     let inside = grid.inside(&mesh.positions, &mesh.triangles);
-    let distance = distance::squared_distance_to_outside(&grid, &inside);
-    // Distances run between grid points; the surface lies about half a step
-    // before the first point outside.
-    let level = f64::from(wall) + step / 2.0;
+    let near = grid.near_surface(&mesh.positions, &mesh.triangles);
+    let interior: Vec<bool> = inside.iter().zip(&near).map(|(&inside, &near)| inside && !near).collect();
+    let distance = distance::squared_distance_to_outside(&grid, &interior);
+    drop(interior);
+    // Distances run from grid points within a step of the surface, on
+    // either side of it: the surface is within a step of the nearest.
+    let level = f64::from(wall);
     let mut field: Vec<f32> = distance.iter().map(|&d| (f64::from(d).sqrt() * step - level) as f32).collect();
     drop(distance);
 
@@ -194,7 +197,7 @@ pub fn hollow(mesh: &IndexedMesh, options: &HollowOptions) -> Result<Hollowed, H
         let misplaced = HollowError::DrainMisplaced { at, clearance_mm: bore.clearance };
         let (drain, top_point) =
             drain::chosen(&grid, &field, &bottom, radius, at.map(f64::from)).ok_or(misplaced.clone())?;
-        if !drain::fits(&grid, &inside, &bottom, bore, drain.foot, drain.top) {
+        if !drain::fits(&grid, &inside, &near, &bottom, bore, drain.foot, drain.top) {
             return Err(misplaced);
         }
         if options.keep_clear.iter().any(|area| area.meets(drain.foot, radius)) {
@@ -210,7 +213,7 @@ pub fn hollow(mesh: &IndexedMesh, options: &HollowOptions) -> Result<Hollowed, H
         if *drained {
             continue;
         }
-        match drain::place(&grid, &inside, &bottom, bore, hollow, &options.keep_clear, DRAIN_TRIES) {
+        match drain::place(&grid, &inside, &near, &bottom, bore, hollow, &options.keep_clear, DRAIN_TRIES) {
             Some(drain) => drains.push(drain),
             None => {
                 left_solid += 1;
@@ -226,7 +229,7 @@ pub fn hollow(mesh: &IndexedMesh, options: &HollowOptions) -> Result<Hollowed, H
     for drain in &drains {
         drain::bore(&grid, &mut field, &bottom, radius, *drain);
     }
-    drop(inside);
+    drop((inside, near));
 
     let surface = contour::contour(&grid, &field);
     let result = open_through_bottom(mesh, &surface, &plane, &frame, &regions).map_err(|failure| {
