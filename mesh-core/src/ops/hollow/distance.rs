@@ -13,9 +13,8 @@ pub(super) fn squared_distance_to_outside(grid: &Grid, inside: &[bool]) -> Vec<f
     let longest = nx.max(ny).max(nz);
     let mut scratch = Scratch::new(longest);
     let strides = [1, nx, nx * ny];
-    for axis in 0..3 {
+    for (axis, &stride) in strides.iter().enumerate() {
         let n = grid.dims[axis];
-        let stride = strides[axis];
         // Every line along `axis`: its first point's index.
         let others: Vec<usize> = (0..grid.len()).filter(|&p| grid.coordinates(p)[axis] == 0).collect();
         for first in others {
@@ -104,10 +103,10 @@ mod tests {
         let inside: Vec<bool> =
             (0..grid.len()).map(|p| grid.coordinates(p).iter().all(|&c| (1..6).contains(&c))).collect();
         let distance = squared_distance_to_outside(&grid, &inside);
-        for p in 0..grid.len() {
+        for (p, &d) in distance.iter().enumerate() {
             let c = grid.coordinates(p);
             let expected = c.iter().map(|&c| c.min(6 - c)).min().unwrap_or(0);
-            assert_eq!(distance[p], (expected * expected) as f32, "at {c:?}");
+            assert_eq!(d, (expected * expected) as f32, "at {c:?}");
         }
         // A single outside point in the middle of a block: distances are Euclidean, not city-block.
         let mut inside = vec![true; grid.len()];

@@ -33,7 +33,7 @@ impl Bottom {
     }
 
     /// How far `p` is from the vertical line through `foot`.
-    fn from_axis(&self, foot: [f64; 3], p: [f64; 3]) -> f64 {
+    fn off_axis(&self, foot: [f64; 3], p: [f64; 3]) -> f64 {
         let d = sub(p, foot);
         let along = dot(d, self.up);
         let across = [0, 1, 2].map(|a| d[a] - along * self.up[a]);
@@ -111,25 +111,57 @@ pub(super) fn hollows(grid: &Grid, field: &[f32]) -> Vec<Vec<usize>> {
     pieces
 }
 
-/// Whether a hole of `bore` under the line through `foot`, up to `top`,
-/// with its clearance, lies inside the model and, above the bottom's own
-/// layer of grid points, away from every face (`near` the surface: faces
-/// inside the solid, where pieces overlap, included).
-pub(super) fn fits(
-    grid: &Grid,
-    inside: &[bool],
-    near: &[bool],
-    bottom: &Bottom,
-    bore: Bore,
-    foot: [f64; 3],
-    top: f64,
-) -> bool {
-    let reach = bore.radius + bore.clearance;
-    points_near(grid, bottom, foot, reach, 0.0, top).all(|(p, point)| {
-        let height = bottom.height(point);
-        let in_bore = height > 0.0 && height <= top && bottom.from_axis(foot, point) <= reach;
-        !in_bore || (inside[p] && (!near[p] || height < grid.step))
-    })
+/// The model as voxels, for placing holes: which grid points are inside,
+/// which are next to a face, and the bottom.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Voxels<'a> {
+    pub(super) grid: &'a Grid,
+    pub(super) inside: &'a [bool],
+    pub(super) near: &'a [bool],
+    pub(super) bottom: Bottom,
+}
+
+impl Voxels<'_> {
+    /// Whether a hole of `bore` under the line through `foot`, up to `top`,
+    /// with its clearance, lies inside the model and, above the bottom's own
+    /// layer of grid points, away from every face (`near` the surface: faces
+    /// inside the solid, where pieces overlap, included).
+    pub(super) fn fits(&self, bore: Bore, foot: [f64; 3], top: f64) -> bool {
+        let (grid, bottom) = (self.grid, &self.bottom);
+        let reach = bore.radius + bore.clearance;
+        points_near(grid, bottom, foot, reach, 0.0, top).all(|(p, point)| {
+            let height = bottom.height(point);
+            let in_bore = height > 0.0 && height <= top && bottom.off_axis(foot, point) <= reach;
+            !in_bore || (self.inside[p] && (!self.near[p] || height < grid.step))
+        })
+    }
+
+    /// The hole for `hollow` (its grid points): under the lowest of its
+    /// places (lines up from the bottom, a step apart) where one fits, off
+    /// the `keep_clear` rectangles, trying at most `tries` places from the
+    /// lowest up. `None` when none does.
+    pub(super) fn place(&self, bore: Bore, hollow: &[usize], keep_clear: &[KeepClear], tries: usize) -> Option<Drain> {
+        let (grid, bottom) = (self.grid, &self.bottom);
+        // The lowest point of the hollow on each line, by the line's place on a step grid.
+        let mut lowest: FxHashMap<[i64; 3], (f64, [f64; 3])> = FxHashMap::default();
+        for &p in hollow {
+            let point = grid.point(grid.coordinates(p));
+            let (height, foot) = (bottom.height(point), bottom.foot(point));
+            let key = foot.map(|c| (c / grid.step).round() as i64);
+            let entry = lowest.entry(key).or_insert((height, foot));
+            if height < entry.0 {
+                *entry = (height, foot);
+            }
+        }
+        let mut places: Vec<(f64, [f64; 3])> = lowest.into_values().collect();
+        places.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal)));
+        places
+            .into_iter()
+            .filter(|&(_, foot)| !keep_clear.iter().any(|area| area.meets(foot, bore.radius + bore.clearance)))
+            .take(tries)
+            .find(|&(top, foot)| self.fits(bore, foot, top))
+            .map(|(top, foot)| Drain { foot, top })
+    }
 }
 
 /// Adds the hole `drain` of radius `radius` to the field: from a little
@@ -139,7 +171,7 @@ pub(super) fn bore(grid: &Grid, field: &mut [f32], bottom: &Bottom, radius: f64,
     let (low, high) = (-1.5 * step, drain.top + step);
     for (p, point) in points_near(grid, bottom, drain.foot, radius + step, low - step, high + step) {
         let height = bottom.height(point);
-        let value = (radius - bottom.from_axis(drain.foot, point)).min(high - height).min(height - low);
+        let value = (radius - bottom.off_axis(drain.foot, point)).min(high - height).min(height - low);
         field[p] = field[p].max(value as f32);
     }
 }
@@ -167,40 +199,6 @@ fn points_near(
     .map(|at| (grid.index(at[0], at[1], at[2]), grid.point(at)))
 }
 
-/// The hole for `hollow` (its grid points): under the lowest of its
-/// places (lines up from the bottom, a step apart) where one fits, trying
-/// at most `tries` places from the lowest up. `None` when none does.
-pub(super) fn place(
-    grid: &Grid,
-    inside: &[bool],
-    near: &[bool],
-    bottom: &Bottom,
-    bore: Bore,
-    hollow: &[usize],
-    keep_clear: &[KeepClear],
-    tries: usize,
-) -> Option<Drain> {
-    // The lowest point of the hollow on each line, by the line's place on a step grid.
-    let mut lowest: FxHashMap<[i64; 3], (f64, [f64; 3])> = FxHashMap::default();
-    for &p in hollow {
-        let point = grid.point(grid.coordinates(p));
-        let (height, foot) = (bottom.height(point), bottom.foot(point));
-        let key = foot.map(|c| (c / grid.step).round() as i64);
-        let entry = lowest.entry(key).or_insert((height, foot));
-        if height < entry.0 {
-            *entry = (height, foot);
-        }
-    }
-    let mut places: Vec<(f64, [f64; 3])> = lowest.into_values().collect();
-    places.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal)));
-    places
-        .into_iter()
-        .filter(|&(_, foot)| !keep_clear.iter().any(|area| area.meets(foot, bore.radius + bore.clearance)))
-        .take(tries)
-        .find(|&(top, foot)| fits(grid, inside, near, bottom, bore, foot, top))
-        .map(|(top, foot)| Drain { foot, top })
-}
-
 /// The hole under the chosen point `at`: up to the lowest hollow point
 /// within half the radius of its line, and that point. `None` when no
 /// hollow is above it.
@@ -212,7 +210,7 @@ pub(super) fn chosen(grid: &Grid, field: &[f32], bottom: &Bottom, radius: f64, a
             continue;
         }
         let point = grid.point(grid.coordinates(p));
-        if bottom.from_axis(foot, point) <= radius / 2.0 {
+        if bottom.off_axis(foot, point) <= radius / 2.0 {
             let height = bottom.height(point);
             if top.is_none_or(|(lowest, _)| height < lowest) {
                 top = Some((height, p));

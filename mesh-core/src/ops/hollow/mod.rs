@@ -40,7 +40,7 @@ pub use drain::KeepClear;
 pub use error::HollowError;
 
 use self::bottom::{Unjoinable, open_through_bottom};
-use self::drain::{Bore, Bottom, Drain};
+use self::drain::{Bore, Bottom, Drain, Voxels};
 use self::grid::Grid;
 use super::cap::CapFailure;
 use super::plane::Plane;
@@ -190,6 +190,7 @@ pub fn hollow(mesh: &IndexedMesh, options: &HollowOptions) -> Result<Hollowed, H
     let radius = f64::from(diameter) / 2.0;
     let bore = Bore { radius, clearance: (f64::from(wall) / 2.0).max(2.0 * step) };
 
+    let voxels = Voxels { grid: &grid, inside: &inside, near: &near, bottom };
     // Holes at the chosen points first; each drains the hollow it reaches.
     let mut drains: Vec<Drain> = Vec::new();
     let mut drained = vec![false; hollows.len()];
@@ -197,7 +198,7 @@ pub fn hollow(mesh: &IndexedMesh, options: &HollowOptions) -> Result<Hollowed, H
         let misplaced = HollowError::DrainMisplaced { at, clearance_mm: bore.clearance };
         let (drain, top_point) =
             drain::chosen(&grid, &field, &bottom, radius, at.map(f64::from)).ok_or(misplaced.clone())?;
-        if !drain::fits(&grid, &inside, &near, &bottom, bore, drain.foot, drain.top) {
+        if !voxels.fits(bore, drain.foot, drain.top) {
             return Err(misplaced);
         }
         if options.keep_clear.iter().any(|area| area.meets(drain.foot, radius)) {
@@ -213,7 +214,7 @@ pub fn hollow(mesh: &IndexedMesh, options: &HollowOptions) -> Result<Hollowed, H
         if *drained {
             continue;
         }
-        match drain::place(&grid, &inside, &near, &bottom, bore, hollow, &options.keep_clear, DRAIN_TRIES) {
+        match voxels.place(bore, hollow, &options.keep_clear, DRAIN_TRIES) {
             Some(drain) => drains.push(drain),
             None => {
                 left_solid += 1;
