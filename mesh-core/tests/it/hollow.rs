@@ -217,6 +217,16 @@ fn bad_settings_and_bad_models_are_refused_with_what_to_change() {
     assert!(matches!(wide, HollowError::NoRoomForDrain { hollows: 1, .. }), "{wide:?}");
     assert!(wide.to_string().contains("make the drain holes smaller"), "{wide}");
 
+    // A 30 cm block needs more grid points than a model may use, even with voxels of half a 0.5 mm wall …
+    let large = refused(&cube_at([0.0; 3], 300.0), &HollowOptions { wall_mm: 0.5, ..HollowOptions::new(bottom) });
+    let HollowError::GridTooLarge { least_wall, .. } = large else { panic!("{large:?}") };
+    assert!(least_wall > 0.5 && least_wall < 10.0, "{large}");
+    assert!(large.to_string().contains("too large to hollow with a 0.5 mm wall"), "{large}");
+    assert!(large.to_string().contains(&format!("a wall of at least {least_wall:.1} mm")), "{large}");
+    // … and a 2 m one even with the thickest wall.
+    let huge = refused(&cube_at([0.0; 3], 2000.0), &HollowOptions { wall_mm: 0.5, ..HollowOptions::new(bottom) });
+    assert!(huge.to_string().ends_with("split the model into parts and hollow each"), "{huge}");
+
     // Open and inside-out models are refused, and the model is untouched (it is borrowed).
     let mut open = cube.clone();
     open.triangles.pop();

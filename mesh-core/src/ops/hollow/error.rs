@@ -51,8 +51,8 @@ pub enum HollowError {
     NotOutward,
     #[error(
         "the model is {:.0} × {:.0} × {:.0} mm, too large to hollow with a {wall} mm wall in the memory one model \
-         may use; hollow it with a wall of at least {least_wall:.1} mm, or split the model",
-        size_mm[0], size_mm[1], size_mm[2]
+         may use; {}",
+        size_mm[0], size_mm[1], size_mm[2], grid_advice(*least_wall)
     )]
     GridTooLarge { size_mm: [f32; 3], wall: f32, least_wall: f64 },
     #[error(
@@ -85,4 +85,13 @@ pub enum HollowError {
         at[0], at[1], at[2]
     )]
     Unbuildable { at: [f32; 3] },
+}
+
+/// What to do about a model too large for the grid: a thicker wall when one would do.
+fn grid_advice(least_wall: f64) -> String {
+    if least_wall <= f64::from(super::MAX_WALL_MM) {
+        format!("hollow it with a wall of at least {least_wall:.1} mm, or split the model")
+    } else {
+        "split the model into parts and hollow each".to_owned()
+    }
 }

@@ -184,7 +184,7 @@ pub fn hollow(mesh: &IndexedMesh, options: &HollowOptions) -> Result<Hollowed, H
     let hollows = drain::hollows(&grid, &field);
     if hollows.is_empty() {
         let deepest = field.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
-        return Err(HollowError::TooThin { wall, thickest_mm: 2.0 * (f64::from(deepest) + level - step / 2.0) });
+        return Err(HollowError::TooThin { wall, thickest_mm: 2.0 * (f64::from(deepest) + level + step / 2.0) });
     }
     let bottom = Bottom { origin: plane.origin, up: plane.normal.map(|c| -c) };
     let radius = f64::from(diameter) / 2.0;
