@@ -3,7 +3,7 @@
 //! with the step that needs changing.
 
 use mesh_core::prepare::{BaseRecipe, HollowRecipe, LabelRecipe, Part, PrepareError, Recipe, Step, prepare};
-use mesh_core::{Arch, read, validate};
+use mesh_core::{Arch, HollowError, read, validate};
 
 use crate::corpus::corpus_dir;
 
@@ -81,8 +81,8 @@ fn a_recipe_that_cannot_work_names_its_step_and_what_to_change() {
 #[test]
 fn a_hollowed_arch_on_its_base_uses_less_resin_and_stays_closed() {
     let arch = lower_arch();
-    // Crowns without gums: a 5 mm cut reaches every tooth's neck, so each hollow can drain.
-    let base = BaseRecipe { cut_height_mm: 5.0, ..BaseRecipe::default() };
+    // Crowns without gums: a following base 5 mm up reaches every tooth's neck, so each hollow can drain.
+    let base = BaseRecipe { cut_height_mm: 5.0, plate: false, ..BaseRecipe::default() };
     let hollow = HollowRecipe { wall_mm: 1.5, drain_diameter_mm: 2.0 };
     let recipe = Recipe { base: Some(base), hollow: Some(hollow), label: None, ..Recipe::default() };
     let part = Part::aligner("K7Q-4M2", Arch::Lower, 7);
@@ -104,11 +104,20 @@ fn a_hollowed_arch_on_its_base_uses_less_resin_and_stays_closed() {
 fn a_hollowed_block_keeps_its_drains_off_the_label() {
     // A 44 × 16 × 24 mm block standing on y = 0, as a lower arch stands.
     let block = cuboid_at([-22.0, 0.0, -12.0], [44.0, 16.0, 24.0]);
-    let recipe = Recipe { repair: false, hollow: Some(HollowRecipe::default()), ..Recipe::default() };
-    let prepared = prepare(&block, &recipe, &Part::aligner("K7Q-4M2", Arch::Lower, 7), font()).unwrap();
+    let base = BaseRecipe { plate: false, ..BaseRecipe::default() };
+    let recipe = Recipe { repair: false, base: Some(base), hollow: Some(HollowRecipe::default()), ..Recipe::default() };
+    let part = Part::aligner("K7Q-4M2", Arch::Lower, 7);
+    let prepared = prepare(&block, &recipe, &part, font()).unwrap();
     assert_closed_manifold_outward(&validate(&prepared.mesh));
     let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
     assert_eq!(steps, [Step::Base, Step::Hollow, Step::Label]);
+
+    // On a plate the block and the plate overlap: a drain would have to pass through the block's own bottom.
+    let on_plate = Recipe { base: Some(BaseRecipe::default()), ..recipe };
+    let error = prepare(&block, &on_plate, &part, font()).unwrap_err();
+    assert_eq!(error.step(), Some(Step::Hollow));
+    assert!(matches!(error, PrepareError::Hollow(HollowError::OverlappingPieces { hollows: 1 })), "{error:?}");
+    assert!(error.to_string().contains("a base that follows the model rather than a plate"), "{error}");
 }
 
 #[test]

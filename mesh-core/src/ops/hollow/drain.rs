@@ -126,21 +126,37 @@ impl Voxels<'_> {
     /// with its clearance, lies inside the model and, above the bottom's own
     /// layer of grid points, away from every face (`near` the surface: faces
     /// inside the solid, where pieces overlap, included).
-    pub(super) fn fits(&self, bore: Bore, foot: [f64; 3], top: f64) -> bool {
+    pub(super) fn fit(&self, bore: Bore, foot: [f64; 3], top: f64) -> Fit {
         let (grid, bottom) = (self.grid, &self.bottom);
         let reach = bore.radius + bore.clearance;
-        points_near(grid, bottom, foot, reach, 0.0, top).all(|(p, point)| {
+        let mut fit = Fit::Fits;
+        for (p, point) in points_near(grid, bottom, foot, reach, 0.0, top) {
             let height = bottom.height(point);
-            let in_bore = height > 0.0 && height <= top && bottom.off_axis(foot, point) <= reach;
-            !in_bore || (self.inside[p] && (!self.near[p] || height < grid.step))
-        })
+            if height <= 0.0 || height > top || bottom.off_axis(foot, point) > reach {
+                continue;
+            }
+            if !self.inside[p] {
+                return Fit::LeavesModel;
+            }
+            if self.near[p] && height >= grid.step {
+                fit = Fit::CrossesFace;
+            }
+        }
+        fit
     }
 
     /// The hole for `hollow` (its grid points): under the lowest of its
     /// places (lines up from the bottom, a step apart) where one fits, off
     /// the `keep_clear` rectangles, trying at most `tries` places from the
-    /// lowest up. `None` when none does.
-    pub(super) fn place(&self, bore: Bore, hollow: &[usize], keep_clear: &[KeepClear], tries: usize) -> Option<Drain> {
+    /// lowest up. `Err(true)` when none fits but some stayed inside the
+    /// model and only crossed a face (a face inside it, where pieces overlap).
+    pub(super) fn place(
+        &self,
+        bore: Bore,
+        hollow: &[usize],
+        keep_clear: &[KeepClear],
+        tries: usize,
+    ) -> Result<Drain, bool> {
         let (grid, bottom) = (self.grid, &self.bottom);
         // The lowest point of the hollow on each line, by the line's place on a step grid.
         let mut lowest: FxHashMap<[i64; 3], (f64, [f64; 3])> = FxHashMap::default();
@@ -155,13 +171,33 @@ impl Voxels<'_> {
         }
         let mut places: Vec<(f64, [f64; 3])> = lowest.into_values().collect();
         places.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal)));
-        places
+        let mut crossed_face = false;
+        let open = places
             .into_iter()
             .filter(|&(_, foot)| !keep_clear.iter().any(|area| area.meets(foot, bore.radius + bore.clearance)))
             .take(tries)
-            .find(|&(top, foot)| self.fits(bore, foot, top))
-            .map(|(top, foot)| Drain { foot, top })
+            .find(|&(top, foot)| match self.fit(bore, foot, top) {
+                Fit::Fits => true,
+                Fit::CrossesFace => {
+                    crossed_face = true;
+                    false
+                }
+                Fit::LeavesModel => false,
+            });
+        open.map(|(top, foot)| Drain { foot, top }).ok_or(crossed_face)
     }
+}
+
+/// Whether a hole fits where it is tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Fit {
+    Fits,
+    /// It would break through the model's surface.
+    LeavesModel,
+    /// It stays inside but passes through a face: where closed pieces
+    /// overlap, one's faces lie inside the other, and a hole through them
+    /// would stay closed in the piece it enters.
+    CrossesFace,
 }
 
 /// Adds the hole `drain` of radius `radius` to the field: from a little

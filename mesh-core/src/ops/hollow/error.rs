@@ -68,6 +68,12 @@ pub enum HollowError {
     )]
     NoRoomForDrain { hollows: usize, diameter: f32, clearance_mm: f64 },
     #[error(
+        "the model's pieces overlap (such as crowns standing on a plate), and none of its {hollows} hollows can \
+         drain without a hole through faces inside the model, which would stay closed; hollow a model of one piece \
+         (a base that follows the model rather than a plate), or turn hollowing off"
+    )]
+    OverlappingPieces { hollows: usize },
+    #[error(
         "the drain hole at ({:.2}, {:.2}, {:.2}) does not reach a hollow straight up from the bottom, or would come \
          within {clearance_mm:.1} mm of the model's side; move it under a hollow, or let the drain holes be placed \
          automatically",

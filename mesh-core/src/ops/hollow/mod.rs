@@ -20,6 +20,13 @@
 //! Each hollow gets a drain, or, when none fits under it, is left solid
 //! (and counted in [`Hollowed::left_solid`]).
 //!
+//! Overlapping pieces (crowns standing on a plate) are hollowed one by
+//! one: a hollow keeps its wall from every face, those inside the solid
+//! too, so it never crosses one. A drain hole cannot pass through such a
+//! face (the piece it enters would stay closed round the hole), so a
+//! hollow reached only that way is left solid, and a model where every
+//! hollow is is refused ([`HollowError::OverlappingPieces`]).
+//!
 //! Without a flat bottom there is no hollowing: a hollow without a drain
 //! traps uncured resin, so [`HollowOptions::bottom`] is required and the
 //! recipe refuses hollowing without a base.
@@ -40,7 +47,7 @@ pub use drain::KeepClear;
 pub use error::HollowError;
 
 use self::bottom::{Unjoinable, open_through_bottom};
-use self::drain::{Bore, Bottom, Drain, Voxels};
+use self::drain::{Bore, Bottom, Drain, Fit, Voxels};
 use self::grid::Grid;
 use super::cap::CapFailure;
 use super::plane::Plane;
@@ -198,7 +205,7 @@ pub fn hollow(mesh: &IndexedMesh, options: &HollowOptions) -> Result<Hollowed, H
         let misplaced = HollowError::DrainMisplaced { at, clearance_mm: bore.clearance };
         let (drain, top_point) =
             drain::chosen(&grid, &field, &bottom, radius, at.map(f64::from)).ok_or(misplaced.clone())?;
-        if !voxels.fits(bore, drain.foot, drain.top) {
+        if voxels.fit(bore, drain.foot, drain.top) != Fit::Fits {
             return Err(misplaced);
         }
         if options.keep_clear.iter().any(|area| area.meets(drain.foot, radius)) {
@@ -210,19 +217,24 @@ pub fn hollow(mesh: &IndexedMesh, options: &HollowOptions) -> Result<Hollowed, H
         drains.push(drain);
     }
     let mut left_solid = 0;
+    let mut crossed_face = false;
     for (hollow, drained) in hollows.iter().zip(&drained) {
         if *drained {
             continue;
         }
         match voxels.place(bore, hollow, &options.keep_clear, DRAIN_TRIES) {
-            Some(drain) => drains.push(drain),
-            None => {
+            Ok(drain) => drains.push(drain),
+            Err(crossed) => {
+                crossed_face |= crossed;
                 left_solid += 1;
                 for &p in hollow {
                     field[p] = -level as f32;
                 }
             }
         }
+    }
+    if drains.is_empty() && crossed_face {
+        return Err(HollowError::OverlappingPieces { hollows: hollows.len() });
     }
     if drains.is_empty() {
         return Err(HollowError::NoRoomForDrain { hollows: hollows.len(), diameter, clearance_mm: bore.clearance });
