@@ -140,8 +140,8 @@ pub fn hollow(mesh: &IndexedMesh, options: &HollowOptions) -> Result<Hollowed, H
     }
     let (origin, normal) = (options.bottom.origin, options.bottom.normal);
     let plane = options.bottom.checked().ok_or(HollowError::InvalidBottom { origin, normal })?;
-    if options.drain_points.iter().flatten().any(|c| !c.is_finite()) {
-        return Err(HollowError::DrainMisplaced { at: [f32::NAN; 3], clearance_mm: 0.0 });
+    if let Some(&at) = options.drain_points.iter().find(|p| p.iter().any(|c| !c.is_finite())) {
+        return Err(HollowError::DrainMisplaced { at, clearance_mm: 0.0 });
     }
     let Some(bounds) = mesh.bounds().filter(|_| !mesh.is_empty()) else { return Err(HollowError::Empty) };
     let before = validate(mesh);
