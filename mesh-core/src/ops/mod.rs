@@ -16,7 +16,7 @@ mod cap;
 mod cut_cap;
 mod diff;
 mod half_space;
-mod hollow;
+pub(crate) mod hollow;
 mod outline;
 mod plane;
 mod plate;

@@ -6,15 +6,18 @@
 //! in the mesh worker) and on the server (the prepare job), so a model
 //! prepared in either place is the same model. `recipe.rs` is the recipe
 //! and its defaults, `part.rs` what differs per model (arch, label text,
-//! code), `run.rs` the pipeline, `error.rs` why a step failed and
+//! code), `check.rs` the ranges a recipe's numbers must lie in (named by
+//! field), `run.rs` the pipeline, `error.rs` why a step failed and
 //! `polyline.rs` the trim line as a file for trimming machines.
 
+mod check;
 mod error;
 mod part;
 mod polyline;
 mod recipe;
 mod run;
 
+pub use check::{RecipeField, RecipeProblem, check_recipe};
 pub use error::{PrepareError, Step};
 pub use part::Part;
 pub use polyline::write_polyline;

@@ -8,10 +8,10 @@ use crate::label::{LabelOptions, label, label_box};
 use crate::ops::{
     BaseOptions, BasePlacement, HollowOptions, KeepClear, Plane, PlateOptions, flat_base, hollow, plate_base,
 };
+use crate::repair::{RepairOptions, repair};
 
 /// Flat plate round the model's pieces, in mm.
 const PLATE_MARGIN_MM: f32 = 2.0;
-use crate::repair::{RepairOptions, repair};
 
 /// The prepared model and what each step did.
 #[derive(Debug, Clone, PartialEq)]

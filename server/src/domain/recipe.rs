@@ -1,132 +1,7 @@
-//! What a valid recipe is, and the one JSON text a recipe is kept as.
-//!
-//! mesh-core refuses what it cannot do (a label that does not fit), but it
-//! takes any number it is given; these rules keep out what no clinic means
-//! (a 500 mm base, a negative wall), before anything is saved or queued.
+//! The one JSON text a recipe is kept as (the rules of a valid recipe are
+//! mesh-core's `prepare::check_recipe`).
 
 use mesh_core::prepare::Recipe;
-
-/// A field of a recipe that breaks a rule: which (its JSON path, such as
-/// `base.cut_height_mm`) and what to send instead.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
-pub struct RecipeProblem {
-    pub field: RecipeField,
-    pub message: String,
-}
-
-/// Every checked field of a recipe, named as in its JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecipeField {
-    TrimOffset,
-    BaseCutHeight,
-    BaseHeight,
-    BaseChamfer,
-    HollowWall,
-    HollowDrain,
-    Label,
-    LabelLetterHeight,
-    LabelDepth,
-    LabelModule,
-    LabelOffset,
-    LabelRotation,
-}
-
-impl RecipeField {
-    /// The field's path in a recipe (`PUT /recipe`'s body).
-    pub fn path(self) -> &'static str {
-        self.paths().0
-    }
-
-    /// The field's path inside a request that holds the recipe as `recipe`.
-    pub fn path_in_request(self) -> &'static str {
-        self.paths().1
-    }
-
-    fn paths(self) -> (&'static str, &'static str) {
-        match self {
-            RecipeField::TrimOffset => ("trim.offset_mm", "recipe.trim.offset_mm"),
-            RecipeField::BaseCutHeight => ("base.cut_height_mm", "recipe.base.cut_height_mm"),
-            RecipeField::BaseHeight => ("base.base_height_mm", "recipe.base.base_height_mm"),
-            RecipeField::BaseChamfer => ("base.chamfer_mm", "recipe.base.chamfer_mm"),
-            RecipeField::HollowWall => ("hollow.wall_mm", "recipe.hollow.wall_mm"),
-            RecipeField::HollowDrain => ("hollow.drain_diameter_mm", "recipe.hollow.drain_diameter_mm"),
-            RecipeField::Label => ("label", "recipe.label"),
-            RecipeField::LabelLetterHeight => ("label.letter_height_mm", "recipe.label.letter_height_mm"),
-            RecipeField::LabelDepth => ("label.depth_mm", "recipe.label.depth_mm"),
-            RecipeField::LabelModule => ("label.module_mm", "recipe.label.module_mm"),
-            RecipeField::LabelOffset => ("label.offset_mm", "recipe.label.offset_mm"),
-            RecipeField::LabelRotation => ("label.rotation_deg", "recipe.label.rotation_deg"),
-        }
-    }
-}
-
-impl std::fmt::Display for RecipeField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.path())
-    }
-}
-
-/// A number's allowed range, inclusive, in the field's unit.
-struct Range {
-    field: RecipeField,
-    min: f32,
-    max: f32,
-    unit: &'static str,
-}
-
-const fn range(field: RecipeField, min: f32, max: f32, unit: &'static str) -> Range {
-    Range { field, min, max, unit }
-}
-
-impl Range {
-    fn check(&self, value: f32) -> Result<(), RecipeProblem> {
-        if value.is_finite() && (self.min..=self.max).contains(&value) {
-            return Ok(());
-        }
-        let (min, max, unit) = (self.min, self.max, self.unit);
-        Err(RecipeProblem {
-            field: self.field,
-            message: format!("{value} is out of range; use a number from {min} to {max} {unit}"),
-        })
-    }
-}
-
-/// Checks every number of `recipe` against its range, and that a label has
-/// a base to go on; the first problem, in the recipe's order.
-pub fn check_recipe(recipe: &Recipe) -> Result<(), RecipeProblem> {
-    use RecipeField::*;
-    if let Some(trim) = &recipe.trim {
-        range(TrimOffset, 0.0, 10.0, "mm").check(trim.offset_mm)?;
-    }
-    if let Some(base) = &recipe.base {
-        range(BaseCutHeight, 0.0, 30.0, "mm").check(base.cut_height_mm)?;
-        range(BaseHeight, 0.1, 30.0, "mm").check(base.base_height_mm)?;
-        range(BaseChamfer, 0.0, 10.0, "mm").check(base.chamfer_mm)?;
-    }
-    if let Some(hollow) = &recipe.hollow {
-        range(HollowWall, 0.5, 10.0, "mm").check(hollow.wall_mm)?;
-        range(HollowDrain, 0.0, 20.0, "mm").check(hollow.drain_diameter_mm)?;
-    }
-    if let Some(label) = &recipe.label {
-        if recipe.base.is_none() {
-            return Err(RecipeProblem {
-                field: Label,
-                message: "the label goes on the bottom of the base, and this recipe has no base; \
-                          turn the base on, or the label off"
-                    .to_owned(),
-            });
-        }
-        range(LabelLetterHeight, 0.5, 30.0, "mm").check(label.letter_height_mm)?;
-        range(LabelDepth, 0.1, 5.0, "mm").check(label.depth_mm)?;
-        range(LabelModule, 0.6, 5.0, "mm").check(label.module_mm)?;
-        for offset in label.offset_mm {
-            range(LabelOffset, -200.0, 200.0, "mm").check(offset)?;
-        }
-        range(LabelRotation, -360.0, 360.0, "degrees").check(label.rotation_deg)?;
-    }
-    Ok(())
-}
 
 /// The recipe as the JSON text that is stored and compared: serde writes
 /// the fields in their declared order, so one recipe always gives one text.
@@ -137,45 +12,14 @@ pub fn recipe_text(recipe: &Recipe) -> String {
 
 #[cfg(test)]
 mod tests {
-    use mesh_core::prepare::{BaseRecipe, LabelRecipe};
+    use mesh_core::prepare::check_recipe;
 
     use super::*;
-
-    fn problem(recipe: &Recipe) -> (&'static str, String) {
-        let problem = check_recipe(recipe).unwrap_err();
-        (problem.field.path(), problem.message)
-    }
 
     #[test]
     fn the_default_recipe_is_valid_and_reads_back_from_its_text() {
         assert_eq!(check_recipe(&Recipe::default()), Ok(()));
         let text = recipe_text(&Recipe::default());
         assert_eq!(serde_json::from_str::<Recipe>(&text).unwrap(), Recipe::default());
-    }
-
-    #[test]
-    fn numbers_out_of_range_name_their_field_and_the_range() {
-        let tall =
-            Recipe { base: Some(BaseRecipe { base_height_mm: 500.0, ..BaseRecipe::default() }), ..Recipe::default() };
-        assert_eq!(
-            problem(&tall),
-            ("base.base_height_mm", "500 is out of range; use a number from 0.1 to 30 mm".into())
-        );
-        let nan = Recipe {
-            label: Some(LabelRecipe { letter_height_mm: f32::NAN, ..LabelRecipe::default() }),
-            ..Recipe::default()
-        };
-        assert_eq!(problem(&nan).0, "label.letter_height_mm");
-        let turned =
-            Recipe { label: Some(LabelRecipe { rotation_deg: 720.0, ..LabelRecipe::default() }), ..Recipe::default() };
-        assert_eq!(problem(&turned).0, "label.rotation_deg");
-        assert_eq!(RecipeField::LabelRotation.path_in_request(), "recipe.label.rotation_deg");
-    }
-
-    #[test]
-    fn a_label_needs_a_base() {
-        let (field, message) = problem(&Recipe { base: None, ..Recipe::default() });
-        assert_eq!(field, "label");
-        assert!(message.contains("turn the base on, or the label off"), "{message}");
     }
 }
