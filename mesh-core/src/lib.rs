@@ -26,7 +26,8 @@ pub use label::{CodePlacement, LabelError, LabelOptions, LabelShape, Labelled, R
 pub use mesh::{Bounds, IndexedMesh};
 pub use ops::{
     Arch, BaseError, BaseOptions, BasePlacement, CutOutline, DiffError, FlatBase, HollowError, HollowOptions, Hollowed,
-    KeepClear, Plane, PlaneCut, PlaneCutError, PlaneCutOptions, PlateOptions, SurfaceDistances, flat_base, hollow,
-    plane_cut, plate_base, surface_distances,
+    KeepClear, Plane, PlaneCut, PlaneCutError, PlaneCutOptions, PlateOptions, SurfaceDistances, TrimError,
+    TrimLineOptions, TrimOptions, Trimmed, flat_base, hollow, plane_cut, plate_base, propose_trim_line,
+    smooth_trim_line, surface_distances, trim,
 };
 pub use repair::{RepairOptions, RepairReport, repair};

@@ -143,9 +143,10 @@ pub fn flat_base(mesh: &IndexedMesh, options: &BaseOptions) -> Result<FlatBase, 
     let cut = cut_plane(mesh, options)?;
     let plane = check_plane(&cut)?;
 
-    let (sides, extent) = sides(mesh, &plane);
-    check_extent(&plane, &extent)?;
-    let clipped = clip(mesh, &plane, &sides, &extent);
+    let sides = sides(mesh, &plane);
+    check_extent(&plane, &sides.extent)?;
+    let clipped = clip(mesh, &sides);
+    let extent = sides.extent;
     let loops = chain(&clipped.outline);
     if loops.open_edges > 0 {
         return Err(not_closed(mesh).into());

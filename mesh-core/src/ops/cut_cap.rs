@@ -115,9 +115,9 @@ pub fn plane_cut(mesh: &IndexedMesh, options: &PlaneCutOptions) -> Result<PlaneC
     if mesh.is_empty() {
         return Err(PlaneCutError::EmptyModel);
     }
-    let (sides, extent) = sides(mesh, &plane);
-    check_extent(&plane, &extent)?;
-    let clipped = clip(mesh, &plane, &sides, &extent);
+    let sides = sides(mesh, &plane);
+    check_extent(&plane, &sides.extent)?;
+    let clipped = clip(mesh, &sides);
     let loops = chain(&clipped.outline);
     let mut kept = clipped.mesh;
     let mut cap_faces = 0;

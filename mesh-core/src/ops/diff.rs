@@ -3,14 +3,11 @@
 //! surface. The viewer colours the model by it, so a clinician sees where
 //! teeth move between two aligners.
 //!
-//! Nearest-point queries go through parry's triangle mesh and its bounding
-//! volume hierarchy: logarithmic per query, so two 100k-triangle arches
-//! compare in tens of milliseconds.
+//! Nearest-point queries go through [`Surface`] (parry's bounding volume
+//! hierarchy): logarithmic per query, so two 100k-triangle arches compare
+//! in tens of milliseconds.
 
-use parry3d::math::Vector;
-use parry3d::query::PointQuery;
-use parry3d::shape::TriMesh;
-
+use super::surface::Surface;
 use crate::IndexedMesh;
 
 /// Why two models could not be compared.
@@ -31,10 +28,8 @@ pub struct SurfaceDistances {
 /// For every vertex of `from`, the distance to the nearest point of `to`'s
 /// surface (unsigned, in mm).
 pub fn surface_distances(from: &IndexedMesh, to: &IndexedMesh) -> Result<SurfaceDistances, DiffError> {
-    let vertices = to.positions.iter().map(|&[x, y, z]| Vector::new(x, y, z)).collect();
-    let target = TriMesh::new(vertices, to.triangles.clone()).map_err(|_| DiffError::EmptyTarget)?;
-    let distances: Vec<f32> =
-        from.positions.iter().map(|&[x, y, z]| target.distance_to_local_point(Vector::new(x, y, z), false)).collect();
+    let target = Surface::new(to).ok_or(DiffError::EmptyTarget)?;
+    let distances: Vec<f32> = from.positions.iter().map(|&p| target.distance(p)).collect();
     let max = distances.iter().copied().fold(0.0, f32::max);
     Ok(SurfaceDistances { distances, max })
 }

@@ -2,6 +2,13 @@
 //! are kept, faces wholly in front are dropped, and faces across the plane
 //! are cut where their edges cross it.
 //!
+//! The clipper works on a signed value per vertex (negative behind, kept;
+//! positive in front, removed), so the same code cuts by a plane (the
+//! value is the distance from it, [`sides`]) and by any other surface that
+//! gives each vertex a value, such as the height field of a trim line
+//! ([`classify`] of the values); a crossing edge is cut where the value,
+//! taken as linear along it, is zero.
+//!
 //! Invariant: a crossing edge gets one new vertex, made by whichever of its
 //! two faces comes first and shared with the other, so neighbouring cut
 //! faces meet exactly and the outline the cut leaves is a set of closed
@@ -49,9 +56,27 @@ pub(crate) struct Extent {
     pub(crate) rounding: f64,
 }
 
-/// Which side of the plane each vertex is on: −1 behind (kept), 1 in
-/// front, 0 on the plane (within rounding of it); and the model's extent.
-pub(crate) fn sides(mesh: &IndexedMesh, plane: &UnitPlane) -> (Vec<i8>, Extent) {
+/// Each vertex's signed value, which side of the cut it is on, and the
+/// model's extent: what [`clip`] cuts by.
+#[derive(Debug)]
+pub(crate) struct Sides {
+    /// Negative behind (kept), positive in front (removed), in mm.
+    pub(crate) values: Vec<f64>,
+    /// −1 behind, 1 in front, 0 on the cut (within [`Extent::rounding`] of it).
+    pub(crate) sides: Vec<i8>,
+    pub(crate) extent: Extent,
+}
+
+/// Which side of the plane each vertex is on, by its distance from it.
+pub(crate) fn sides(mesh: &IndexedMesh, plane: &UnitPlane) -> Sides {
+    let values = mesh.positions.iter().map(|&p| plane.distance(p)).collect();
+    classify(mesh, values, plane.level())
+}
+
+/// Which side of a cut each vertex is on, by its signed value in `values`
+/// (one per vertex, in mm); `level` is the cut's level along its normal,
+/// which [`Extent`] adds to the values' range.
+pub(crate) fn classify(mesh: &IndexedMesh, values: Vec<f64>, level: f64) -> Sides {
     // A millionth of the model's size (or of its distance from the origin,
     // which sets the rounding of its f32 coordinates): 70 nm for an arch,
     // far below what a printer makes, far above what rounding leaves.
@@ -60,41 +85,40 @@ pub(crate) fn sides(mesh: &IndexedMesh, plane: &UnitPlane) -> (Vec<i8>, Extent) 
         let diagonal = b.size().iter().map(|s| f64::from(*s).powi(2)).sum::<f64>().sqrt();
         diagonal.max(corner[0]).max(corner[1])
     });
-    let on_plane = size.max(plane.level().abs()) * 1e-6;
+    let on_cut = size.max(level.abs()) * 1e-6;
     let (mut lowest, mut highest) = (f64::INFINITY, f64::NEG_INFINITY);
-    let sides = mesh
-        .positions
+    let sides = values
         .iter()
-        .map(|&p| {
-            let d = plane.distance(p);
+        .map(|&d| {
             lowest = lowest.min(d);
             highest = highest.max(d);
-            if d < -on_plane {
+            if d < -on_cut {
                 -1
-            } else if d > on_plane {
+            } else if d > on_cut {
                 1
             } else {
                 0
             }
         })
         .collect();
-    let level = plane.level();
     let extent = Extent {
         lowest: lowest + level,
         highest: highest + level,
-        any_behind: lowest < -on_plane,
-        any_in_front: highest > on_plane,
-        rounding: on_plane,
+        any_behind: lowest < -on_cut,
+        any_in_front: highest > on_cut,
+        rounding: on_cut,
     };
-    (sides, extent)
+    Sides { values, sides, extent }
 }
 
-/// Clips `mesh` to the side of `plane` its normal points away from;
-/// `sides` and `extent` are [`sides`]'s.
-pub(crate) fn clip(mesh: &IndexedMesh, plane: &UnitPlane, sides: &[i8], extent: &Extent) -> Clip {
+/// Clips `mesh` to the side of the cut `sides` describes (what [`sides`]
+/// or [`classify`] gave for this mesh) whose values are negative.
+pub(crate) fn clip(mesh: &IndexedMesh, sides: &Sides) -> Clip {
+    let (values, extent) = (&sides.values, &sides.extent);
+    let sides = &sides.sides;
     let mut builder = Builder {
         source: mesh,
-        plane,
+        values,
         sides,
         index_of: vec![u32::MAX; mesh.positions.len()],
         positions: Vec::with_capacity(mesh.positions.len()),
@@ -214,7 +238,7 @@ fn collapse_short_edges(
 
 struct Builder<'a> {
     source: &'a IndexedMesh,
-    plane: &'a UnitPlane,
+    values: &'a [f64],
     sides: &'a [i8],
     /// Output index of each input vertex, `u32::MAX` until used.
     index_of: Vec<u32>,
@@ -275,8 +299,8 @@ impl Builder<'_> {
         }
         // Always from the lower index, so the point does not depend on which face asks.
         let (p, q) = (self.source.positions[lo as usize], self.source.positions[hi as usize]);
-        // Both ends are off the plane, on opposite sides: the difference is not zero.
-        let (d_lo, d_hi) = (self.plane.distance(p), self.plane.distance(q));
+        // Both ends are off the cut, on opposite sides: the difference is not zero.
+        let (d_lo, d_hi) = (self.values[lo as usize], self.values[hi as usize]);
         let t = d_lo / (d_lo - d_hi);
         let point = [0, 1, 2].map(|i| (f64::from(p[i]) + t * (f64::from(q[i]) - f64::from(p[i]))) as f32);
         let made = self.positions.len() as u32;

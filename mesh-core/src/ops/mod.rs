@@ -10,16 +10,28 @@
 //! plate; [`hollow`] (`hollow/`) takes the inside out behind a wall and
 //! opens it through the flat bottom with drain holes. `plane.rs` is the
 //! plane they take.
+//!
+//! Trim along a line: [`propose_trim_line`] (`trim_proposal.rs`) proposes a
+//! line round an arch, [`smooth_trim_line`] (`trim_line.rs`) makes points
+//! into a smooth closed line on the surface, and [`trim`] (`trim.rs`) cuts
+//! along it by the line's height field (`height_field.rs`) with the same
+//! clipper, outline and cap as the plane cut. `surface.rs` finds nearest
+//! points on a surface (trim lines, stage differences).
 
 mod base;
 mod cap;
 mod cut_cap;
 mod diff;
 mod half_space;
+mod height_field;
 pub(crate) mod hollow;
 mod outline;
 mod plane;
 mod plate;
+mod surface;
+mod trim;
+mod trim_line;
+mod trim_proposal;
 
 pub use base::{Arch, BaseError, BaseOptions, BasePlacement, FlatBase, flat_base};
 pub use cut_cap::{CutOutline, PlaneCut, PlaneCutError, PlaneCutOptions, plane_cut};
@@ -27,6 +39,9 @@ pub use diff::{DiffError, SurfaceDistances, surface_distances};
 pub use hollow::{HollowError, HollowOptions, Hollowed, KeepClear, hollow};
 pub use plane::Plane;
 pub use plate::{PlateOptions, plate_base};
+pub use trim::{TrimError, TrimOptions, Trimmed, trim};
+pub use trim_line::{TrimLineOptions, smooth_trim_line};
+pub use trim_proposal::propose_trim_line;
 
 // For labels, which re-triangulate a flat face and extrude outlines the way a base does.
 pub(crate) use base::join_rings;

@@ -21,5 +21,6 @@ mod robust;
 mod solids;
 mod surface;
 mod threemf;
+mod trim;
 mod validate;
 mod write;

@@ -36,13 +36,13 @@ pub(super) fn open_through_bottom(
 ) -> Result<IndexedMesh, Unjoinable> {
     let mut result = model.clone();
     let offset = result.positions.len() as u32;
-    let (sides, extent) = sides(hollow, plane);
-    if !extent.any_in_front {
+    let sides = sides(hollow, plane);
+    if !sides.extent.any_in_front {
         append(&mut result, hollow, offset);
         return Ok(result);
     }
     // The plane's normal points out of the model: what is above the bottom is kept.
-    let clipped = clip(hollow, plane, &sides, &extent);
+    let clipped = clip(hollow, &sides);
     append(&mut result, &clipped.mesh, offset);
     let loops = chain(&clipped.outline);
     if loops.open_edges > 0 {
