@@ -20,6 +20,13 @@
 //!   reaches the base and its hollow can drain), at the corpus's own size
 //!   and split into 256k triangles.
 //!
+//! - The trim along the proposed line (1 mm above the lowest tooth
+//!   points) of the corpus's upper arch as it is (85k triangles) and split
+//!   (256k): the proposal, the smoothing + cut + cap, and both.
+//! - The whole recipe through `prepare` on the corpus arch: repair, trim,
+//!   flat base and a label ("U07", 1.5 mm letters, embossed, where it first
+//!   fits near the centre of the largest tooth's base).
+//!
 //! The torus and the split arch are left in the folder for the browser's
 //! half of `cargo xtask bench prep` (`end2end/bench/prepare.mjs`).
 //!
@@ -40,9 +47,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use mesh_core::prepare::{LabelRecipe, Part, Recipe, TrimRecipe, prepare};
 use mesh_core::{
-    Arch, BaseOptions, HollowOptions, IndexedMesh, LabelOptions, Orientation, Plane, PlaneCutOptions, flat_base,
-    hollow, label, plane_cut, validate,
+    Arch, BaseOptions, HollowOptions, IndexedMesh, LabelOptions, Orientation, Plane, PlaneCutOptions, Relief,
+    TrimOptions, flat_base, hollow, label, plane_cut, propose_trim_line, trim, validate,
 };
 use support::{medians, ms, timed};
 
@@ -189,6 +197,85 @@ fn hollow_case(arch: &IndexedMesh) {
     );
 }
 
+/// The proposal and the trim along it of `arch` (a lower arch's teeth point
+/// +Y, an upper's −Y: the bench's arch is the upper one).
+fn trim_case(arch: &IndexedMesh) {
+    let up = Arch::Upper.occlusal_direction();
+    let proposal = propose_trim_line(arch, up, 1.0).expect("the arch has a proposal");
+    let trimmed = trim(arch, &TrimOptions::new(up, proposal.clone())).expect("the arch trims along its proposal");
+    println!(
+        "trim arch-{}k: {} proposed points, a line of {} samples, {} loops closed; gives {}",
+        arch.triangle_count() / 1000,
+        proposal.len(),
+        trimmed.line.len(),
+        trimmed.loops,
+        describe(&trimmed.mesh)
+    );
+    let (propose, cut) = medians(
+        7,
+        || timed(&mut || drop(black_box(propose_trim_line(arch, up, 1.0)))),
+        || timed(&mut || drop(black_box(trim(arch, &TrimOptions::new(up, proposal.clone()))))),
+    );
+    let (both, _) = medians(
+        7,
+        || {
+            timed(&mut || {
+                let line = propose_trim_line(arch, up, 1.0).expect("the arch has a proposal");
+                drop(black_box(trim(arch, &TrimOptions::new(up, line))))
+            })
+        },
+        || Duration::ZERO,
+    );
+    println!(
+        "trim arch-{}k: {} triangles, proposal {:.1} ms, smoothing + cut + cap {:.1} ms, proposal + trim {:.1} ms",
+        arch.triangle_count() / 1000,
+        arch.triangle_count(),
+        ms(propose),
+        ms(cut),
+        ms(both)
+    );
+}
+
+/// The whole recipe — repair, trim along the proposal, flat base, label —
+/// on `arch` through `prepare`, as the worker and the browser run it. The
+/// label ("U07", 1.5 mm letters, embossed, no code) goes where it first fits
+/// on the base under the trimmed crowns, found once beforehand.
+fn recipe_case(arch: &IndexedMesh, font: &[u8]) {
+    let part = Part { label_text: "U07".to_owned(), code: String::new(), ..Part::aligner("K7Q-4M2", Arch::Upper, 7) };
+    let label_recipe = LabelRecipe {
+        relief: Relief::Emboss,
+        letter_height_mm: 1.5,
+        depth_mm: 0.6,
+        code: false,
+        ..LabelRecipe::default()
+    };
+    let trimmed = Recipe { trim: Some(TrimRecipe { offset_mm: 1.0 }), label: None, ..Recipe::default() };
+    // Places round the centre of the largest tooth's face, nearest first, 0.25 mm apart.
+    let mut offsets: Vec<[f32; 2]> =
+        (-8..=8).flat_map(|i| (-8..=8).map(move |j| [0.25 * i as f32, 0.25 * j as f32])).collect();
+    offsets.sort_by(|a, b| (a[0].hypot(a[1])).total_cmp(&b[0].hypot(b[1])));
+    let recipe = offsets
+        .into_iter()
+        .map(|offset_mm| Recipe { label: Some(LabelRecipe { offset_mm, ..label_recipe }), ..trimmed.clone() })
+        .find(|recipe| prepare(arch, recipe, &part, font).is_ok())
+        .expect("the label fits somewhere near the largest tooth's centre");
+    let prepared = prepare(arch, &recipe, &part, font).expect("the recipe applies");
+    println!(
+        "recipe arch-{}k: label at {:?} mm; gives {}",
+        arch.triangle_count() / 1000,
+        recipe.label.map(|l| l.offset_mm),
+        describe(&prepared.mesh)
+    );
+    let (whole, _) =
+        medians(5, || timed(&mut || drop(black_box(prepare(arch, &recipe, &part, font)))), || Duration::ZERO);
+    println!(
+        "recipe arch-{}k: {} triangles, repair + trim + flat base + label {:.1} ms",
+        arch.triangle_count() / 1000,
+        arch.triangle_count(),
+        ms(whole)
+    );
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; the inputs are the other arguments.
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
@@ -198,6 +285,10 @@ fn main() {
     cut_case(Path::new(python), Path::new(script), Path::new(folder));
     let arch = mesh_core::read(&std::fs::read(arch).expect("the arch is readable")).expect("the arch reads").mesh;
     hollow_case(&arch);
+    trim_case(&arch);
+    let font_file = concat!(env!("CARGO_MANIFEST_DIR"), "/../public/fonts/DejaVuSans-Bold.ttf");
+    let font = std::fs::read(font_file).expect("the label font is in public/fonts");
+    recipe_case(&arch, &font);
     let arch = split_at_centroids(&arch);
     // The browser's half of the benchmark (`end2end/bench/prepare.mjs`) reads the same arch.
     let file = Path::new(folder).join("arch_256k_binary.stl");
@@ -205,4 +296,5 @@ fn main() {
     base_case(&arch);
     label_case(&arch);
     hollow_case(&arch);
+    trim_case(&arch);
 }

@@ -73,35 +73,70 @@ pub(crate) fn smooth_on(
         }
     }
     let control = closed_points(points, options.close_within_mm)?;
-    let mut line: Vec<[f32; 3]> = Vec::new();
-    // For each sample, the point (counting from 1) its segment starts at.
-    let mut from_point: Vec<usize> = Vec::new();
-    let mut nearest = f32::INFINITY;
-    for (i, sample) in catmull_rom(&control.positions, f64::from(options.spacing_mm)) {
-        let sample = sample.map(|c| c as f32);
-        let on_surface = surface.nearest(sample);
-        let off = distance(sample, on_surface);
-        nearest = nearest.min(off);
-        let placed = if off <= options.snap_within_mm { on_surface } else { sample };
-        // Two samples moved onto one point are one.
-        if line.last().is_some_and(|&last| distance(last, placed) < 1e-4) {
-            continue;
-        }
-        line.push(placed);
-        from_point.push(control.numbers[i]);
+    let curve = catmull_rom(&control.positions, f64::from(options.spacing_mm));
+    // A crossing of the curve itself is where the points were placed: the user's to move.
+    let flat: Vec<[f64; 2]> = curve.iter().map(|&(_, p)| projection.flat(p.map(|c| c as f32))).collect();
+    if let Some(segment) = first_crossing(&flat) {
+        return Err(TrimError::CrossesItself { near_point: control.numbers[curve[segment].0] });
     }
+
+    // Each sample on the surface where the surface is near.
+    let mut nearest = f32::INFINITY;
+    let on_surface: Vec<Option<[f32; 3]>> = curve
+        .iter()
+        .map(|&(_, sample)| {
+            let sample = sample.map(|c| c as f32);
+            let on_surface = surface.nearest(sample);
+            let off = distance(sample, on_surface);
+            nearest = nearest.min(off);
+            (off <= options.snap_within_mm).then_some(on_surface)
+        })
+        .collect();
     if nearest > options.snap_within_mm {
         return Err(TrimError::MissesModel { distance_mm: nearest });
     }
-    while line.len() > 1 && line.first().zip(line.last()).is_some_and(|(&a, &b)| distance(a, b) < 1e-4) {
-        line.pop();
-    }
+    let line = untangled(&curve, on_surface, projection)
+        .map_err(|i| TrimError::CrossesItself { near_point: control.numbers[curve[i].0] })?;
     if line.len() < 3 {
         return Err(TrimError::TooFewPoints { got: line.len() });
     }
-    let flat: Vec<[f64; 2]> = line.iter().map(|&p| projection.flat(p)).collect();
-    if let Some(segment) = first_crossing(&flat) {
-        return Err(TrimError::CrossesItself { near_point: from_point[segment] });
+    Ok(line)
+}
+
+/// The line through the samples of `curve` (simple seen along the axis),
+/// each one moved onto the surface where `on_surface` says, but where
+/// that makes the line cross itself: samples moved onto the surface from
+/// either side of a concave corner (an embrasure between crowns) can swap
+/// places, and those, with their neighbours, stay on the curve. Samples
+/// that end up on one point are one. `Err` with a sample near a crossing
+/// that does not go away (the curve's own).
+fn untangled(
+    curve: &[(usize, [f64; 3])],
+    mut on_surface: Vec<Option<[f32; 3]>>,
+    projection: &Projection,
+) -> Result<Vec<[f32; 3]>, usize> {
+    let n = curve.len();
+    let place = |on_surface: &[Option<[f32; 3]>], i: usize| on_surface[i].unwrap_or(curve[i].1.map(|c| c as f32));
+    loop {
+        let flat: Vec<[f64; 2]> = (0..n).map(|i| projection.flat(place(&on_surface, i))).collect();
+        let Some((i, j)) = first_crossing_pair(&flat) else { break };
+        let mut moved_back = false;
+        for k in [i + n - 1, i, i + 1, i + 2, j + n - 1, j, j + 1, j + 2] {
+            moved_back |= on_surface[k % n].take().is_some();
+        }
+        if !moved_back {
+            return Err(i);
+        }
+    }
+    let mut line: Vec<[f32; 3]> = Vec::with_capacity(n);
+    for i in 0..n {
+        let p = place(&on_surface, i);
+        if line.last().is_none_or(|&last| distance(last, p) >= 1e-4) {
+            line.push(p);
+        }
+    }
+    while line.len() > 1 && line.first().zip(line.last()).is_some_and(|(&a, &b)| distance(a, b) < 1e-4) {
+        line.pop();
     }
     Ok(line)
 }
@@ -198,6 +233,11 @@ fn barry_goldman(p: [[f64; 3]; 4], k: [f64; 4], t: f64) -> [f64; 3] {
 /// The first segment `i` (from point `i` to the next, round the closed
 /// polygon `points`) that properly crosses a later one, if any.
 fn first_crossing(points: &[[f64; 2]]) -> Option<usize> {
+    first_crossing_pair(points).map(|(i, _)| i)
+}
+
+/// The first segment `i` that properly crosses a later one `j`, and `j`.
+fn first_crossing_pair(points: &[[f64; 2]]) -> Option<(usize, usize)> {
     let n = points.len();
     let segment = |i: usize| (points[i], points[(i + 1) % n]);
     let boxes: Vec<[f64; 4]> = (0..n)
@@ -219,7 +259,7 @@ fn first_crossing(points: &[[f64; 2]]) -> Option<usize> {
             let ((p, q), (r, s)) = (segment(i), segment(j));
             let sides = [orient(p, q, r), orient(p, q, s), orient(r, s, p), orient(r, s, q)];
             if sides[0] * sides[1] < 0.0 && sides[2] * sides[3] < 0.0 {
-                return Some(i);
+                return Some((i, j));
             }
         }
     }
@@ -256,6 +296,24 @@ mod tests {
         assert_eq!(first_crossing(&square), None);
         let bowtie = [[0.0, 0.0], [4.0, 4.0], [4.0, 0.0], [0.0, 4.0]];
         assert_eq!(first_crossing(&bowtie), Some(0));
+    }
+
+    #[test]
+    fn samples_moved_onto_the_surface_that_make_the_line_cross_itself_stay_on_the_curve() {
+        let square = [[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [2.0, 1.0], [2.0, 2.0], [1.0, 2.0], [0.0, 2.0], [0.0, 1.0]];
+        let curve: Vec<(usize, [f64; 3])> = square.iter().enumerate().map(|(i, &[x, y])| (i, [x, y, 0.0])).collect();
+        let projection = Projection::new([0.0, 0.0, 1.0]).expect("a direction");
+        // Each sample moved a little up, but the second one past the square's right side.
+        let mut on_surface: Vec<Option<[f32; 3]>> =
+            square.iter().map(|&[x, y]| Some([x as f32, y as f32, 0.5])).collect();
+        on_surface[1] = Some([2.5, 0.5, 0.5]);
+        let line = untangled(&curve, on_surface, &projection).expect("the curve is simple");
+        let flat: Vec<[f64; 2]> = line.iter().map(|&p| projection.flat(p)).collect();
+        assert_eq!(first_crossing(&flat), None);
+        // The second sample and its neighbours are back on the curve; the rest stay moved.
+        assert_eq!(line[1], [1.0, 0.0, 0.0]);
+        assert_eq!((line[0][2], line[2][2], line[3][2]), (0.0, 0.0, 0.0));
+        assert_eq!(line[5], [1.0, 2.0, 0.5]);
     }
 
     #[test]

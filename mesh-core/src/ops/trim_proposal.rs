@@ -25,8 +25,9 @@ use crate::IndexedMesh;
 const SECTORS: usize = 180;
 /// Sectors on each side averaged into a sector's height.
 const SMOOTHING: usize = 3;
-/// Buccal and lingual points nearer than this (in mm) make no band: the sector is left out.
-const THINNEST: f64 = 0.2;
+/// Buccal and lingual points nearer than this (in mm) are the corner of a
+/// crown the ray only grazes: the sector is left out.
+const THINNEST: f64 = 1.0;
 
 /// A closed trim line round the arch `mesh` whose teeth point along `up`
 /// ([`Arch::occlusal_direction`](super::Arch::occlusal_direction)),

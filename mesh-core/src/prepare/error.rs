@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::label::LabelError;
-use crate::ops::{BaseError, HollowError};
+use crate::ops::{BaseError, HollowError, TrimError};
 
 /// A step of a recipe, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,8 @@ pub enum PrepareError {
          or hollowing off"
     )]
     HollowNeedsBase,
+    #[error("trim: {0}")]
+    Trim(#[from] TrimError),
     #[error("flat base: {0}")]
     Base(#[from] BaseError),
     #[error("hollow: {0}")]
@@ -56,6 +58,7 @@ impl PrepareError {
         match self {
             PrepareError::Empty => None,
             PrepareError::LabelNeedsBase | PrepareError::Label(_) => Some(Step::Label),
+            PrepareError::Trim(_) => Some(Step::Trim),
             PrepareError::Base(_) => Some(Step::Base),
             PrepareError::HollowNeedsBase | PrepareError::Hollow(_) => Some(Step::Hollow),
         }

@@ -2,11 +2,12 @@
 
 use super::error::{PrepareError, Step};
 use super::part::Part;
-use super::recipe::{BaseRecipe, HollowRecipe, LabelRecipe, Recipe};
+use super::recipe::{BaseRecipe, HollowRecipe, LabelRecipe, Recipe, TrimRecipe};
 use crate::IndexedMesh;
 use crate::label::{LabelOptions, label, label_box};
 use crate::ops::{
-    BaseOptions, BasePlacement, HollowOptions, KeepClear, Plane, PlateOptions, flat_base, hollow, plate_base,
+    BaseOptions, BasePlacement, HollowOptions, KeepClear, Plane, PlateOptions, TrimError, TrimOptions, Trimmed,
+    flat_base, hollow, plate_base, propose_trim_line, trim,
 };
 use crate::repair::{RepairOptions, repair};
 
@@ -45,6 +46,14 @@ pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) ->
         let said = if report.is_empty() { "nothing to repair".to_owned() } else { report.lines().join("; ") };
         steps.push((Step::Repair, said));
         current = std::borrow::Cow::Owned(repaired);
+    }
+
+    let mut trim_line = None;
+    if let Some(recipe_trim) = &recipe.trim {
+        let (trimmed, said) = trim_part(&current, recipe_trim, part)?;
+        steps.push((Step::Trim, said));
+        trim_line = Some(trimmed.line);
+        current = std::borrow::Cow::Owned(trimmed.mesh);
     }
 
     let mut bottom: Option<Plane> = None;
@@ -86,7 +95,23 @@ pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) ->
         current = std::borrow::Cow::Owned(labelled.mesh);
     }
 
-    Ok(Prepared { mesh: current.into_owned(), steps, trim_line: None })
+    Ok(Prepared { mesh: current.into_owned(), steps, trim_line })
+}
+
+/// Trims along the line placed by hand on this model, or else along the
+/// proposal at the recipe's offset; and the step's sentence.
+fn trim_part(mesh: &IndexedMesh, recipe: &TrimRecipe, part: &Part) -> Result<(Trimmed, String), TrimError> {
+    let up = part.arch.occlusal_direction();
+    let (line, from) = match &part.trim_line {
+        Some(line) => (line.clone(), "the line placed by hand".to_owned()),
+        None => (
+            propose_trim_line(mesh, up, recipe.offset_mm)?,
+            format!("the proposed line {} mm above the lowest tooth points", recipe.offset_mm),
+        ),
+    };
+    let trimmed = trim(mesh, &TrimOptions::new(up, line))?;
+    let said = format!("along {from} ({} points, {} cut loops closed)", trimmed.line.len(), trimmed.loops);
+    Ok((trimmed, said))
 }
 
 fn base_options(base: &BaseRecipe, part: &Part) -> BaseOptions {

@@ -22,5 +22,6 @@ mod solids;
 mod surface;
 mod threemf;
 mod trim;
+mod trim_properties;
 mod validate;
 mod write;

@@ -1,9 +1,15 @@
 //! Recipes: the steps in order on a real arch and on a cube, the result
-//! closed, manifold and outward, and a recipe that cannot work refused
-//! with the step that needs changing.
+//! closed, manifold and outward, the trim along the proposal or a line
+//! placed by hand, and a recipe that cannot work refused with the step
+//! that needs changing.
 
-use mesh_core::prepare::{BaseRecipe, HollowRecipe, LabelRecipe, Part, PrepareError, Recipe, Step, prepare};
-use mesh_core::{Arch, HollowError, read, validate};
+use mesh_core::prepare::{
+    BaseRecipe, HollowRecipe, LabelRecipe, Part, PrepareError, Recipe, Step, TrimRecipe, prepare,
+};
+use mesh_core::{
+    Arch, HollowError, TrimError, TrimLineOptions, TrimOptions, propose_trim_line, read, smooth_trim_line, trim,
+    validate,
+};
 
 use crate::corpus::corpus_dir;
 
@@ -135,4 +141,61 @@ fn hollowing_needs_a_base_and_its_errors_name_the_hollow_step() {
     let error = prepare(&block, &recipe, &part, font()).unwrap_err();
     assert_eq!(error.step(), Some(Step::Hollow));
     assert!(error.to_string().starts_with("hollow: the wall must be from 0.5 to 10 mm"), "{error}");
+}
+
+#[test]
+fn a_trim_recipe_trims_the_arch_along_the_proposal_before_its_base() {
+    let arch = lower_arch();
+    let recipe = Recipe { trim: Some(TrimRecipe { offset_mm: 1.0 }), label: None, ..Recipe::default() };
+    let prepared = prepare(&arch, &recipe, &Part::aligner("K7Q-4M2", Arch::Lower, 7), font()).unwrap();
+    assert_closed_manifold_outward(&validate(&prepared.mesh));
+    let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
+    assert_eq!(steps, [Step::Repair, Step::Trim, Step::Base]);
+    let line = prepared.trim_line.unwrap();
+    assert!(
+        prepared.steps[1].1.starts_with(&format!(
+            "along the proposed line 1 mm above the lowest tooth points ({} points,",
+            line.len()
+        )),
+        "{:?}",
+        prepared.steps[1]
+    );
+    // The line is the proposal's, smoothed on the arch as it came from the repair (unchanged here).
+    let up = Arch::Lower.occlusal_direction();
+    let proposal = propose_trim_line(&arch, up, 1.0).unwrap();
+    assert_eq!(trim(&arch, &TrimOptions::new(up, proposal)).unwrap().line, line);
+}
+
+#[test]
+fn a_line_placed_by_hand_replaces_the_proposal() {
+    let arch = lower_arch();
+    let up = Arch::Lower.occlusal_direction();
+    let mut hand: Vec<[f32; 3]> = propose_trim_line(&arch, up, 2.0).unwrap().into_iter().step_by(8).collect();
+    hand.push(hand[0]);
+    let part = Part { trim_line: Some(hand.clone()), ..Part::aligner("K7Q-4M2", Arch::Lower, 7) };
+    let recipe =
+        Recipe { repair: false, trim: Some(TrimRecipe::default()), base: None, label: None, ..Recipe::default() };
+    let prepared = prepare(&arch, &recipe, &part, font()).unwrap();
+    assert_closed_manifold_outward(&validate(&prepared.mesh));
+    assert!(prepared.steps[0].1.starts_with("along the line placed by hand"), "{:?}", prepared.steps);
+    let smoothed = smooth_trim_line(&arch, &hand, up, &TrimLineOptions::default()).unwrap();
+    assert_eq!(prepared.trim_line, Some(smoothed));
+}
+
+#[test]
+fn a_trim_that_cannot_work_names_the_trim_step() {
+    let arch = lower_arch();
+    let part = Part::aligner("K7Q-4M2", Arch::Lower, 7);
+    let recipe = Recipe { trim: Some(TrimRecipe { offset_mm: 0.0 }), ..Recipe::default() };
+    let error = prepare(&arch, &recipe, &part, font()).unwrap_err();
+    assert_eq!(error, PrepareError::Trim(TrimError::Offset { got: 0.0 }));
+    assert_eq!(error.step(), Some(Step::Trim));
+    assert!(error.to_string().starts_with("trim: the trim offset must be a positive number of mm"), "{error}");
+
+    // A line placed by hand that does not come back to its first point.
+    let open = Part { trim_line: Some(vec![[0.0, 0.0, 0.0], [10.0, 0.0, 0.0], [10.0, 0.0, 10.0]]), ..part };
+    let error =
+        prepare(&arch, &Recipe { trim: Some(TrimRecipe::default()), ..Recipe::default() }, &open, font()).unwrap_err();
+    assert_eq!(error.step(), Some(Step::Trim));
+    assert!(error.to_string().contains("end it on the first point"), "{error}");
 }
