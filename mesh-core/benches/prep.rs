@@ -24,8 +24,9 @@
 //!   points) of the corpus's upper arch as it is (85k triangles) and split
 //!   (256k): the proposal, the smoothing + cut + cap, and both.
 //! - The whole recipe through `prepare` on the corpus arch: repair, trim,
-//!   flat base and a label ("U07", 1.5 mm letters, embossed, where it first
-//!   fits near the centre of the largest tooth's base).
+//!   flat base (3 mm into the trimmed crowns) and a label ("U07", 1.5 mm
+//!   letters, embossed, where it first fits near the centre of the largest
+//!   tooth's base).
 //!
 //! The torus and the split arch are left in the folder for the browser's
 //! half of `cargo xtask bench prep` (`end2end/bench/prepare.mjs`).
@@ -47,7 +48,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use mesh_core::prepare::{LabelRecipe, Part, Recipe, TrimRecipe, prepare};
+use mesh_core::prepare::{BaseRecipe, LabelRecipe, Part, Recipe, TrimRecipe, prepare};
 use mesh_core::{
     Arch, BaseOptions, HollowOptions, IndexedMesh, LabelOptions, Orientation, Plane, PlaneCutOptions, Relief,
     TrimOptions, flat_base, hollow, label, plane_cut, propose_trim_line, trim, validate,
@@ -249,7 +250,10 @@ fn recipe_case(arch: &IndexedMesh, font: &[u8]) {
         code: false,
         ..LabelRecipe::default()
     };
-    let trimmed = Recipe { trim: Some(TrimRecipe { offset_mm: 1.0 }), label: None, ..Recipe::default() };
+    // Cut 3 mm into the trimmed crowns, so the base runs under most teeth.
+    let base = BaseRecipe { cut_height_mm: 3.0, ..BaseRecipe::default() };
+    let trimmed =
+        Recipe { trim: Some(TrimRecipe { offset_mm: 1.0 }), base: Some(base), label: None, ..Recipe::default() };
     // Places round the centre of the largest tooth's face, nearest first, 0.25 mm apart.
     let mut offsets: Vec<[f32; 2]> =
         (-8..=8).flat_map(|i| (-8..=8).map(move |j| [0.25 * i as f32, 0.25 * j as f32])).collect();
@@ -258,7 +262,10 @@ fn recipe_case(arch: &IndexedMesh, font: &[u8]) {
         .into_iter()
         .map(|offset_mm| Recipe { label: Some(LabelRecipe { offset_mm, ..label_recipe }), ..trimmed.clone() })
         .find(|recipe| prepare(arch, recipe, &part, font).is_ok())
-        .expect("the label fits somewhere near the largest tooth's centre");
+        .unwrap_or_else(|| {
+            let centred = Recipe { label: Some(label_recipe), ..trimmed.clone() };
+            panic!("the label fits nowhere near the largest tooth's centre: {:?}", prepare(arch, &centred, &part, font))
+        });
     let prepared = prepare(arch, &recipe, &part, font).expect("the recipe applies");
     println!(
         "recipe arch-{}k: label at {:?} mm; gives {}",
