@@ -277,7 +277,7 @@ mod tests {
 
     #[test]
     fn the_spline_passes_through_every_point_at_the_spacing() {
-        let square = [[0.0, 0.0, 0.0], [4.0, 0.0, 0.0], [4.0, 4.0, 1.0], [0.0, 4.0, 1.0]];
+        let square = [[0.0, 0.0, 0.0], [4.0, 0.0, 0.0], [4.0, 4.0, 0.0], [0.0, 4.0, 0.0]];
         let samples = catmull_rom(&square, 0.5);
         // 8 samples per 4 mm side, each side starting at its point.
         assert_eq!(samples.len(), 32);
