@@ -99,7 +99,8 @@ impl Range {
 pub fn check_recipe(recipe: &Recipe) -> Result<(), RecipeProblem> {
     use RecipeField::*;
     if let Some(trim) = &recipe.trim {
-        range(TrimOffset, 0.0, 10.0, "mm").check(trim.offset_mm)?;
+        // The proposal needs a line above the lowest tooth points (`TrimError::Offset`).
+        range(TrimOffset, 0.1, 10.0, "mm").check(trim.offset_mm)?;
     }
     if let Some(base) = &recipe.base {
         range(BaseCutHeight, 0.0, 30.0, "mm").check(base.cut_height_mm)?;
@@ -128,7 +129,7 @@ pub fn check_recipe(recipe: &Recipe) -> Result<(), RecipeProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prepare::{BaseRecipe, LabelRecipe};
+    use crate::prepare::{BaseRecipe, LabelRecipe, TrimRecipe};
 
     fn problem(recipe: &Recipe) -> (&'static str, String) {
         let problem = check_recipe(recipe).unwrap_err();
@@ -157,6 +158,11 @@ mod tests {
             Recipe { label: Some(LabelRecipe { rotation_deg: 720.0, ..LabelRecipe::default() }), ..Recipe::default() };
         assert_eq!(problem(&turned).0, "label.rotation_deg");
         assert_eq!(RecipeField::LabelRotation.path_in_request(), "recipe.label.rotation_deg");
+        let on_the_lowest_points = Recipe { trim: Some(TrimRecipe { offset_mm: 0.0 }), ..Recipe::default() };
+        assert_eq!(
+            problem(&on_the_lowest_points),
+            ("trim.offset_mm", "0 is out of range; use a number from 0.1 to 10 mm".into())
+        );
     }
 
     #[test]
