@@ -54,6 +54,29 @@ impl IndexedMesh {
         mesh
     }
 
+    /// Adds `other`'s vertices and faces after this mesh's own (its vertex
+    /// numbers moved past this mesh's).
+    pub(crate) fn append(&mut self, other: &IndexedMesh) {
+        let offset = self.positions.len() as u32;
+        self.positions.extend_from_slice(&other.positions);
+        self.triangles.extend(other.triangles.iter().map(|t| t.map(|v| v + offset)));
+    }
+
+    /// Removes the faces `faces` (indices into `triangles`); the others keep their order.
+    pub(crate) fn remove_faces(&mut self, faces: &[u32]) {
+        let mut removed = vec![false; self.triangles.len()];
+        for &face in faces {
+            if let Some(slot) = removed.get_mut(face as usize) {
+                *slot = true;
+            }
+        }
+        let mut face = 0;
+        self.triangles.retain(|_| {
+            face += 1;
+            !removed[face - 1]
+        });
+    }
+
     /// The smallest box holding every vertex, or `None` for a mesh without vertices.
     pub fn bounds(&self) -> Option<Bounds> {
         let (first, rest) = self.positions.split_first()?;

@@ -149,15 +149,7 @@ fn build_relief(
     let face = cap(&mesh.positions, &face_outline, plane)?;
     let top = cap(&mesh.positions, &top_outline, &plane.shifted(height))?;
 
-    let mut removed = vec![false; mesh.triangles.len()];
-    for &f in &region.faces {
-        removed[f as usize] = true;
-    }
-    let mut index = 0;
-    mesh.triangles.retain(|_| {
-        index += 1;
-        !removed[index - 1]
-    });
+    mesh.remove_faces(&region.faces);
     mesh.triangles.extend(face);
     mesh.triangles.extend(top);
     // Engraved, the walls run down from the face to the floor and face into the pocket: the same rule.

@@ -78,7 +78,7 @@ pub fn plate_base(mesh: &IndexedMesh, options: &PlateOptions) -> Result<FlatBase
         if level == top {
             lowest_cut = Some(based.cut);
         }
-        append(&mut result, &based.mesh);
+        result.append(&based.mesh);
     }
     let hull = convex_hull(&footprint);
     if hull.len() < 3 {
@@ -98,7 +98,7 @@ pub fn plate_base(mesh: &IndexedMesh, options: &PlateOptions) -> Result<FlatBase
         rings.push((thickness, rings[0].1.clone()));
     }
     let bottom = down.shifted(top - down.level() + thickness);
-    append(&mut result, &slab(&rings, &down.shifted(top - down.level())));
+    result.append(&slab(&rings, &down.shifted(top - down.level())));
     Ok(FlatBase {
         mesh: result,
         cut: lowest_cut.expect("the lowest cut is one of the pieces' cuts"),
@@ -146,12 +146,6 @@ fn pieces(mesh: &IndexedMesh) -> Vec<IndexedMesh> {
         }
     }
     pieces
-}
-
-fn append(to: &mut IndexedMesh, mesh: &IndexedMesh) {
-    let offset = to.positions.len() as u32;
-    to.positions.extend_from_slice(&mesh.positions);
-    to.triangles.extend(mesh.triangles.iter().map(|t| t.map(|v| v + offset)));
 }
 
 /// The convex hull of `points` grown by `margin`: its boundary sampled at

@@ -38,12 +38,12 @@ pub(super) fn open_through_bottom(
     let offset = result.positions.len() as u32;
     let sides = sides(hollow, plane);
     if !sides.extent.any_in_front {
-        append(&mut result, hollow, offset);
+        result.append(hollow);
         return Ok(result);
     }
     // The plane's normal points out of the model: what is above the bottom is kept.
     let clipped = clip(hollow, &sides);
-    append(&mut result, &clipped.mesh, offset);
+    result.append(&clipped.mesh);
     let loops = chain(&clipped.outline);
     if loops.open_edges > 0 {
         let at = clipped.outline.first().map_or([0.0; 3], |e| clipped.mesh.positions[e[0] as usize]);
@@ -60,7 +60,7 @@ pub(super) fn open_through_bottom(
         let n = vertices.len();
         holes[region].extend((0..n).map(|i| [vertices[i], vertices[(i + 1) % n]]));
     }
-    let mut removed = vec![false; result.triangles.len()];
+    let mut removed: Vec<u32> = Vec::new();
     let mut bottom = Vec::new();
     for (region, holes) in regions.iter().zip(&holes) {
         if holes.is_empty() {
@@ -69,22 +69,12 @@ pub(super) fn open_through_bottom(
         let mut outline = region.boundary.clone();
         outline.extend_from_slice(holes);
         bottom.extend(cap(&result.positions, &outline, plane).map_err(Unjoinable::Cap)?);
-        for &face in &region.faces {
-            removed[face as usize] = true;
-        }
+        removed.extend_from_slice(&region.faces);
     }
-    let mut face = 0;
-    result.triangles.retain(|_| {
-        face += 1;
-        !removed[face - 1]
-    });
+    result.remove_faces(&removed);
     result.triangles.extend(bottom);
     // The old bottom's inner vertices, if it had any, are used no more.
     result.remove_unused_vertices();
     Ok(result)
 }
 
-fn append(mesh: &mut IndexedMesh, part: &IndexedMesh, offset: u32) {
-    mesh.positions.extend_from_slice(&part.positions);
-    mesh.triangles.extend(part.triangles.iter().map(|t| t.map(|v| v + offset)));
-}
