@@ -9,17 +9,12 @@
 // because something was slow.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { corpus, launchBrowser, openPage, startServer } from '../tests/support.mjs';
+import { corpus } from '../tests/support.mjs';
+import { measureInAppPage, median, reportProblems } from './page.mjs';
 
 const RUNS = 5;
 const WARMUPS = 1;
 const INPUT_URL = '/__bench/arch.stl';
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /** Runs in the page: every run's milliseconds and the last result, per operation. */
 async function measureInPage({ inputUrl, runs, warmups }) {
@@ -49,37 +44,21 @@ async function measureInPage({ inputUrl, runs, warmups }) {
 async function main() {
   const file = process.argv[2] ? path.resolve(process.argv[2]) : corpus('public/dental/ref_upper_tag0.stl');
   const input = await readFile(file);
-  const server = await startServer();
-  let browser;
-  try {
-    browser = await launchBrowser();
-    const origin = new URL(server.url).origin;
-    await browser.context.route((url) => url.origin === origin && url.pathname === INPUT_URL, (route) =>
-      route.fulfill({ status: 200, contentType: 'application/octet-stream', body: input }),
-    );
-    const { page, problems } = await openPage(browser.context, `${origin}/`);
-    await page.waitForFunction(() => typeof window.wasmBindings?.MeshForBenchmark === 'function', null, {
-      timeout: 30_000,
-    });
-    const figures = await page.evaluate(measureInPage, { inputUrl: INPUT_URL, runs: RUNS, warmups: WARMUPS });
-    console.log(`${path.basename(file)}: ${input.length} bytes`);
-    for (const [name, { ms, result }] of Object.entries(figures)) {
-      const shown = result === null ? '' : ` — result ${typeof result === 'number' ? result.toFixed(3) : result}`;
-      console.log(`browser viewer ${name}: median ${median(ms).toFixed(1)} ms [${ms.length} runs after ${WARMUPS} warm-up]${shown}`);
-    }
-    if (!(figures.difference.result > 0.9 && figures.difference.result <= 1.0001)) {
-      problems.push(`a copy moved by 1 mm has a largest distance of ${figures.difference.result} mm`);
-    }
-    if (Number.isNaN(figures.pick.result)) problems.push('the pick down the middle of the arch missed it');
-    if (problems.length > 0) {
-      console.error(`FAILED:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
-      process.exitCode = 1;
-    }
-    await page.close();
-  } finally {
-    await browser?.close();
-    await server.stop();
+  const { figures, problems } = await measureInAppPage({ [INPUT_URL]: input }, measureInPage, {
+    inputUrl: INPUT_URL,
+    runs: RUNS,
+    warmups: WARMUPS,
+  });
+  console.log(`${path.basename(file)}: ${input.length} bytes`);
+  for (const [name, { ms, result }] of Object.entries(figures)) {
+    const shown = result === null ? '' : ` — result ${typeof result === 'number' ? result.toFixed(3) : result}`;
+    console.log(`browser viewer ${name}: median ${median(ms).toFixed(1)} ms [${ms.length} runs after ${WARMUPS} warm-up]${shown}`);
   }
+  if (!(figures.difference.result > 0.9 && figures.difference.result <= 1.0001)) {
+    problems.push(`a copy moved by 1 mm has a largest distance of ${figures.difference.result} mm`);
+  }
+  if (Number.isNaN(figures.pick.result)) problems.push('the pick down the middle of the arch missed it');
+  reportProblems(problems);
 }
 
 main().catch((error) => {
