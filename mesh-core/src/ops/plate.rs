@@ -18,6 +18,9 @@ use crate::repair::piece_of_each_face;
 
 /// How far each piece's own base reaches into the plate, in mm (at most half the plate).
 const OVERLAP_MM: f64 = 0.5;
+/// How much higher a piece is cut when its cut meets it crossing itself, and how many times.
+const RETRY_STEP_MM: f64 = 0.25;
+const RETRIES: u32 = 8;
 /// Points round the plate's outline when it has a margin.
 const RING_POINTS: usize = 180;
 
@@ -63,19 +66,12 @@ pub fn plate_base(mesh: &IndexedMesh, options: &PlateOptions) -> Result<FlatBase
     let mut footprint: Vec<[f64; 2]> = Vec::new();
     let mut lowest_cut = None;
     for (piece, &level) in pieces.iter().zip(&cuts) {
-        let plane = Plane::new(down.normal.map(|c| (c * level) as f32), down.normal.map(|c| c as f32));
-        let own = BaseOptions {
-            placement: BasePlacement::Plane(plane),
-            base_height_mm: (top - level + overlap) as f32,
-            chamfer_mm: 0.0,
-            ..base
-        };
-        let based = flat_base(piece, &own)?;
+        let based = piece_base(piece, &base, &down, level, top + overlap)?;
         footprint.extend(based.mesh.positions.iter().map(|&p| down.in_plane(p)));
         outline.loops += based.outline.loops;
         outline.outer += based.outline.outer;
         outline.holes += based.outline.holes;
-        if level == top {
+        if level == top && lowest_cut.is_none() {
             lowest_cut = Some(based.cut);
         }
         result.append(&based.mesh);
@@ -105,6 +101,40 @@ pub fn plate_base(mesh: &IndexedMesh, options: &PlateOptions) -> Result<FlatBase
         outline,
         bottom: Plane::new(bottom.origin.map(|c| c as f32), bottom.normal.map(|c| c as f32)),
     })
+}
+
+/// `piece` cut at `level` along `down` and based down to `bottom`. Where
+/// that cut meets the piece crossing, touching or overlapping itself (a trimmed crown's
+/// closing surface can meet its wall near its lowest point), it is cut a
+/// little higher, up to [`RETRIES`] times [`RETRY_STEP_MM`].
+fn piece_base(
+    piece: &IndexedMesh,
+    base: &BaseOptions,
+    down: &UnitPlane,
+    level: f64,
+    bottom: f64,
+) -> Result<FlatBase, BaseError> {
+    let mut attempt = 0;
+    loop {
+        let level = level - RETRY_STEP_MM * f64::from(attempt);
+        let plane = Plane::new(down.normal.map(|c| (c * level) as f32), down.normal.map(|c| c as f32));
+        let own = BaseOptions {
+            placement: BasePlacement::Plane(plane),
+            base_height_mm: (bottom - level) as f32,
+            chamfer_mm: 0.0,
+            ..*base
+        };
+        match flat_base(piece, &own) {
+            Err(BaseError::Cut(
+                PlaneCutError::CrossingOutline { .. }
+                | PlaneCutError::TouchingOutline { .. }
+                | PlaneCutError::OverlappingOutline { .. },
+            )) if attempt < RETRIES => {
+                attempt += 1;
+            }
+            result => return result,
+        }
+    }
 }
 
 /// The level along `down` at which `piece` is cut: `cut_height_mm` above its own lowest point.

@@ -22,6 +22,9 @@ use super::surface::Surface;
 use super::trim_line::{TrimLineOptions, smooth_on};
 use crate::IndexedMesh;
 
+/// A piece the cut leaves with fewer faces than this share of the largest's is a crumb.
+const CRUMB_FRACTION: f64 = 0.02;
+
 /// How to trim.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrimOptions {
@@ -54,6 +57,9 @@ pub struct Trimmed {
     pub loops: usize,
     /// Faces added to close the cut.
     pub cap_faces: usize,
+    /// Pieces the cut left that were far smaller than the others (under
+    /// 2% of the largest's faces), removed.
+    pub crumbs: usize,
 }
 
 /// Why a model could not be trimmed, or a trim line not made. The model is
@@ -134,8 +140,12 @@ pub fn trim(mesh: &IndexedMesh, options: &TrimOptions) -> Result<Trimmed, TrimEr
     let surface = Surface::new(mesh).ok_or(TrimError::EmptyModel)?;
     let line = smooth_on(&surface, &options.line, &projection, &options.smoothing)?;
     let field = HeightField::new(&line, &projection);
-    let (mesh_cut, loops, cap_faces) = cut_below(mesh, &field, &projection)?;
-    Ok(Trimmed { mesh: mesh_cut, line, loops, cap_faces })
+    let (mut mesh_cut, loops, cap_faces) = cut_below(mesh, &field, &projection)?;
+    // Where the surface wavers round the line, the cut leaves crumbs: closed
+    // pieces far smaller than a crown, which no one wants printed.
+    let crumbs = mesh_cut.remove_small_components(CRUMB_FRACTION, 4).pieces;
+    mesh_cut.remove_unused_vertices();
+    Ok(Trimmed { mesh: mesh_cut, line, loops, cap_faces, crumbs })
 }
 
 /// Cuts away what lies below `field` and caps the cut: the mesh, its loops

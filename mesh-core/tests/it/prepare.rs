@@ -199,3 +199,25 @@ fn a_trim_that_cannot_work_names_the_trim_step() {
     assert_eq!(error.step(), Some(Step::Trim));
     assert!(error.to_string().contains("end it on the first point"), "{error}");
 }
+
+#[test]
+fn the_full_recipe_trims_plates_and_labels_both_corpus_arches_at_any_offset_and_cut() {
+    let upper = read(&std::fs::read(corpus_dir().join("public/dental/ref_upper_tag0.stl")).unwrap()).unwrap().mesh;
+    for (arch, mesh) in [(Arch::Lower, lower_arch()), (Arch::Upper, upper)] {
+        for offset_mm in [0.5, 1.0, 2.0, 3.0] {
+            for cut_height_mm in [0.5, 1.0, 2.0] {
+                let recipe = Recipe {
+                    trim: Some(TrimRecipe { offset_mm }),
+                    base: Some(BaseRecipe { cut_height_mm, ..BaseRecipe::default() }),
+                    ..Recipe::default()
+                };
+                let prepared = prepare(&mesh, &recipe, &Part::aligner("K7Q-4M2", arch, 3), font())
+                    .unwrap_or_else(|error| panic!("{arch:?} offset {offset_mm} cut {cut_height_mm}: {error}"));
+                assert_closed_manifold_outward(&validate(&prepared.mesh));
+                let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
+                assert_eq!(steps, [Step::Repair, Step::Trim, Step::Base, Step::Label]);
+                assert!(prepared.trim_line.as_ref().is_some_and(|line| line.len() > 100));
+            }
+        }
+    }
+}
