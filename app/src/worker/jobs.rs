@@ -109,6 +109,7 @@ fn prepare(
         trim_line: prepared.trim_line,
         watertight: report.watertight,
         triangles: prepared.mesh.triangle_count(),
+        sha256: hex(&Sha256::digest(&stl)),
         elapsed_ms: now() - started,
     };
     Ok((Answer::Prepared(facts), vec![stl]))
@@ -280,7 +281,8 @@ mod tests {
             ticks.set(ticks.get() + 40.0);
             ticks.get()
         };
-        let sent = encode_head(&Head { id: 3, body: Job::Prepare { recipe, part: lower_arch_part() } }).expect("encodes");
+        let sent =
+            encode_head(&Head { id: 3, body: Job::Prepare { recipe, part: lower_arch_part() } }).expect("encodes");
         let received: Head<Job> = decode_head(&sent).expect("the worker reads the recipe");
         let (answer, parts) = run(&received.body, &[model, Vec::new()], &clock);
         let Answer::Prepared(facts) = answer else { panic!("not prepared: {answer:?}") };
@@ -291,6 +293,7 @@ mod tests {
         let [stl] = parts.as_slice() else { panic!("{} parts", parts.len()) };
         let back = mesh_core::read(stl).expect("the prepared STL reads back");
         assert_eq!(back.mesh.triangle_count(), facts.triangles);
+        assert_eq!(facts.sha256, hex(&Sha256::digest(stl)));
         assert!(facts.watertight);
         assert!(mesh_core::validate(&back.mesh).watertight, "watertight as written");
     }

@@ -72,6 +72,8 @@ pub(crate) struct PreparedFacts {
     pub(crate) trim_line: Option<Vec<[f32; 3]>>,
     pub(crate) watertight: bool,
     pub(crate) triangles: usize,
+    /// Lower-case hex SHA-256 of the STL's bytes, as the server names blobs.
+    pub(crate) sha256: String,
     /// How long the recipe took in the worker, reading and writing included.
     pub(crate) elapsed_ms: f64,
 }
