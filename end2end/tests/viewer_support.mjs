@@ -29,10 +29,13 @@ export const shift = ([dx, dy, dz]) => ([x, y, z]) => [x + dx, y + dy, z + dz];
 export const scale = (k) => ([x, y, z]) => [x * k, y * k, z * k];
 
 
-/** The viewer canvas: a hash of its pixels and counts of the colours the tests look for. */
-export async function canvasPixels(page) {
-  const { hash, ...counts } = await page.evaluate(() => {
-    const source = document.querySelector('[data-testid=viewer]');
+/**
+ * The viewer canvas (the first, or the one `selector` names): a hash of its
+ * pixels and counts of the colours the tests look for.
+ */
+export async function canvasPixels(page, selector = '[data-testid=viewer]') {
+  const { hash, ...counts } = await page.evaluate((selector) => {
+    const source = document.querySelector(selector);
     const copy = document.createElement('canvas');
     copy.width = source.width;
     copy.height = source.height;
@@ -51,7 +54,7 @@ export async function canvasPixels(page) {
       h = Math.imul(h ^ (r | (g << 8) | (b << 16)), 16777619) >>> 0;
     }
     return { total: data.length / 4, model, ramp, highlight, hash: h.toString(16) };
-  });
+  }, selector);
   return { ...counts, hash };
 }
 

@@ -1,7 +1,7 @@
 //! The Prepare page's preview: the original and the prepared model side by
 //! side in two viewers, and when the recipe trims, the trim line over both
 //! with "Place points" (click the original's surface, close the line on its
-//! first point) and "Download line".
+//! first point; Escape stops) and "Download line".
 
 use std::sync::Arc;
 
@@ -63,7 +63,14 @@ pub(crate) fn PreparePreview(
         })
     };
     view! {
-        <div class="prepare-preview">
+        <div
+            class="prepare-preview"
+            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                if ev.key() == "Escape" && placing.with_untracked(Option::is_some) {
+                    placing.set(None);
+                }
+            }
+        >
             <figure class="prepare-view" data-testid="preview-original">
                 <figcaption>"Original"</figcaption>
                 <Viewer

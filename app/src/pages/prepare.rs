@@ -52,20 +52,21 @@ pub(crate) fn PreparePage() -> impl IntoView {
         });
     });
     reload.run(());
-    // The case is loaded once; a batch's new versions update it in place.
-    let shown = Memo::new(move |_| match loading.get() {
-        CaseLoad::Loaded(detail) => Some(detail.case.id.clone()),
-        _ => None,
+    // The page is made once per case; a batch's new versions reach it through `stages`.
+    let phase = Memo::new(move |_| match loading.get() {
+        CaseLoad::Waiting => Ok(None),
+        CaseLoad::Loaded(detail) => Ok(Some(detail.case.id.clone())),
+        CaseLoad::Failed(message) => Err(message),
     });
-    move || match (loading.get_untracked(), shown.get()) {
-        (CaseLoad::Loaded(detail), Some(_)) => {
+    move || match (phase.get(), loading.get_untracked()) {
+        (Ok(Some(_)), CaseLoad::Loaded(detail)) => {
             let stages = Signal::derive(move || match loading.get() {
                 CaseLoad::Loaded(detail) => detail.stages,
                 _ => Vec::new(),
             });
             view! { <PrepareView detail=*detail stages=stages on_changed=reload /> }.into_any()
         }
-        (CaseLoad::Failed(message), _) => view! {
+        (Err(message), _) => view! {
             <section class="page">
                 <p class="form-error" role="alert">{message}</p>
                 <p><A href="/cases">"Back to all cases"</A></p>
