@@ -53,12 +53,12 @@ async function setNumber(page, id, value) {
   await page.getByTestId(id).fill(String(value));
 }
 
-/** A recipe the corpus arches take: small letters without the code. */
+/** The standard recipe: repair, a 3 mm plate, the engraved label with its code. */
 async function workingRecipe(page) {
   await page.getByTestId('recipe-label').check();
-  await setNumber(page, 'recipe-letter-height', 1.5);
-  await setNumber(page, 'recipe-depth', 0.4);
-  await page.getByTestId('recipe-code').uncheck();
+  await setNumber(page, 'recipe-letter-height', 3);
+  await setNumber(page, 'recipe-depth', 0.5);
+  await page.getByTestId('recipe-code').check();
 }
 
 /** The entries of a zip: name and uncompressed bytes, from its central directory. */
@@ -134,7 +134,7 @@ test('a technician previews a recipe on one stage: the original and the prepared
     assert.ok(pixels.model > pixels.total * 0.01, `the ${side} model is drawn: ${pixels.model} of ${pixels.total} pixels`);
   }
   assert.equal(await page.getByTestId('said-repair').count(), 1);
-  assert.match(await page.getByTestId('said-base').innerText(), /3 mm base/);
+  assert.match(await page.getByTestId('said-base').innerText(), /3 mm plate/);
   assert.match(await page.getByTestId('said-label').innerText(), new RegExp(`${made.code} L00`));
   await screenshot(page, 'prepare-preview.png');
   assert.deepEqual(unexpected(problems), []);
@@ -236,7 +236,7 @@ test('the technician saves the recipe as the clinic default and finds it after a
   await page.reload();
   await page.getByTestId('prepare-page').waitFor();
   await page.waitForFunction(() => document.querySelector('[data-testid=recipe-base-height]')?.value === '4.5');
-  assert.equal(await page.getByTestId('recipe-code').isChecked(), false, 'the code stays off, as saved');
+  assert.equal(await page.getByTestId('recipe-code').isChecked(), true, 'the code stays on, as saved');
   for (const width of [768, 390]) {
     await page.setViewportSize({ width, height: 900 });
     await settled(page);

@@ -23,6 +23,7 @@ pub(crate) struct RecipeInputs {
     repair: RwSignal<bool>,
     trim: RwSignal<bool>,
     base: RwSignal<bool>,
+    plate: RwSignal<bool>,
     hollow: RwSignal<bool>,
     label: RwSignal<bool>,
     emboss: RwSignal<bool>,
@@ -42,6 +43,7 @@ impl RecipeInputs {
             repair: RwSignal::new(draft.repair),
             trim: RwSignal::new(draft.trim),
             base: RwSignal::new(draft.base),
+            plate: RwSignal::new(draft.plate),
             hollow: RwSignal::new(draft.hollow),
             label: RwSignal::new(draft.label),
             emboss: RwSignal::new(draft.emboss),
@@ -68,8 +70,8 @@ impl RecipeInputs {
         self.shown.set_value(draft);
     }
 
-    fn flags(&self) -> [RwSignal<bool>; 7] {
-        [self.repair, self.trim, self.base, self.hollow, self.label, self.emboss, self.code]
+    fn flags(&self) -> [RwSignal<bool>; 8] {
+        [self.repair, self.trim, self.base, self.plate, self.hollow, self.label, self.emboss, self.code]
     }
 
     fn field(&self, field: Field) -> FieldState {
@@ -87,9 +89,9 @@ impl RecipeInputs {
     /// under its input (and the conflict between steps above them).
     pub(crate) fn recipe(&self) -> Result<Recipe, Vec<FieldProblem>> {
         let mut draft = self.shown.get_value();
-        let [repair, trim, base, hollow, label, emboss, code] = self.flags().map(|flag| flag.get_untracked());
-        (draft.repair, draft.trim, draft.base, draft.hollow, draft.label, draft.emboss, draft.code) =
-            (repair, trim, base, hollow, label, emboss, code);
+        let [repair, trim, base, plate, hollow, label, emboss, code] = self.flags().map(|flag| flag.get_untracked());
+        (draft.repair, draft.trim, draft.base, draft.plate, draft.hollow, draft.label, draft.emboss, draft.code) =
+            (repair, trim, base, plate, hollow, label, emboss, code);
         self.numbers.with_value(|numbers| {
             for (field, state) in numbers {
                 draft.set_number(*field, state.value.get_untracked());
@@ -119,8 +121,8 @@ impl RecipeInputs {
     }
 }
 
-fn flag_values(draft: &RecipeDraft) -> [bool; 7] {
-    [draft.repair, draft.trim, draft.base, draft.hollow, draft.label, draft.emboss, draft.code]
+fn flag_values(draft: &RecipeDraft) -> [bool; 8] {
+    [draft.repair, draft.trim, draft.base, draft.plate, draft.hollow, draft.label, draft.emboss, draft.code]
 }
 
 const ALL_FIELDS: [Field; 11] = [
@@ -171,6 +173,10 @@ pub(crate) fn RecipeForm(
                 {number(Field::TrimOffset, "Offset above the gum line (mm)")}
             </RecipeStep>
             <RecipeStep key="base" title="Flat base" switch=inputs.base notes=notes>
+                <label class="switch">
+                    <input type="checkbox" data-testid="recipe-plate" bind:checked=inputs.plate />
+                    " One plate under the whole arch"
+                </label>
                 {number(Field::CutHeight, "Cut height (mm)")}
                 {number(Field::BaseHeight, "Base height (mm)")}
                 {number(Field::Chamfer, "Chamfer (mm)")}

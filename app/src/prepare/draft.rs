@@ -46,6 +46,8 @@ pub(crate) struct RecipeDraft {
     pub(crate) repair: bool,
     pub(crate) trim: bool,
     pub(crate) base: bool,
+    /// One plate under the whole arch, else a base following the cut.
+    pub(crate) plate: bool,
     pub(crate) hollow: bool,
     pub(crate) label: bool,
     pub(crate) emboss: bool,
@@ -89,6 +91,7 @@ impl RecipeDraft {
             repair: recipe.repair,
             trim: recipe.trim.is_some(),
             base: recipe.base.is_some(),
+            plate: base.plate,
             hollow: recipe.hollow.is_some(),
             label: recipe.label.is_some(),
             emboss: label.relief == Relief::Emboss,
@@ -136,6 +139,7 @@ impl RecipeDraft {
             cut_height_mm: read(Field::CutHeight, 0.0..=20.0, "the cut height (mm)"),
             base_height_mm: read(Field::BaseHeight, 0.5..=20.0, "the base height (mm)"),
             chamfer_mm: read(Field::Chamfer, 0.0..=5.0, "the chamfer (mm)"),
+            plate: self.plate,
         });
         let hollow = self.hollow.then(|| HollowRecipe {
             wall_mm: read(Field::Wall, 0.5..=10.0, "the wall (mm)"),
@@ -197,6 +201,7 @@ mod tests {
         assert_eq!(RecipeDraft::from_recipe(&recipe).recipe(), Ok(recipe));
         let everything = Recipe {
             trim: Some(TrimRecipe { offset_mm: 1.5 }),
+            base: Some(BaseRecipe { plate: false, chamfer_mm: 0.5, ..BaseRecipe::default() }),
             hollow: Some(HollowRecipe { wall_mm: 2.5, drain_diameter_mm: 4.0 }),
             label: Some(LabelRecipe {
                 relief: Relief::Emboss,

@@ -288,7 +288,7 @@ mod tests {
         let Answer::Prepared(facts) = answer else { panic!("not prepared: {answer:?}") };
         let steps: Vec<&str> = facts.steps.iter().map(|said| said.step.as_str()).collect();
         assert_eq!(steps, ["repair", "base"]);
-        assert!(facts.steps[1].sentence.contains("3 mm base"), "{:?}", facts.steps);
+        assert!(facts.steps[1].sentence.contains("3 mm plate"), "{:?}", facts.steps);
         assert_eq!(facts.elapsed_ms, 40.0, "one tick between the start and the end");
         let [stl] = parts.as_slice() else { panic!("{} parts", parts.len()) };
         let back = mesh_core::read(stl).expect("the prepared STL reads back");
