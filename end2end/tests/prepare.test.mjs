@@ -14,7 +14,7 @@ import { inflateRawSync } from 'node:zlib';
 import {
   callApi, corpus, fitsWidth, launchBrowser, openPage, screenshot, serverAndBrowser, signIn, unexpected, waitForPath,
 } from './support.mjs';
-import { canvasPixels, settled, shift, transformedStl } from './viewer_support.mjs';
+import { canvasPixels, modelPoints, settled, shift, transformedStl } from './viewer_support.mjs';
 
 const OWNER = { clinic: 'Prepare Lab', email: 'owner@prepare.example', password: 'correct horse battery staple' };
 const TECHNICIAN = { email: 'tess@prepare.example', password: 'technician password 1' };
@@ -59,6 +59,15 @@ async function workingRecipe(page) {
   await setNumber(page, 'recipe-letter-height', 3);
   await setNumber(page, 'recipe-depth', 0.5);
   await page.getByTestId('recipe-code').check();
+}
+
+/** Presses "Prepare all N models" and waits until that batch (not an earlier one) has finished. */
+async function prepareAll(page) {
+  const progress = page.getByTestId('prepare-progress');
+  const last = (await progress.count()) ? Number(await progress.getAttribute('data-run')) : 0;
+  await page.getByTestId('prepare-all').click();
+  await page.locator(`[data-testid=prepare-progress][data-run="${last + 1}"]`).waitFor();
+  return page.locator(`[data-testid=prepare-progress][data-run="${last + 1}"][data-finished=true]`);
 }
 
 /** The entries of a zip: name and uncompressed bytes, from its central directory. */
@@ -126,7 +135,7 @@ test('a technician previews a recipe on one stage: the original and the prepared
   const status = page.locator('[data-testid=preview-status][data-watertight]');
   await status.waitFor({ timeout: PREPARE_TIMEOUT });
   assert.equal(await status.getAttribute('data-watertight'), 'true');
-  assert.match(await status.innerText(), /^Prepared in \d+ ms: [\d,\u202f ]+ triangles, watertight\.$/);
+  assert.match(await status.innerText(), /^Prepared in \d+ ms: [\d\s]+ triangles, watertight\.$/);
   await page.locator('[data-testid=preview-prepared] [data-testid=viewer]:not([data-frames="0"])').waitFor();
   await settled(page);
   for (const side of ['original', 'prepared']) {
@@ -137,6 +146,30 @@ test('a technician previews a recipe on one stage: the original and the prepared
   assert.match(await page.getByTestId('said-base').innerText(), /3 mm plate/);
   assert.match(await page.getByTestId('said-label').innerText(), new RegExp(`${made.code} L00`));
   await screenshot(page, 'prepare-preview.png');
+  assert.deepEqual(unexpected(problems), []);
+});
+
+test('with trimming on, Place points takes clicks on the original, closes on the first point, and Download line saves the closed line', async () => {
+  const { page, problems } = made.technician;
+  assert.equal(await page.getByTestId('trim-tools').count(), 0, 'no trim tools while the recipe does not trim');
+  await page.getByTestId('recipe-trim').check();
+  await page.getByTestId('place-points').click();
+  const original = '[data-testid=preview-original] [data-testid=viewer]';
+  const points = await modelPoints(page, [0.15, 0.5, 0.85], original);
+  assert.ok(points, 'the original shows enough model to click on');
+  for (const point of points) await page.mouse.click(point.x, point.y);
+  assert.match(await page.getByTestId('trim-tools').innerText(), /3 points: click the first point to close the line/);
+  await page.mouse.click(points[0].x, points[0].y);
+  await page.getByTestId('place-points').waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-line').click()]);
+  assert.equal(download.suggestedFilename(), 'L00-trim-line.txt');
+  const lines = (await readFile(await download.path(), 'utf8')).trimEnd().split('\n');
+  assert.equal(lines[0], '# Trayforge trim line: 3 points, x y z in mm, closed');
+  assert.equal(lines.length, 5, 'three points and the first again');
+  assert.equal(lines[4], lines[1], 'closed on its first point');
+  for (const line of lines.slice(1)) assert.match(line, /^-?[\d.e-]+ -?[\d.e-]+ -?[\d.e-]+$/);
+  await screenshot(page, 'prepare-trim-line.png');
+  await page.getByTestId('recipe-trim').uncheck();
   assert.deepEqual(unexpected(problems), []);
 });
 
@@ -151,8 +184,7 @@ test('a recipe that cannot work shows the label step’s message beside its sett
   assert.equal(await page.getByTestId('preview-error').innerText(), await failed.innerText());
   assert.equal(await page.locator('[data-testid=step-label] [data-testid=failed-label]').count(), 1, 'beside the label’s settings');
 
-  await page.getByTestId('prepare-all').click();
-  await page.locator('[data-testid=prepare-progress][data-finished=true]').waitFor({ timeout: PREPARE_TIMEOUT * 4 });
+  await (await prepareAll(page)).waitFor({ timeout: PREPARE_TIMEOUT * 4 });
   assert.equal(await page.getByTestId('prepare-progress-line').innerText(), 'Done: 4 of 4 models');
   const failures = await page.getByTestId('prepare-failure').allInnerTexts();
   assert.equal(failures.length, 4, failures.join('\n'));
@@ -170,10 +202,10 @@ test('preparing all models shows its progress to 4 of 4 and saves a watertight p
   const { page, problems } = made.technician;
   const before = await versions(page);
   await workingRecipe(page);
-  await page.getByTestId('prepare-all').click();
+  const finished = await prepareAll(page);
   await page.locator('[data-testid=prepare-progress]:not([data-done="0"])').waitFor({ timeout: PREPARE_TIMEOUT });
   await screenshot(page, 'prepare-progress.png');
-  await page.locator('[data-testid=prepare-progress][data-finished=true]').waitFor({ timeout: PREPARE_TIMEOUT * 4 });
+  await finished.waitFor({ timeout: PREPARE_TIMEOUT * 4 });
   assert.equal(await page.getByTestId('prepare-progress-line').innerText(), 'Done: 4 of 4 models');
   assert.equal(await page.getByTestId('prepare-failure').count(), 0);
 

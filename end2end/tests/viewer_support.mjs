@@ -73,8 +73,17 @@ export async function stageShown(page, stage) {
 
 /** Two model pixels well inside the drawn arches, left and right, in page coordinates. */
 export async function twoModelPoints(page) {
-  return page.evaluate(() => {
-    const source = document.querySelector('[data-testid=viewer]');
+  return modelPoints(page, [0.1, 0.9]);
+}
+
+/**
+ * Model pixels well inside the drawn models of the viewer `selector` names,
+ * in page coordinates: for each of `fractions` (0 to 1), the pixel that far
+ * from the left among them; `null` when too few pixels show a model.
+ */
+export async function modelPoints(page, fractions, selector = '[data-testid=viewer]') {
+  return page.evaluate(([fractions, selector]) => {
+    const source = document.querySelector(selector);
     const copy = document.createElement('canvas');
     copy.width = source.width;
     copy.height = source.height;
@@ -92,10 +101,10 @@ export async function twoModelPoints(page) {
         if (inside(x, y)) found.push([x, y]);
       }
     }
-    if (found.length < 2) return null;
+    if (found.length < fractions.length) return null;
     found.sort((a, b) => a[0] - b[0]);
     const rect = source.getBoundingClientRect();
     const toPage = ([x, y]) => ({ x: rect.left + (x / width) * rect.width, y: rect.top + (y / height) * rect.height });
-    return [toPage(found[Math.floor(found.length * 0.1)]), toPage(found[Math.floor(found.length * 0.9)])];
-  });
+    return fractions.map((fraction) => toPage(found[Math.min(found.length - 1, Math.floor(found.length * fraction))]));
+  }, [fractions, selector]);
 }

@@ -22,6 +22,8 @@ use crate::worker::PrepareOutcome;
 /// Where a batch is.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct BatchRun {
+    /// Counts the batches of this page: a new run is told from the last.
+    number: u32,
     done: usize,
     total: usize,
     /// The stage in hand: "Upper 7".
@@ -56,7 +58,8 @@ pub(crate) fn PrepareAll(
         let batch = originals.get_untracked();
         let lines = trim_lines.get_untracked();
         cancel.set(false);
-        run.set(Some(BatchRun { total: batch.len(), ..BatchRun::default() }));
+        let number = run.with_untracked(|run| run.as_ref().map_or(1, |run| run.number + 1));
+        run.set(Some(BatchRun { number, total: batch.len(), ..BatchRun::default() }));
         spawn_local(async move {
             let network = Network::default();
             for original in batch {
@@ -109,7 +112,7 @@ pub(crate) fn PrepareAll(
                     {move || format!("Prepare all {}", count_of(count() as u64, "model", "models"))}
                 </button>
                 <Show when=running>
-                    <button type="button" data-testid="cancel-prepare" disabled=move || cancel.get() on:click=move |_| cancel.set(true)>
+                    <button type="button" class="quiet" data-testid="cancel-prepare" disabled=move || cancel.get() on:click=move |_| cancel.set(true)>
                         {move || if cancel.get() { "Stopping after this model…" } else { "Cancel" }}
                     </button>
                 </Show>
@@ -123,7 +126,13 @@ pub(crate) fn PrepareAll(
                     (None, false, _) => progress_text(run.done, run.total),
                 };
                 view! {
-                    <div class="upload-progress" data-testid="prepare-progress" data-done=run.done.to_string() data-finished=run.finished.to_string()>
+                    <div
+                        class="upload-progress"
+                        data-testid="prepare-progress"
+                        data-run=run.number.to_string()
+                        data-done=run.done.to_string()
+                        data-finished=run.finished.to_string()
+                    >
                         <progress max="100" value=percent.to_string() aria-label="Preparation progress"></progress>
                         <p class="progress-line" role="status" data-testid="prepare-progress-line">{line}</p>
                     </div>

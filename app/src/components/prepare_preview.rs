@@ -89,12 +89,13 @@ pub(crate) fn PreparePreview(
             <div class="trim-tools" data-testid="trim-tools">
                 {move || if placing.with(Option::is_some) {
                     view! {
-                        <button type="button" data-testid="cancel-points" on:click=move |_| placing.set(None)>"Stop placing"</button>
+                        <button type="button" class="quiet" data-testid="cancel-points" on:click=move |_| placing.set(None)>"Stop placing"</button>
                     }.into_any()
                 } else {
                     view! {
                         <button
                             type="button"
+                            class="quiet"
                             data-testid="place-points"
                             disabled=move || models.original.with(Option::is_none)
                             on:click=move |_| placing.set(Some(PlacedLine::default()))
@@ -105,6 +106,7 @@ pub(crate) fn PreparePreview(
                 }}
                 <button
                     type="button"
+                    class="quiet"
                     data-testid="download-line"
                     disabled=move || models.line.with(|line| line.as_ref().is_none_or(Vec::is_empty))
                     on:click=move |_| on_download_line.run(())

@@ -258,7 +258,7 @@ fn PrepareView(
                     <RecipeForm inputs=inputs notes=notes />
                     <div class="form-actions">
                         {may_save.then(|| view! {
-                            <button type="button" data-testid="save-recipe" disabled=move || saving.get() on:click=save_default>
+                            <button type="button" class="quiet" data-testid="save-recipe" disabled=move || saving.get() on:click=save_default>
                                 {move || if saving.get() { "Saving…" } else { "Save as clinic default" }}
                             </button>
                         })}
