@@ -238,7 +238,7 @@ test('preparing all models shows its progress to 4 of 4 and saves a watertight p
   assert.deepEqual(unexpected(problems), []);
 });
 
-test('"Download all (STL zip)" gives every stage’s prepared model as a watertight binary STL named by the case code', async () => {
+test('"Download all (STL zip)" gives every stage’s prepared model as a binary STL named by the case code; 3MF and one stage too', async () => {
   const { page, problems } = made.technician;
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-zip').click()]);
   assert.equal(download.suggestedFilename(), `${made.code}.zip`);
@@ -255,6 +255,16 @@ test('"Download all (STL zip)" gives every stage’s prepared model as a waterti
     assert.equal(entry.bytes.length, 84 + 50 * triangles, `${entry.name} is a whole binary STL`);
     assert.equal(triangles, made.prepared[key].report.triangles, `${entry.name} is the prepared version`);
   }
+
+  const [threeMf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-3mf').click()]);
+  assert.equal(threeMf.suggestedFilename(), `${made.code}.3mf`);
+  const parts = zipEntries(await readFile(await threeMf.path())).map((entry) => entry.name);
+  assert.ok(parts.some((name) => /^3D\/.+\.model$/.test(name)), `a 3MF holds its model part: ${parts.join(', ')}`);
+
+  // The stage shown (the first, upper 0, since the page was opened again) alone.
+  const [one] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-stage').click()]);
+  const only = zipEntries(await readFile(await one.path())).map((entry) => entry.name);
+  assert.deepEqual(only, [`${made.code}_U00.stl`]);
   assert.deepEqual(unexpected(problems), []);
 });
 
