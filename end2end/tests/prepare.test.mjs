@@ -232,6 +232,7 @@ test('preparing all models shows its progress to 4 of 4 and saves a watertight p
   assert.equal(await versionsShown.count(), 2, 'the prepared version beside the original');
   assert.equal(await versionsShown.nth(0).getByTestId('model-prepared').count(), 1, 'the current one is marked prepared');
   assert.equal(await versionsShown.nth(1).getByTestId('model-prepared').count(), 0, 'the original is not');
+  await row.scrollIntoViewIfNeeded();
   await screenshot(page, 'prepare-case-page-versions.png');
   await page.getByTestId('prepare-models').click();
   await page.getByTestId('prepare-page').waitFor();
