@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use trayforge_wire::Recipe;
 
 use crate::components::{FieldState, FormField};
-use crate::prepare::draft::{Field, FieldProblem, RecipeDraft};
+use crate::prepare::draft::{Field, FieldProblem, RecipeDraft, field_named};
 
 /// What the last preview said about a step, shown beside its settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +86,7 @@ impl RecipeInputs {
     }
 
     /// The recipe as the form says, or the fields at fault, each shown
-    /// under its input (and the conflict between steps above them).
+    /// under its input (a problem of the whole recipe above the steps).
     pub(crate) fn recipe(&self) -> Result<Recipe, Vec<FieldProblem>> {
         let mut draft = self.shown.get_value();
         let [repair, trim, base, plate, hollow, label, emboss, code] = self.flags().map(|flag| flag.get_untracked());
@@ -98,24 +98,23 @@ impl RecipeInputs {
                 state.error.set(None);
             }
         });
+        self.whole.set(None);
         let result = draft.recipe();
         if let Err(problems) = &result {
             for problem in problems {
-                self.field(problem.field).error.set(Some(problem.message.clone()));
+                match problem.field {
+                    Some(field) => self.field(field).error.set(Some(problem.message.clone())),
+                    None => self.whole.set(Some(problem.message.clone())),
+                }
             }
         }
-        self.whole.set(draft.conflict().map(str::to_owned));
-        match draft.conflict() {
-            // The conflict's message is above the steps; no field is at fault.
-            Some(_) => result.and(Err(Vec::new())),
-            None => result,
-        }
+        result
     }
 
     /// Shows the server's refusal next to the field it names, if the form has it.
     pub(crate) fn show_refusal(&self, field: Option<&str>, message: String) {
-        match SERVER_FIELDS.iter().find(|(name, _)| Some(*name) == field) {
-            Some((_, field)) => self.field(*field).error.set(Some(message)),
+        match field.and_then(field_named) {
+            Some(field) => self.field(field).error.set(Some(message)),
             None => self.whole.set(Some(message)),
         }
     }
@@ -137,20 +136,6 @@ const ALL_FIELDS: [Field; 11] = [
     Field::OffsetX,
     Field::OffsetY,
     Field::Rotation,
-];
-
-/// The recipe's JSON fields as the server names them in a refusal.
-const SERVER_FIELDS: [(&str, Field); 10] = [
-    ("trim.offset_mm", Field::TrimOffset),
-    ("base.cut_height_mm", Field::CutHeight),
-    ("base.base_height_mm", Field::BaseHeight),
-    ("base.chamfer_mm", Field::Chamfer),
-    ("hollow.wall_mm", Field::Wall),
-    ("hollow.drain_diameter_mm", Field::Drain),
-    ("label.letter_height_mm", Field::LetterHeight),
-    ("label.depth_mm", Field::Depth),
-    ("label.offset_mm", Field::OffsetX),
-    ("label.rotation_deg", Field::Rotation),
 ];
 
 #[component]

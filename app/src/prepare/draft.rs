@@ -2,6 +2,7 @@
 //! into a [`Recipe`], with a message per field that cannot be used.
 
 use mesh_core::label::Relief;
+use mesh_core::prepare::{RecipeField, check_recipe};
 use trayforge_wire::{BaseRecipe, HollowRecipe, LabelRecipe, Recipe, TrimRecipe};
 
 /// A numeric field of the form.
@@ -57,10 +58,11 @@ pub(crate) struct RecipeDraft {
     numbers: std::collections::BTreeMap<Field, String>,
 }
 
-/// A field the recipe cannot use, and why.
+/// What stops the recipe, and the field at fault (none: the recipe as a
+/// whole, such as a label without a base).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FieldProblem {
-    pub(crate) field: Field,
+    pub(crate) field: Option<Field>,
     pub(crate) message: String,
 }
 
@@ -109,86 +111,93 @@ impl RecipeDraft {
         self.numbers.insert(field, text);
     }
 
-    /// The recipe, or every field that stops it (only the fields of steps
-    /// that are on are read).
+    /// The recipe, or what stops it: every number that is not one, else
+    /// the first rule of `mesh_core::prepare::check_recipe` it breaks (the
+    /// same rules the server and the pipeline keep). Only the fields of
+    /// steps that are on are read.
     pub(crate) fn recipe(&self) -> Result<Recipe, Vec<FieldProblem>> {
         let mut problems = Vec::new();
-        let mut read = |field: Field, range: std::ops::RangeInclusive<f32>, what: &str| -> f32 {
+        let mut read = |field: Field, what: &str| -> f32 {
             let text = self.number(field);
-            match text.trim().parse::<f32>() {
-                Ok(value) if value.is_finite() && range.contains(&value) => value,
-                Ok(_) => {
-                    let (low, high) = (range.start(), range.end());
-                    problems.push(FieldProblem { field, message: format!("{what} is from {low} to {high}") });
-                    0.0
-                }
-                Err(_) => {
-                    let message = if text.trim().is_empty() {
-                        format!("give {what}, a number")
-                    } else {
-                        format!("{what} must be a number, such as 1.5, not {:?}", text.trim())
-                    };
-                    problems.push(FieldProblem { field, message });
-                    0.0
-                }
-            }
+            text.trim().parse::<f32>().unwrap_or_else(|_| {
+                let message = if text.trim().is_empty() {
+                    format!("give {what}, a number")
+                } else {
+                    format!("{what} must be a number, such as 1.5, not {:?}", text.trim())
+                };
+                problems.push(FieldProblem { field: Some(field), message });
+                0.0
+            })
         };
-        let trim =
-            self.trim.then(|| TrimRecipe { offset_mm: read(Field::TrimOffset, 0.0..=10.0, "the trim offset (mm)") });
+        let trim = self.trim.then(|| TrimRecipe { offset_mm: read(Field::TrimOffset, "the trim offset (mm)") });
         let base = self.base.then(|| BaseRecipe {
-            cut_height_mm: read(Field::CutHeight, 0.0..=20.0, "the cut height (mm)"),
-            base_height_mm: read(Field::BaseHeight, 0.5..=20.0, "the base height (mm)"),
-            chamfer_mm: read(Field::Chamfer, 0.0..=5.0, "the chamfer (mm)"),
+            cut_height_mm: read(Field::CutHeight, "the cut height (mm)"),
+            base_height_mm: read(Field::BaseHeight, "the base height (mm)"),
+            chamfer_mm: read(Field::Chamfer, "the chamfer (mm)"),
             plate: self.plate,
         });
         let hollow = self.hollow.then(|| HollowRecipe {
-            wall_mm: read(Field::Wall, 0.5..=10.0, "the wall (mm)"),
-            drain_diameter_mm: read(Field::Drain, 1.0..=10.0, "the drain diameter (mm)"),
+            wall_mm: read(Field::Wall, "the wall (mm)"),
+            drain_diameter_mm: read(Field::Drain, "the drain diameter (mm)"),
         });
         let label = self.label.then(|| LabelRecipe {
             relief: if self.emboss { Relief::Emboss } else { Relief::Engrave },
-            letter_height_mm: read(Field::LetterHeight, 1.0..=20.0, "the letter height (mm)"),
-            depth_mm: read(Field::Depth, 0.1..=5.0, "the depth (mm)"),
+            letter_height_mm: read(Field::LetterHeight, "the letter height (mm)"),
+            depth_mm: read(Field::Depth, "the depth (mm)"),
             code: self.code,
             module_mm: self.module_mm,
-            offset_mm: [
-                read(Field::OffsetX, -100.0..=100.0, "the offset across (mm)"),
-                read(Field::OffsetY, -100.0..=100.0, "the offset along (mm)"),
-            ],
-            rotation_deg: read(Field::Rotation, -360.0..=360.0, "the rotation (degrees)"),
+            offset_mm: [read(Field::OffsetX, "the offset across (mm)"), read(Field::OffsetY, "the offset along (mm)")],
+            rotation_deg: read(Field::Rotation, "the rotation (degrees)"),
         });
-        // A number that did not read is 0 here, and already named above.
-        if let Some(base) = &base
-            && base.base_height_mm > 0.0
-            && base.chamfer_mm >= base.base_height_mm
-        {
-            problems.push(FieldProblem {
-                field: Field::Chamfer,
-                message: format!("the chamfer must be less than the base height ({} mm)", base.base_height_mm),
-            });
-        }
-        if let (Some(base), Some(label)) = (&base, &label)
-            && label.depth_mm >= base.base_height_mm
-            && base.base_height_mm > 0.0
-        {
-            problems.push(FieldProblem {
-                field: Field::Depth,
-                message: format!("the label must be less deep than the base is high ({} mm)", base.base_height_mm),
-            });
-        }
         if !problems.is_empty() {
-            problems.sort_by_key(|problem| problem.field);
-            problems.dedup_by_key(|problem| problem.field);
             return Err(problems);
         }
-        Ok(Recipe { repair: self.repair, trim, base, hollow, label })
+        let recipe = Recipe { repair: self.repair, trim, base, hollow, label };
+        match check_recipe(&recipe) {
+            Ok(()) => Ok(recipe),
+            Err(problem) => Err(vec![FieldProblem { field: form_field(problem.field), message: problem.message }]),
+        }
     }
+}
 
-    /// Why the steps that are on cannot go together, if they cannot.
-    pub(crate) fn conflict(&self) -> Option<&'static str> {
-        (self.label && !self.base)
-            .then_some("the label goes on the bottom of the base: turn the base on, or the label off")
-    }
+/// The form's input for a field `check_recipe` names; none for what the
+/// form does not show (the code's module) or the recipe as a whole.
+fn form_field(field: RecipeField) -> Option<Field> {
+    Some(match field {
+        RecipeField::TrimOffset => Field::TrimOffset,
+        RecipeField::BaseCutHeight => Field::CutHeight,
+        RecipeField::BaseHeight => Field::BaseHeight,
+        RecipeField::BaseChamfer => Field::Chamfer,
+        RecipeField::HollowWall => Field::Wall,
+        RecipeField::HollowDrain => Field::Drain,
+        RecipeField::LabelLetterHeight => Field::LetterHeight,
+        RecipeField::LabelDepth => Field::Depth,
+        RecipeField::LabelOffset => Field::OffsetX,
+        RecipeField::LabelRotation => Field::Rotation,
+        RecipeField::Label | RecipeField::LabelModule => return None,
+    })
+}
+
+/// The form's input for a field the server names in a refusal (`base.chamfer_mm`).
+pub(crate) fn field_named(path: &str) -> Option<Field> {
+    use RecipeField::*;
+    [
+        TrimOffset,
+        BaseCutHeight,
+        BaseHeight,
+        BaseChamfer,
+        HollowWall,
+        HollowDrain,
+        Label,
+        LabelLetterHeight,
+        LabelDepth,
+        LabelModule,
+        LabelOffset,
+        LabelRotation,
+    ]
+    .into_iter()
+    .find(|field| field.path() == path)
+    .and_then(form_field)
 }
 
 #[cfg(test)]
@@ -226,39 +235,45 @@ mod tests {
     }
 
     #[test]
-    fn each_bad_number_is_named_with_what_to_give() {
+    fn each_number_that_is_not_one_is_named_with_what_to_give() {
         let mut draft = RecipeDraft::from_recipe(&Recipe::default());
         draft.set_number(Field::BaseHeight, "".into());
         draft.set_number(Field::LetterHeight, "3,5".into());
-        draft.set_number(Field::Rotation, "720".into());
-        let problems = draft.recipe().expect_err("three fields are wrong");
-        let said: Vec<(Field, &str)> = problems.iter().map(|p| (p.field, p.message.as_str())).collect();
+        let problems = draft.recipe().expect_err("two fields are not numbers");
+        let said: Vec<(Option<Field>, &str)> = problems.iter().map(|p| (p.field, p.message.as_str())).collect();
         assert_eq!(
             said,
             [
-                (Field::BaseHeight, "give the base height (mm), a number"),
-                (Field::LetterHeight, "the letter height (mm) must be a number, such as 1.5, not \"3,5\""),
-                (Field::Rotation, "the rotation (degrees) is from -360 to 360"),
+                (Some(Field::BaseHeight), "give the base height (mm), a number"),
+                (Some(Field::LetterHeight), "the letter height (mm) must be a number, such as 1.5, not \"3,5\""),
             ]
         );
     }
 
     #[test]
-    fn a_label_deeper_than_the_base_or_a_chamfer_as_high_is_refused() {
+    fn a_number_out_of_its_range_is_refused_by_the_shared_rules_under_its_field() {
         let mut draft = RecipeDraft::from_recipe(&Recipe::default());
-        draft.set_number(Field::Depth, "3".into());
-        draft.set_number(Field::Chamfer, "4".into());
-        let problems = draft.recipe().expect_err("both are too large for a 3 mm base");
-        let fields: Vec<Field> = problems.iter().map(|p| p.field).collect();
-        assert_eq!(fields, [Field::Chamfer, Field::Depth]);
-        assert_eq!(problems[1].message, "the label must be less deep than the base is high (3 mm)");
+        draft.set_number(Field::Rotation, "720".into());
+        let problems = draft.recipe().expect_err("720 degrees is out of range");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, Some(Field::Rotation));
+        assert!(problems[0].message.starts_with("720 is out of range; use a number from -360 to 360"), "{problems:?}");
     }
 
     #[test]
-    fn a_label_without_a_base_is_a_conflict_to_resolve() {
+    fn a_label_without_a_base_is_a_problem_of_the_whole_recipe() {
         let mut draft = RecipeDraft::from_recipe(&Recipe::default());
-        assert_eq!(draft.conflict(), None);
         draft.base = false;
-        assert!(draft.conflict().is_some_and(|message| message.contains("turn the base on")));
+        let problems = draft.recipe().expect_err("the label needs a base");
+        assert_eq!(problems[0].field, None);
+        assert!(problems[0].message.contains("turn the base on"), "{problems:?}");
+    }
+
+    #[test]
+    fn the_servers_field_names_find_the_forms_inputs() {
+        assert_eq!(field_named("base.chamfer_mm"), Some(Field::Chamfer));
+        assert_eq!(field_named("label.rotation_deg"), Some(Field::Rotation));
+        assert_eq!(field_named("label.module_mm"), None);
+        assert_eq!(field_named("nonsense"), None);
     }
 }

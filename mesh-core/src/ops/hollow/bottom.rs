@@ -77,4 +77,3 @@ pub(super) fn open_through_bottom(
     result.remove_unused_vertices();
     Ok(result)
 }
-
