@@ -23,7 +23,7 @@ use serde::de::DeserializeOwned;
 use trayforge_wire::{
     ApiTokenView, AuditEventView, CaseDetail, CaseUpdate, CaseView, ChangePasswordRequest, CreatedToken,
     CreatedWebhook, ErrorBody, FileView, LoginRequest, LoginResponse, Me, NewCaseRequest, NewTokenRequest,
-    NewUserRequest, NewWebhookRequest, Page, ResetPasswordRequest, UpdateUserRequest, UserView, WebhookView,
+    NewUserRequest, NewWebhookRequest, Page, Recipe, ResetPasswordRequest, UpdateUserRequest, UserView, WebhookView,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -36,6 +36,42 @@ use crate::state::{Account, Session, SignedOutReason};
 const API: &str = "/api/v1";
 /// The Cache API store of model files, keyed by their download URL.
 pub(crate) const MODEL_CACHE: &str = "trayforge-models-v1";
+
+/// The labels' font, copied into the built client from `public/fonts`.
+const LABEL_FONT: &str = "/fonts/DejaVuSans-Bold.ttf";
+
+/// Where a model upload goes: the stage, the file's name, and for a
+/// prepared model the original version it was made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ModelTarget<'a> {
+    pub(crate) case_id: &'a str,
+    /// `upper` or `lower`.
+    pub(crate) arch: &'a str,
+    pub(crate) index: u32,
+    pub(crate) file_name: &'a str,
+    pub(crate) prepared_from: Option<&'a str>,
+}
+
+impl ModelTarget<'_> {
+    fn path(&self) -> String {
+        let path = format!(
+            "{API}/cases/{}/stages/{}/{}/models",
+            encode_component(self.case_id),
+            encode_component(self.arch),
+            self.index
+        );
+        with_query(&path, &[("file_name", self.file_name), ("prepared_from", self.prepared_from.unwrap_or(""))])
+    }
+}
+
+/// What `GET /cases/{id}/export` packs: every stage or one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExportFormat {
+    /// A ZIP of binary STL files.
+    StlZip,
+    /// One 3MF file, a named object per model.
+    ThreeMf,
+}
 
 /// Why a call did not give its answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -254,20 +290,32 @@ impl Api {
         self.delete(&format!("{API}/webhooks/{}", encode_component(id))).await
     }
 
-    /// `POST /cases/{id}/stages/{arch}/{index}/models?file_name=`: the
-    /// stage's next model version. `progress` hears the bytes sent so far.
+    /// `POST /cases/{id}/stages/{arch}/{index}/models?file_name=[&prepared_from=]`:
+    /// the stage's next model version. `progress` hears the bytes sent so far.
     pub(crate) async fn upload_model(
         self,
-        case_id: &str,
-        arch: &str,
-        index: u32,
-        file_name: &str,
+        to: &ModelTarget<'_>,
         body: &web_sys::Blob,
         progress: impl Fn(f64) + 'static,
     ) -> Result<FileView, ClientError> {
-        let path =
-            format!("{API}/cases/{}/stages/{}/{index}/models", encode_component(case_id), encode_component(arch));
-        self.upload(&with_query(&path, &[("file_name", file_name)]), body, progress).await
+        self.upload(&to.path(), body, progress).await
+    }
+
+    /// `GET /recipe`: the clinic's preparation recipe (the default until one is saved).
+    pub(crate) async fn recipe(self) -> Result<Recipe, ClientError> {
+        self.get(&format!("{API}/recipe")).await
+    }
+
+    /// `PUT /recipe`: the clinic's recipe from now on (owner, admin, technician).
+    pub(crate) async fn save_recipe(self, recipe: &Recipe) -> Result<Recipe, ClientError> {
+        self.send_json(Request::put(&format!("{API}/recipe")), recipe).await
+    }
+
+    /// The labels' font (`public/fonts`, served with the client), for the mesh worker.
+    pub(crate) async fn label_font(self) -> Result<Vec<u8>, ClientError> {
+        let request = Request::get(LABEL_FONT).build().map_err(|_| ClientError::Unreachable)?;
+        let response: web_sys::Response = self.exchange(request, Unauthorized::EndsSession).await?.into();
+        body_bytes(&response).await.ok_or(ClientError::Unreachable)
     }
 
     /// `POST /cases/{id}/photos?file_name=`: a photo of the case.
@@ -435,6 +483,22 @@ async fn forget_model_files() {
     }
 }
 
+/// Where the case's models are downloaded from, packed as `format`: every
+/// arch and stage, or only `arch` and `stage` when given. A plain link,
+/// like [`download_href`]: the latest prepared version of each model (else
+/// the latest).
+pub(crate) fn export_href(case_id: &str, format: ExportFormat, arch: Option<&str>, stage: Option<u32>) -> String {
+    let format = match format {
+        ExportFormat::StlZip => "zip",
+        ExportFormat::ThreeMf => "3mf",
+    };
+    let stage = stage.map(|stage| stage.to_string()).unwrap_or_default();
+    with_query(
+        &format!("{API}/cases/{}/export", encode_component(case_id)),
+        &[("format", format), ("arch", arch.unwrap_or("")), ("stage", &stage)],
+    )
+}
+
 /// Where a file's bytes are downloaded from: a plain link, which carries
 /// the session cookie (a GET needs no CSRF token); the server audits it.
 pub(crate) fn download_href(file: &FileView) -> String {
@@ -491,6 +555,24 @@ mod tests {
         assert!(!refusal(422, r#"{"error":{"code":"unreadable","message":"truncated"}}"#).is_worth_retrying());
         assert!(!refusal(413, r#"{"error":{"code":"too_large","message":"too large"}}"#).is_worth_retrying());
         assert!(!ClientError::SignedOut.is_worth_retrying());
+    }
+
+    #[test]
+    fn a_prepared_model_names_its_original_and_an_original_does_not() {
+        let original =
+            ModelTarget { case_id: "c 1", arch: "upper", index: 7, file_name: "U 07.stl", prepared_from: None };
+        assert_eq!(original.path(), "/api/v1/cases/c%201/stages/upper/7/models?file_name=U%2007.stl");
+        let prepared = ModelTarget { prepared_from: Some("f-9"), ..original };
+        assert_eq!(prepared.path(), "/api/v1/cases/c%201/stages/upper/7/models?file_name=U%2007.stl&prepared_from=f-9");
+    }
+
+    #[test]
+    fn an_export_asks_for_the_whole_case_or_one_stage() {
+        assert_eq!(export_href("c1", ExportFormat::StlZip, None, None), "/api/v1/cases/c1/export?format=zip");
+        assert_eq!(
+            export_href("c1", ExportFormat::ThreeMf, Some("lower"), Some(3)),
+            "/api/v1/cases/c1/export?format=3mf&arch=lower&stage=3"
+        );
     }
 
     #[test]

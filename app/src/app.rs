@@ -10,7 +10,7 @@ use crate::api::Api;
 use crate::components::{AccountMenu, SignedInOnly};
 use crate::pages::{
     AdminTokensPage, AdminUsersPage, AdminWebhooksPage, CasePage, CasesPage, HomePage, ImportPlanPage, InspectPage,
-    LoginPage, NewCasePage, NotFoundPage,
+    LoginPage, NewCasePage, NotFoundPage, PreparePage,
 };
 use crate::state::{Session, SignIn};
 
@@ -50,6 +50,7 @@ pub(crate) fn App() -> impl IntoView {
                     <Route path=path!("/cases/new") view=|| view! { <SignedInOnly><NewCasePage /></SignedInOnly> } />
                     <Route path=path!("/cases/:id") view=|| view! { <SignedInOnly><CasePage /></SignedInOnly> } />
                     <Route path=path!("/cases/:id/import") view=|| view! { <SignedInOnly><ImportPlanPage /></SignedInOnly> } />
+                    <Route path=path!("/cases/:id/prepare") view=|| view! { <SignedInOnly><PreparePage /></SignedInOnly> } />
                     <Route path=path!("/admin") view=|| view! { <Redirect path="/admin/users" /> } />
                     <Route path=path!("/admin/users") view=|| view! { <SignedInOnly><AdminUsersPage /></SignedInOnly> } />
                     <Route path=path!("/admin/tokens") view=|| view! { <SignedInOnly><AdminTokensPage /></SignedInOnly> } />

@@ -18,6 +18,7 @@ mod import;
 mod listing;
 mod pages;
 mod panic_report;
+mod prepare;
 mod query;
 mod roles;
 mod save;

@@ -20,6 +20,11 @@ pub(crate) fn manages_clinic(role: &str) -> bool {
     matches!(role, "owner" | "admin")
 }
 
+/// Whether this role saves the clinic's preparation recipe (clinicians do not).
+pub(crate) fn saves_recipes(role: &str) -> bool {
+    matches!(role, "owner" | "admin" | "technician")
+}
+
 /// The roles a person of role `own` may give: only an owner makes owners.
 pub(crate) fn assignable_by(own: &str) -> Vec<&'static str> {
     ROLES.into_iter().filter(|role| own == "owner" || *role != "owner").collect()
@@ -48,5 +53,11 @@ mod tests {
     fn roles_read_as_words() {
         assert_eq!(role_label("technician"), "Technician");
         assert_eq!(role_label("auditor"), "auditor", "unknown roles are shown as they came");
+    }
+
+    #[test]
+    fn everyone_but_clinicians_saves_the_clinics_recipe() {
+        let savers: Vec<&str> = ROLES.into_iter().filter(|role| saves_recipes(role)).collect();
+        assert_eq!(savers, ["owner", "admin", "technician"]);
     }
 }

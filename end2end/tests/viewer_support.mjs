@@ -29,10 +29,13 @@ export const shift = ([dx, dy, dz]) => ([x, y, z]) => [x + dx, y + dy, z + dz];
 export const scale = (k) => ([x, y, z]) => [x * k, y * k, z * k];
 
 
-/** The viewer canvas: a hash of its pixels and counts of the colours the tests look for. */
-export async function canvasPixels(page) {
-  const { hash, ...counts } = await page.evaluate(() => {
-    const source = document.querySelector('[data-testid=viewer]');
+/**
+ * The viewer canvas (the first, or the one `selector` names): a hash of its
+ * pixels and counts of the colours the tests look for.
+ */
+export async function canvasPixels(page, selector = '[data-testid=viewer]') {
+  const { hash, ...counts } = await page.evaluate((selector) => {
+    const source = document.querySelector(selector);
     const copy = document.createElement('canvas');
     copy.width = source.width;
     copy.height = source.height;
@@ -51,7 +54,7 @@ export async function canvasPixels(page) {
       h = Math.imul(h ^ (r | (g << 8) | (b << 16)), 16777619) >>> 0;
     }
     return { total: data.length / 4, model, ramp, highlight, hash: h.toString(16) };
-  });
+  }, selector);
   return { ...counts, hash };
 }
 
@@ -70,8 +73,17 @@ export async function stageShown(page, stage) {
 
 /** Two model pixels well inside the drawn arches, left and right, in page coordinates. */
 export async function twoModelPoints(page) {
-  return page.evaluate(() => {
-    const source = document.querySelector('[data-testid=viewer]');
+  return modelPoints(page, [0.1, 0.9]);
+}
+
+/**
+ * Model pixels well inside the drawn models of the viewer `selector` names,
+ * in page coordinates: for each of `fractions` (0 to 1), the pixel that far
+ * from the left among them; `null` when too few pixels show a model.
+ */
+export async function modelPoints(page, fractions, selector = '[data-testid=viewer]') {
+  return page.evaluate(([fractions, selector]) => {
+    const source = document.querySelector(selector);
     const copy = document.createElement('canvas');
     copy.width = source.width;
     copy.height = source.height;
@@ -89,10 +101,10 @@ export async function twoModelPoints(page) {
         if (inside(x, y)) found.push([x, y]);
       }
     }
-    if (found.length < 2) return null;
+    if (found.length < fractions.length) return null;
     found.sort((a, b) => a[0] - b[0]);
     const rect = source.getBoundingClientRect();
     const toPage = ([x, y]) => ({ x: rect.left + (x / width) * rect.width, y: rect.top + (y / height) * rect.height });
-    return [toPage(found[Math.floor(found.length * 0.1)]), toPage(found[Math.floor(found.length * 0.9)])];
-  });
+    return fractions.map((fraction) => toPage(found[Math.min(found.length - 1, Math.floor(found.length * fraction))]));
+  }, [fractions, selector]);
 }

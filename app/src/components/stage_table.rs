@@ -109,8 +109,11 @@ fn ModelVersion(model: FileView, current: bool) -> impl IntoView {
         }
     });
     view! {
-        <li class="model-version" class:current=current data-testid="model-version">
+        <li class="model-version" class:current=current class:prepared=model.prepared_from.is_some() data-testid="model-version">
             <span class="version">{format!("v{}", model.version)}</span>
+            {model.prepared_from.is_some().then(|| view! {
+                <span class="prepared-mark" data-testid="model-prepared" title="Prepared from an earlier version, which is kept">"prepared"</span>
+            })}
             <a href=href download=model.file_name.clone() data-testid="model-download">{model.file_name.clone()}</a>
             {report}
             <span class="size">{megabytes(model.size_bytes)}</span>

@@ -68,6 +68,7 @@ pub(crate) fn UploadButton(
                 file_name: crate::import::plan::file_name(&incoming.path).to_owned(),
                 blob: incoming.blob.clone(),
                 sha256,
+                prepared_from: None,
             };
             let size = incoming.size;
             let report = move |progress: Progress| {

@@ -33,6 +33,8 @@ pub(crate) struct Upload {
     /// The content's SHA-256 when known (the worker's): after a lost
     /// answer, the case is asked whether the stage already has it.
     pub(crate) sha256: Option<String>,
+    /// For a prepared model: the id of the original version it was made from.
+    pub(crate) prepared_from: Option<String>,
 }
 
 /// How a file's upload is going, for its row and the progress bar.
@@ -108,7 +110,14 @@ pub(crate) async fn send(
         };
         let result = match upload.target {
             Target::Model { arch, stage } => {
-                api.upload_model(case_id, arch.as_str(), stage, &upload.file_name, &upload.blob, on_progress).await
+                let to = crate::api::ModelTarget {
+                    case_id,
+                    arch: arch.as_str(),
+                    index: stage,
+                    file_name: &upload.file_name,
+                    prepared_from: upload.prepared_from.as_deref(),
+                };
+                api.upload_model(&to, &upload.blob, on_progress).await
             }
             Target::Photo => api.upload_photo(case_id, &upload.file_name, &upload.blob, on_progress).await,
         };

@@ -238,7 +238,12 @@ fn CaseView(detail: CaseDetail, on_changed: Callback<CaseDetail>, draft: NotesDr
             <TreatmentViewer stages=detail.stages.clone() />
             <section class="case-stages" aria-labelledby="stages-heading">
                 <h2 id="stages-heading">"Stages and models"</h2>
-                <p><A href=format!("/cases/{}/import", case.id) attr:class="button quiet" attr:data-testid="import-plan">"Import plan"</A></p>
+                <p class="form-actions">
+                    <A href=format!("/cases/{}/import", case.id) attr:class="button quiet" attr:data-testid="import-plan">"Import plan"</A>
+                    {has_stages.then(|| view! {
+                        <A href=format!("/cases/{}/prepare", case.id) attr:class="button quiet" attr:data-testid="prepare-models">"Prepare models"</A>
+                    })}
+                </p>
                 {if has_stages {
                     let case_id = case.id.clone();
                     view! {

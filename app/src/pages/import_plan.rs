@@ -105,6 +105,7 @@ fn Import(id: String, detail: CaseDetail) -> impl IntoView {
                     file_name: crate::import::plan::file_name(&row.path.get_value()).to_owned(),
                     blob: row.blob.get_value(),
                     sha256: row.sha256(),
+                    prepared_from: None,
                 };
                 let report = move |progress: Progress| {
                     row.upload.set(match progress {

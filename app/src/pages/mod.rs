@@ -11,6 +11,7 @@ mod inspect;
 mod login;
 mod new_case;
 mod not_found;
+mod prepare;
 
 pub(crate) use admin_tokens::AdminTokensPage;
 pub(crate) use admin_users::AdminUsersPage;
@@ -23,3 +24,4 @@ pub(crate) use inspect::InspectPage;
 pub(crate) use login::LoginPage;
 pub(crate) use new_case::NewCasePage;
 pub(crate) use not_found::NotFoundPage;
+pub(crate) use prepare::PreparePage;

@@ -5,12 +5,15 @@
 use std::io::Read;
 
 use mesh_core::IndexedMesh;
+use mesh_core::prepare::{Part, Recipe, Step};
 use sha2::{Digest, Sha256};
 
-use crate::protocol::{Answer, Job, ModelFacts, f32_bytes, f32s, u32s};
+use crate::protocol::{Answer, Job, ModelFacts, PartSpec, PreparedFacts, StepSaid, f32_bytes, f32s, u32s};
 
 /// Does `job` on `parts`; a failure is an [`Answer::Failed`] saying why.
-pub(crate) fn run(job: &Job, parts: &[Vec<u8>]) -> (Answer, Vec<Vec<u8>>) {
+/// `now` is a clock in milliseconds (the worker's `Date.now`), for the
+/// time a recipe takes.
+pub(crate) fn run(job: &Job, parts: &[Vec<u8>], now: &dyn Fn() -> f64) -> (Answer, Vec<Vec<u8>>) {
     let result = match job {
         Job::ReadModel { name } => {
             one_part(parts, name).and_then(read_model).map(|facts| (Answer::Model(facts), vec![]))
@@ -20,6 +23,7 @@ pub(crate) fn run(job: &Job, parts: &[Vec<u8>]) -> (Answer, Vec<Vec<u8>>) {
             (Answer::Unzipped { entries: names }, bytes)
         }),
         Job::SurfaceDistances => distances(parts),
+        Job::Prepare { recipe, part } => prepare(recipe, part, parts, now),
     };
     result.unwrap_or_else(|message| (Answer::Failed { message }, vec![]))
 }
@@ -69,6 +73,59 @@ fn unzip(name: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
     Ok(entries)
 }
 
+/// Applies the recipe to the model in `parts[0]` with the font in `parts[1]`.
+fn prepare(
+    recipe: &Recipe,
+    spec: &PartSpec,
+    parts: &[Vec<u8>],
+    now: &dyn Fn() -> f64,
+) -> Result<(Answer, Vec<Vec<u8>>), String> {
+    let started = now();
+    let [model, font] = parts else {
+        return Err(format!("the page sent {} parts for a recipe, not two; reload the page", parts.len()));
+    };
+    let arch = match spec.arch.as_str() {
+        "upper" => mesh_core::Arch::Upper,
+        "lower" => mesh_core::Arch::Lower,
+        other => return Err(format!("{other:?} is not an arch (upper or lower); reload the page")),
+    };
+    let part = Part { trim_line: spec.trim_line.clone(), ..Part::aligner(&spec.case_code, arch, spec.stage) };
+    let read = mesh_core::read(model).map_err(|error| format!("the model cannot be read: {error}"))?;
+    let prepared = match mesh_core::prepare::prepare(&read.mesh, recipe, &part, font) {
+        Ok(prepared) => prepared,
+        Err(error) => {
+            let step = error.step().map(|step| step_key(step).to_owned());
+            return Ok((Answer::NotPrepared { step, message: error.to_string() }, vec![]));
+        }
+    };
+    let report = mesh_core::validate(&prepared.mesh);
+    let stl = mesh_core::write_binary_stl(&prepared.mesh);
+    let facts = PreparedFacts {
+        steps: prepared
+            .steps
+            .into_iter()
+            .map(|(step, sentence)| StepSaid { step: step_key(step).to_owned(), sentence })
+            .collect(),
+        trim_line: prepared.trim_line,
+        watertight: report.watertight,
+        triangles: prepared.mesh.triangle_count(),
+        sha256: hex(&Sha256::digest(&stl)),
+        elapsed_ms: now() - started,
+    };
+    Ok((Answer::Prepared(facts), vec![stl]))
+}
+
+/// The key the page files a step's sentence and error under, beside its settings.
+fn step_key(step: Step) -> &'static str {
+    match step {
+        Step::Repair => "repair",
+        Step::Trim => "trim",
+        Step::Base => "base",
+        Step::Hollow => "hollow",
+        Step::Label => "label",
+    }
+}
+
 fn distances(parts: &[Vec<u8>]) -> Result<(Answer, Vec<Vec<u8>>), String> {
     let [from_positions, from_triangles, to_positions, to_triangles] = parts else {
         return Err(format!("the page sent {} parts for a difference map, not four; reload the page", parts.len()));
@@ -116,7 +173,7 @@ mod tests {
         let sent = encode_head(&Head { id: 7, body: job }).expect("a job encodes");
         let received: Head<Job> = decode_head(&sent).expect("the worker reads the job");
         assert_eq!(received.id, 7);
-        let (answer, parts) = run(&received.body, &parts);
+        let (answer, parts) = run(&received.body, &parts, &|| 0.0);
         let back = encode_head(&Head { id: received.id, body: answer }).expect("an answer encodes");
         let answer: Head<Answer> = decode_head(&back).expect("the page reads the answer");
         assert_eq!(answer.id, 7, "the answer names its request");
@@ -204,5 +261,69 @@ mod tests {
         let parts = vec![f32_bytes([0.0; 9]), u32_bytes([0, 1, 5]), f32_bytes([0.0; 9]), u32_bytes([0, 1, 2])];
         let (answer, _) = exchange(Job::SurfaceDistances, parts);
         assert!(matches!(answer, Answer::Failed { ref message } if message.contains("index past")), "{answer:?}");
+    }
+
+    fn font() -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/fonts/DejaVuSans-Bold.ttf");
+        std::fs::read(&path).unwrap_or_else(|e| panic!("the label font {}: {e}", path.display()))
+    }
+
+    fn lower_arch_part() -> PartSpec {
+        PartSpec { case_code: "K7Q-4M2".into(), arch: "lower".into(), stage: 7, trim_line: None }
+    }
+
+    #[test]
+    fn a_recipe_gives_the_prepared_model_as_stl_with_what_each_step_did() {
+        let recipe = Recipe { label: None, ..Recipe::default() };
+        let model = corpus("public/dental/ref_lower_tag0.stl");
+        let ticks = std::cell::Cell::new(0.0);
+        let clock = || {
+            ticks.set(ticks.get() + 40.0);
+            ticks.get()
+        };
+        let sent =
+            encode_head(&Head { id: 3, body: Job::Prepare { recipe, part: lower_arch_part() } }).expect("encodes");
+        let received: Head<Job> = decode_head(&sent).expect("the worker reads the recipe");
+        let (answer, parts) = run(&received.body, &[model, Vec::new()], &clock);
+        let Answer::Prepared(facts) = answer else { panic!("not prepared: {answer:?}") };
+        let steps: Vec<&str> = facts.steps.iter().map(|said| said.step.as_str()).collect();
+        assert_eq!(steps, ["repair", "base"]);
+        assert!(facts.steps[1].sentence.contains("3 mm plate"), "{:?}", facts.steps);
+        assert_eq!(facts.elapsed_ms, 40.0, "one tick between the start and the end");
+        let [stl] = parts.as_slice() else { panic!("{} parts", parts.len()) };
+        let back = mesh_core::read(stl).expect("the prepared STL reads back");
+        assert_eq!(back.mesh.triangle_count(), facts.triangles);
+        assert_eq!(facts.sha256, hex(&Sha256::digest(stl)));
+        assert!(facts.watertight);
+        assert!(mesh_core::validate(&back.mesh).watertight, "watertight as written");
+    }
+
+    #[test]
+    fn letters_too_large_are_refused_by_the_label_step_with_no_model() {
+        let huge = Recipe {
+            label: Some(mesh_core::prepare::LabelRecipe {
+                letter_height_mm: 40.0,
+                ..mesh_core::prepare::LabelRecipe::default()
+            }),
+            ..Recipe::default()
+        };
+        let (answer, parts) = exchange(
+            Job::Prepare { recipe: huge, part: lower_arch_part() },
+            vec![corpus("public/dental/ref_lower_tag0.stl"), font()],
+        );
+        let Answer::NotPrepared { step, message } = answer else { panic!("prepared anyway: {answer:?}") };
+        assert_eq!(step.as_deref(), Some("label"));
+        assert!(message.starts_with("label: "), "{message}");
+        assert!(parts.is_empty());
+    }
+
+    #[test]
+    fn a_model_that_cannot_be_read_fails_before_any_step() {
+        let (answer, _) = exchange(
+            Job::Prepare { recipe: Recipe::default(), part: lower_arch_part() },
+            vec![corpus("synthetic/binary_truncated.stl"), font()],
+        );
+        let Answer::Failed { message } = answer else { panic!("{answer:?}") };
+        assert!(message.starts_with("the model cannot be read: ") && message.contains("truncated"), "{message}");
     }
 }

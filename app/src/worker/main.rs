@@ -41,7 +41,7 @@ fn answer(data: &wasm_bindgen::JsValue) {
     let (answer, parts) = match js::open(data).and_then(|(head, parts)| Ok((decode_head::<Job>(&head)?, parts))) {
         Ok((head, parts)) => {
             let parts: Vec<Vec<u8>> = parts.iter().map(|part| js::part_bytes(&part)).collect();
-            jobs::run(&head.body, &parts)
+            jobs::run(&head.body, &parts, &js_sys::Date::now)
         }
         Err(error) => (Answer::Failed { message: error.to_string() }, vec![]),
     };

@@ -1,5 +1,5 @@
 //! The page's side of the mesh worker (`worker/main.rs`): a small async
-//! API — [`read_model`], [`unzip`], [`surface_distances`] — whose calls run
+//! API — [`read_model`], [`unzip`], [`surface_distances`], [`prepare`] — whose calls run
 //! in a Web Worker, so the page stays responsive while mesh-core works.
 //!
 //! One worker serves the page, started on the first call. Every request
@@ -20,8 +20,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-pub(crate) use protocol::ModelFacts;
 use protocol::{Answer, Head, Job, ProtocolError, decode_head, encode_head, f32_bytes, f32s, js, u32_bytes};
+pub(crate) use protocol::{ModelFacts, PartSpec, PreparedFacts};
 
 /// Where Trunk puts the worker's loader (`data-loader-shim` in `index.html`).
 const WORKER_URL: &str = "/mesh-worker_loader.js";
@@ -70,6 +70,34 @@ pub(crate) async fn surface_distances(from: &IndexedMesh, to: &IndexedMesh) -> R
     }
     match call(&Job::SurfaceDistances, parts).await? {
         (Answer::Distances { max }, parts) if parts.length() == 1 => Ok((f32s(&js::part_bytes(&parts.get(0)))?, max)),
+        (other, _) => Err(unexpected(&other)),
+    }
+}
+
+/// What applying a recipe gave.
+#[derive(Debug, Clone)]
+pub(crate) enum PrepareOutcome {
+    /// The prepared model as binary STL, and what each step did.
+    Prepared { facts: PreparedFacts, stl: ArrayBuffer },
+    /// A step could not be done: its key (`label`, …) and why.
+    Refused { step: Option<String>, message: String },
+}
+
+/// Applies `recipe` to the model file `model` of `part` in the worker;
+/// `font` is the label font's bytes (copied to the worker, so the page
+/// keeps its own).
+pub(crate) async fn prepare(
+    recipe: &mesh_core::prepare::Recipe,
+    part: PartSpec,
+    model: &[u8],
+    font: &[u8],
+) -> Result<PrepareOutcome, WorkerError> {
+    let job = Job::Prepare { recipe: recipe.clone(), part };
+    match call(&job, Array::of2(&js::buffer(model), &js::buffer(font))).await? {
+        (Answer::Prepared(facts), parts) if parts.length() == 1 => {
+            Ok(PrepareOutcome::Prepared { facts, stl: parts.get(0).unchecked_into() })
+        }
+        (Answer::NotPrepared { step, message }, _) => Ok(PrepareOutcome::Refused { step, message }),
         (other, _) => Err(unexpected(&other)),
     }
 }

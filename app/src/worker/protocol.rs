@@ -12,6 +12,7 @@
 //! Invariant: what the parts hold, and in what order, is said by the
 //! variant of the head beside them (see each variant).
 
+use mesh_core::prepare::Recipe;
 use serde::{Deserialize, Serialize};
 
 /// Work for the worker.
@@ -26,6 +27,21 @@ pub(crate) enum Job {
     /// Parts: `[from positions (f32 x, y, z …), from triangles (u32 …),
     /// to positions, to triangles]`, little-endian.
     SurfaceDistances,
+    /// Apply `recipe` to the model of `part`. Parts: `[model file bytes,
+    /// label font bytes (empty when the recipe has no label)]`.
+    Prepare { recipe: Recipe, part: PartSpec },
+}
+
+/// The model a recipe is applied to: `mesh_core::prepare::Part` as a message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct PartSpec {
+    /// The case's code, which the label carries.
+    pub(crate) case_code: String,
+    /// `upper` or `lower`.
+    pub(crate) arch: String,
+    pub(crate) stage: u32,
+    /// A trim line placed by hand, used instead of the recipe's proposal.
+    pub(crate) trim_line: Option<Vec<[f32; 3]>>,
 }
 
 /// The worker's answer to a [`Job`].
@@ -38,8 +54,36 @@ pub(crate) enum Answer {
     Unzipped { entries: Vec<String> },
     /// Parts: `[distances (f32 per vertex of `from`)]`.
     Distances { max: f32 },
+    /// The recipe was applied. Parts: `[the prepared model as binary STL]`.
+    Prepared(PreparedFacts),
+    /// The recipe could not be applied: `step` (`repair`, `trim`, `base`,
+    /// `hollow`, `label`; none when no step is to blame) and why.
+    NotPrepared { step: Option<String>, message: String },
     /// The job could not be done; `message` says why, for people.
     Failed { message: String },
+}
+
+/// What the recipe did to a model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct PreparedFacts {
+    /// One sentence per step that ran, in order, each with its step's key.
+    pub(crate) steps: Vec<StepSaid>,
+    /// The line the model was trimmed along, closed.
+    pub(crate) trim_line: Option<Vec<[f32; 3]>>,
+    pub(crate) watertight: bool,
+    pub(crate) triangles: usize,
+    /// Lower-case hex SHA-256 of the STL's bytes, as the server names blobs.
+    pub(crate) sha256: String,
+    /// How long the recipe took in the worker, reading and writing included.
+    pub(crate) elapsed_ms: f64,
+}
+
+/// What one step of a recipe did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct StepSaid {
+    /// `repair`, `trim`, `base`, `hollow` or `label`.
+    pub(crate) step: String,
+    pub(crate) sentence: String,
 }
 
 /// What the worker learnt from a model file.
