@@ -41,8 +41,10 @@ impl TreatmentPlan {
                 "lower" => &mut plan.lower,
                 _ => continue,
             };
-            // Versions come oldest first: the last is the current one.
-            if let Some(current) = stage.models.last() {
+            // Versions come oldest first: the last original is the one the
+            // treatment is reviewed on (a prepared copy carries its base and label).
+            let original = stage.models.iter().rfind(|model| model.prepared_from.is_none());
+            if let Some(current) = original.or(stage.models.last()) {
                 arch.insert(index, current.clone());
             }
         }
@@ -162,6 +164,16 @@ mod tests {
         assert_eq!(shown(&plan, Arch::Upper, 0), Some(("u0".into(), 0)));
         assert_eq!(shown(&plan, Arch::Upper, 1), Some(("u1".into(), 1)), "the last version is the current one");
         assert_eq!(shown(&plan, Arch::Upper, 3), Some(("u3".into(), 3)));
+    }
+
+    #[test]
+    fn a_prepared_copy_is_not_what_the_treatment_is_reviewed_on() {
+        let prepared = FileView { prepared_from: Some("u0".into()), ..file("u0-prepared", 0.0, 13.0) };
+        let plan = TreatmentPlan::new(&[stage("upper", 0, None, vec![file("u0", 0.0, 10.0), prepared.clone()])]);
+        assert_eq!(shown(&plan, Arch::Upper, 0), Some(("u0".into(), 0)));
+        // A stage with only a prepared copy still shows it.
+        let plan = TreatmentPlan::new(&[stage("upper", 0, None, vec![prepared])]);
+        assert_eq!(shown(&plan, Arch::Upper, 0), Some(("u0-prepared".into(), 0)));
     }
 
     #[test]
