@@ -180,24 +180,7 @@ fn form_field(field: RecipeField) -> Option<Field> {
 
 /// The form's input for a field the server names in a refusal (`base.chamfer_mm`).
 pub(crate) fn field_named(path: &str) -> Option<Field> {
-    use RecipeField::*;
-    [
-        TrimOffset,
-        BaseCutHeight,
-        BaseHeight,
-        BaseChamfer,
-        HollowWall,
-        HollowDrain,
-        Label,
-        LabelLetterHeight,
-        LabelDepth,
-        LabelModule,
-        LabelOffset,
-        LabelRotation,
-    ]
-    .into_iter()
-    .find(|field| field.path() == path)
-    .and_then(form_field)
+    RecipeField::from_path(path).and_then(form_field)
 }
 
 #[cfg(test)]

@@ -35,6 +35,28 @@ pub enum RecipeField {
 }
 
 impl RecipeField {
+    /// Every checked field, in the recipe's order.
+    pub const ALL: [RecipeField; 12] = [
+        RecipeField::TrimOffset,
+        RecipeField::BaseCutHeight,
+        RecipeField::BaseHeight,
+        RecipeField::BaseChamfer,
+        RecipeField::HollowWall,
+        RecipeField::HollowDrain,
+        RecipeField::Label,
+        RecipeField::LabelLetterHeight,
+        RecipeField::LabelDepth,
+        RecipeField::LabelModule,
+        RecipeField::LabelOffset,
+        RecipeField::LabelRotation,
+    ];
+
+    /// The field whose path in a recipe is `path` (`base.chamfer_mm`), as an
+    /// API's refusal names it.
+    pub fn from_path(path: &str) -> Option<RecipeField> {
+        RecipeField::ALL.into_iter().find(|field| field.path() == path)
+    }
+
     /// The field's path in a recipe as JSON.
     pub fn path(self) -> &'static str {
         self.paths().0
@@ -158,6 +180,10 @@ mod tests {
             Recipe { label: Some(LabelRecipe { rotation_deg: 720.0, ..LabelRecipe::default() }), ..Recipe::default() };
         assert_eq!(problem(&turned).0, "label.rotation_deg");
         assert_eq!(RecipeField::LabelRotation.path_in_request(), "recipe.label.rotation_deg");
+        for field in RecipeField::ALL {
+            assert_eq!(RecipeField::from_path(field.path()), Some(field));
+        }
+        assert_eq!(RecipeField::from_path("base.nothing"), None);
         let on_the_lowest_points = Recipe { trim: Some(TrimRecipe { offset_mm: 0.0 }), ..Recipe::default() };
         assert_eq!(
             problem(&on_the_lowest_points),
