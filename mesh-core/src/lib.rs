@@ -25,9 +25,9 @@ pub use io::{
 pub use label::{CodePlacement, LabelError, LabelOptions, LabelShape, Labelled, Relief, label, label_shape};
 pub use mesh::{Bounds, IndexedMesh};
 pub use ops::{
-    Arch, BaseError, BaseOptions, BasePlacement, CutOutline, DiffError, FlatBase, HollowError, HollowOptions, Hollowed,
+    Arch, ArchFrame, BaseError, BaseOptions, BasePlacement, CutOutline, DiffError, FlatBase, FrameClue, FrameError, HollowError, HollowOptions, Hollowed,
     KeepClear, Plane, PlaneCut, PlaneCutError, PlaneCutOptions, PlateOptions, SurfaceDistances, TrimError,
-    TrimLineOptions, TrimOptions, Trimmed, flat_base, hollow, plane_cut, plate_base, propose_trim_line,
-    smooth_trim_line, surface_distances, trim,
+    TrimLineOptions, TrimOptions, Trimmed, UniteError, United, find_arch_frame, flat_base, hollow, plane_cut, plate_base, propose_trim_line,
+    smooth_trim_line, surface_distances, trim, unite,
 };
 pub use repair::{RepairOptions, RepairReport, repair};

@@ -118,11 +118,14 @@ fn prepare(
 /// The key the page files a step's sentence and error under, beside its settings.
 fn step_key(step: Step) -> &'static str {
     match step {
+        Step::Frame => "frame",
         Step::Repair => "repair",
+        Step::Unite => "unite",
         Step::Trim => "trim",
         Step::Base => "base",
         Step::Hollow => "hollow",
         Step::Label => "label",
+        Step::Check => "check",
     }
 }
 

@@ -133,7 +133,9 @@ pub enum BaseError {
     Cut(#[from] PlaneCutError),
 }
 
-/// Puts `mesh` on a flat base as `options` say.
+/// Puts `mesh` on a flat base as `options` say. An open model (a scan,
+/// open along its gum edge) is cut `cut_height_mm` above the highest point
+/// of its rim, so that the base closes it.
 pub fn flat_base(mesh: &IndexedMesh, options: &BaseOptions) -> Result<FlatBase, BaseError> {
     check_sizes(options)?;
     let (base, chamfer) = (options.base_height_mm, options.chamfer_mm);
@@ -240,6 +242,9 @@ fn cut_plane(mesh: &IndexedMesh, options: &BaseOptions) -> Result<Plane, BaseErr
         let level = upward.distance(p);
         (lo.min(level), hi.max(level))
     });
+    // An open scan's rim is ragged: the cut goes above all of it, so that
+    // the kept part's only opening is the cut's clean outline.
+    let lowest = rim_top(mesh, &upward).map_or(lowest, |rim| rim.max(lowest));
     let model_height = highest - lowest;
     if f64::from(cut_height) >= model_height {
         return Err(BaseError::CutAboveModel { cut_height, model_height });
@@ -247,6 +252,13 @@ fn cut_plane(mesh: &IndexedMesh, options: &BaseOptions) -> Result<Plane, BaseErr
     let level = lowest + f64::from(cut_height);
     let origin = upward.normal.map(|c| (c * level) as f32);
     Ok(Plane::new(origin, upward.normal.map(|c| -c as f32)))
+}
+
+/// The highest point along `upward` of the model's open rims (boundary
+/// edges), or `None` for a closed model.
+pub(super) fn rim_top(mesh: &IndexedMesh, upward: &super::UnitPlane) -> Option<f64> {
+    let boundary = crate::analysis::problem_edges(mesh).boundary;
+    boundary.iter().flatten().map(|&v| upward.distance(mesh.positions[v as usize])).reduce(f64::max)
 }
 
 fn push_vertex(positions: &mut Vec<[f32; 3]>, p: [f64; 3]) -> u32 {

@@ -22,6 +22,7 @@ mod base;
 mod cap;
 mod cut_cap;
 mod diff;
+mod frame;
 mod half_space;
 mod height_field;
 pub(crate) mod hollow;
@@ -32,16 +33,19 @@ mod surface;
 mod trim;
 mod trim_line;
 mod trim_proposal;
+mod unite;
 
 pub use base::{Arch, BaseError, BaseOptions, BasePlacement, FlatBase, flat_base};
 pub use cut_cap::{CutOutline, PlaneCut, PlaneCutError, PlaneCutOptions, plane_cut};
 pub use diff::{DiffError, SurfaceDistances, surface_distances};
+pub use frame::{ArchFrame, FrameClue, FrameError, find_arch_frame};
 pub use hollow::{HollowError, HollowOptions, Hollowed, KeepClear, hollow};
 pub use plane::Plane;
 pub use plate::{PlateOptions, plate_base};
 pub use trim::{TrimError, TrimOptions, Trimmed, trim};
 pub use trim_line::{TrimLineOptions, smooth_trim_line};
 pub use trim_proposal::propose_trim_line;
+pub use unite::{UniteError, United, unite};
 
 // For labels, which re-triangulate a flat face and extrude outlines the way a base does.
 pub(crate) use base::join_rings;

@@ -14,7 +14,7 @@ use super::base::{BaseError, BaseOptions, BasePlacement, FlatBase, check_sizes, 
 use super::cut_cap::{CutOutline, PlaneCutError};
 use super::plane::{Plane, UnitPlane};
 use crate::IndexedMesh;
-use crate::repair::piece_of_each_face;
+use super::unite::split;
 
 /// How far each piece's own base reaches into the plate, in mm (at most half the plate).
 const OVERLAP_MM: f64 = 0.5;
@@ -54,7 +54,7 @@ pub fn plate_base(mesh: &IndexedMesh, options: &PlateOptions) -> Result<FlatBase
         return Err(PlaneCutError::EmptyModel.into());
     }
 
-    let pieces = pieces(mesh);
+    let pieces = split(mesh);
     let cuts: Vec<f64> = pieces.iter().map(|piece| cut_level(piece, &base, &down)).collect::<Result<_, _>>()?;
     // Levels along `down`: the highest of them is the lowest cut, where the plate's top is.
     let top = cuts.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -137,7 +137,8 @@ fn piece_base(
     }
 }
 
-/// The level along `down` at which `piece` is cut: `cut_height_mm` above its own lowest point.
+/// The level along `down` at which `piece` is cut: `cut_height_mm` above
+/// its own lowest point, or above the highest point of its open rim.
 fn cut_level(piece: &IndexedMesh, base: &BaseOptions, down: &UnitPlane) -> Result<f64, BaseError> {
     if let BasePlacement::Plane(plane) = base.placement {
         let origin = plane.origin.map(f64::from);
@@ -151,6 +152,10 @@ fn cut_level(piece: &IndexedMesh, base: &BaseOptions, down: &UnitPlane) -> Resul
         let level = down.distance(p) + down.level();
         (lo.max(level), hi.min(level))
     });
+    // An open piece (a scan) is cut above all of its ragged rim.
+    let rim = crate::analysis::problem_edges(piece).boundary;
+    let rim_top = rim.iter().flatten().map(|&v| down.distance(piece.positions[v as usize]) + down.level());
+    let lowest = rim_top.fold(lowest, f64::min);
     let height = lowest - highest;
     if f64::from(cut_height) >= height {
         return Err(BaseError::CutAboveModel { cut_height, model_height: height });
@@ -158,25 +163,6 @@ fn cut_level(piece: &IndexedMesh, base: &BaseOptions, down: &UnitPlane) -> Resul
     Ok(lowest - f64::from(cut_height))
 }
 
-/// The mesh's pieces (faces connected through edges), each a mesh of its own.
-fn pieces(mesh: &IndexedMesh) -> Vec<IndexedMesh> {
-    let piece_of_face = piece_of_each_face(&mesh.triangles);
-    let mut order: Vec<usize> = (0..mesh.triangles.len()).collect();
-    order.sort_by_key(|&face| piece_of_face[face]);
-    let sorted = IndexedMesh {
-        positions: mesh.positions.clone(),
-        triangles: order.iter().map(|&face| mesh.triangles[face]).collect(),
-    };
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    for end in 1..=order.len() {
-        if end == order.len() || piece_of_face[order[end]] != piece_of_face[order[start]] {
-            pieces.push(sorted.submesh(start..end));
-            start = end;
-        }
-    }
-    pieces
-}
 
 /// The convex hull of `points` grown by `margin`: its boundary sampled at
 /// [`RING_POINTS`] outward directions (the hull's farthest point along each,

@@ -3,26 +3,35 @@
 use std::fmt;
 
 use crate::label::LabelError;
-use crate::ops::{BaseError, HollowError, TrimError};
+use crate::ops::{BaseError, FrameError, HollowError, TrimError, UniteError};
 
 /// A step of a recipe, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
+    /// Finding which way the teeth point.
+    Frame,
     Repair,
+    /// Overlapping pieces (gum and teeth) made one solid.
+    Unite,
     Trim,
     Base,
     Hollow,
     Label,
+    /// The result checked printable and stood on its base.
+    Check,
 }
 
 impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Step::Frame => "frame",
             Step::Repair => "repair",
+            Step::Unite => "unite",
             Step::Trim => "trim",
             Step::Base => "flat base",
             Step::Hollow => "hollow",
             Step::Label => "label",
+            Step::Check => "check",
         })
     }
 }
@@ -42,6 +51,15 @@ pub enum PrepareError {
          or hollowing off"
     )]
     HollowNeedsBase,
+    #[error("frame: {0}")]
+    Frame(#[from] FrameError),
+    #[error(
+        "the up direction ({}, {}, {}) has no direction; flip the arch's arrow instead, or give one such as (0, 0, 1)",
+        up[0], up[1], up[2]
+    )]
+    Up { up: [f32; 3] },
+    #[error("unite: {0}")]
+    Unite(#[from] UniteError),
     #[error("trim: {0}")]
     Trim(#[from] TrimError),
     #[error("flat base: {0}")]
@@ -50,6 +68,9 @@ pub enum PrepareError {
     Hollow(#[from] HollowError),
     #[error("label: {0}")]
     Label(#[from] LabelError),
+    /// The result is not one closed solid facing outward: nothing is saved.
+    #[error("check: the prepared model is not printable: {}; {}", problems.join(", "), advice)]
+    NotPrintable { problems: Vec<String>, advice: &'static str },
 }
 
 impl PrepareError {
@@ -57,6 +78,9 @@ impl PrepareError {
     pub fn step(&self) -> Option<Step> {
         match self {
             PrepareError::Empty => None,
+            PrepareError::Frame(_) | PrepareError::Up { .. } => Some(Step::Frame),
+            PrepareError::Unite(_) => Some(Step::Unite),
+            PrepareError::NotPrintable { .. } => Some(Step::Check),
             PrepareError::LabelNeedsBase | PrepareError::Label(_) => Some(Step::Label),
             PrepareError::Trim(_) => Some(Step::Trim),
             PrepareError::Base(_) => Some(Step::Base),

@@ -1,4 +1,5 @@
-//! What differs per model: which arch it is and what its label says.
+//! What differs per model: which arch it is, what its label says, and
+//! anything set by hand for it (its trim line, the way its teeth point).
 
 use crate::ops::Arch;
 
@@ -14,6 +15,9 @@ pub struct Part {
     /// order round the arch, the last back at the first), instead of the
     /// recipe's proposal.
     pub trim_line: Option<Vec<[f32; 3]>>,
+    /// The way the teeth point, when the user set it (such as flipping the
+    /// one found from the model): the base goes on the other side.
+    pub up: Option<[f32; 3]>,
 }
 
 impl Part {
@@ -29,6 +33,7 @@ impl Part {
             label_text: format!("{case_code} {letter}{stage:02}"),
             code: format!("{case_code}-{letter}{stage:02}"),
             trim_line: None,
+            up: None,
         }
     }
 }

@@ -1,15 +1,19 @@
-//! The pipeline: each step of the recipe on the result of the one before.
+//! The pipeline: each step of the recipe on the result of the one before,
+//! in the arch's own frame (found from the model, or set by hand), and the
+//! result checked printable and stood on its base: the bottom at z = 0,
+//! +Z up, the front along +Y.
 
 use super::error::{PrepareError, Step};
 use super::part::Part;
 use super::recipe::{BaseRecipe, HollowRecipe, LabelRecipe, Recipe, TrimRecipe};
-use crate::IndexedMesh;
 use crate::label::{LabelOptions, label, label_box};
 use crate::ops::{
-    BaseOptions, BasePlacement, HollowOptions, KeepClear, Plane, PlateOptions, TrimError, TrimOptions, Trimmed,
-    flat_base, hollow, plate_base, propose_trim_line, trim,
+    ArchFrame, BaseOptions, BasePlacement, HollowOptions, KeepClear, Plane, PlateOptions, TrimError, TrimOptions,
+    Trimmed, find_arch_frame, flat_base, hollow, plate_base, propose_trim_line, trim, unite,
 };
 use crate::repair::{RepairOptions, repair};
+use crate::vector::{cross, dot};
+use crate::{IndexedMesh, Orientation, validate};
 
 /// Flat plate round the model's pieces, in mm.
 const PLATE_MARGIN_MM: f32 = 2.0;
@@ -17,17 +21,24 @@ const PLATE_MARGIN_MM: f32 = 2.0;
 /// The prepared model and what each step did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
+    /// Standing on its base: the base's bottom at z = 0, +Z up, the arch's
+    /// front along +Y, centred over the origin.
     pub mesh: IndexedMesh,
     /// One sentence per step that ran, in order, such as
     /// `"flat base: cut 1 mm above the lowest point, 3 mm base"`.
     pub steps: Vec<(Step, String)>,
     /// The line the model was trimmed along (closed: the last point joins
-    /// the first), for trimming machines ([`write_polyline`](super::write_polyline)).
+    /// the first), for trimming machines ([`write_polyline`](super::write_polyline)),
+    /// in the prepared model's place.
     pub trim_line: Option<Vec<[f32; 3]>>,
+    /// The arch's frame the recipe used, in the original model's coordinates.
+    pub frame: ArchFrame,
 }
 
 /// Applies `recipe` to `mesh`, the model `part`. `font` is the label
-/// font's bytes (DejaVu Sans Bold); it is read only when the recipe has a label.
+/// font's bytes (DejaVu Sans Bold); it is read only when the recipe has a
+/// label. The result is one closed solid facing outward, or an error
+/// naming the step that could not make it so.
 pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) -> Result<Prepared, PrepareError> {
     if mesh.is_empty() {
         return Err(PrepareError::Empty);
@@ -39,18 +50,25 @@ pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) ->
         return Err(PrepareError::HollowNeedsBase);
     }
     let mut steps = Vec::new();
+    let found = find_arch_frame(mesh)?;
+    let frame = match part.up {
+        Some(up) => found.with_up(up).ok_or(PrepareError::Up { up })?,
+        None => found,
+    };
+    steps.push((Step::Frame, frame_sentence(&frame)));
+    let up = frame.up;
     let mut current = std::borrow::Cow::Borrowed(mesh);
 
     if recipe.repair {
         let (repaired, report) = repair(&current, &RepairOptions::default());
-        let said = if report.is_empty() { "nothing to repair".to_owned() } else { report.lines().join("; ") };
-        steps.push((Step::Repair, said));
+        steps.push((Step::Repair, report.summary()));
         current = std::borrow::Cow::Owned(repaired);
     }
+    unite_pieces(&mut current, &mut steps)?;
 
     let mut trim_line = None;
     if let Some(recipe_trim) = &recipe.trim {
-        let (trimmed, said) = trim_part(&current, recipe_trim, part)?;
+        let (trimmed, said) = trim_part(&current, recipe_trim, part, up)?;
         steps.push((Step::Trim, said));
         trim_line = Some(trimmed.line);
         current = std::borrow::Cow::Owned(trimmed.mesh);
@@ -58,19 +76,20 @@ pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) ->
 
     let mut bottom: Option<Plane> = None;
     if let Some(base) = &recipe.base {
-        let options = base_options(base, part);
+        let open = !validate(&current).boundary_loops.is_empty();
+        let options = base_options(base, up);
         let based = if base.plate {
             plate_base(&current, &PlateOptions { base: options, margin_mm: PLATE_MARGIN_MM })?
         } else {
             flat_base(&current, &options)?
         };
         let shape = if base.plate { "plate" } else { "base" };
-        steps.push((
-            Step::Base,
-            format!("cut {} mm above the lowest point, {} mm {shape}", base.cut_height_mm, base.base_height_mm),
-        ));
+        let from = if open { "the open rim's highest point" } else { "the lowest point" };
+        steps.push((Step::Base, format!("cut {} mm above {from}, {} mm {shape}", base.cut_height_mm, base.base_height_mm)));
         bottom = Some(based.bottom);
         current = std::borrow::Cow::Owned(based.mesh);
+        // The plate's slab overlaps the pieces standing on it.
+        unite_pieces(&mut current, &mut steps)?;
     }
 
     if let (Some(recipe_hollow), Some(face)) = (&recipe.hollow, bottom) {
@@ -95,13 +114,121 @@ pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) ->
         current = std::borrow::Cow::Owned(labelled.mesh);
     }
 
-    Ok(Prepared { mesh: current.into_owned(), steps, trim_line })
+    let mut mesh = current.into_owned();
+    check_printable(&mesh, recipe.base.is_some())?;
+    let stand = Stand::new(&mesh, &frame);
+    stand.apply(&mut mesh.positions);
+    if let Some(line) = &mut trim_line {
+        stand.apply(line);
+    }
+    let height = mesh.bounds().map_or(0.0, |b| b.size()[2]);
+    steps.push((Step::Check, format!("one closed solid facing outward, {height:.1} mm tall, standing on its base")));
+    Ok(Prepared { mesh, steps, trim_line, frame })
+}
+
+/// Unites the model's pieces where there are several, saying so in a step.
+fn unite_pieces(
+    current: &mut std::borrow::Cow<'_, IndexedMesh>,
+    steps: &mut Vec<(Step, String)>,
+) -> Result<(), PrepareError> {
+    if validate(current).components <= 1 {
+        return Ok(());
+    }
+    let united = unite(current)?;
+    let made = match united.pieces_after {
+        1 => "one solid".to_owned(),
+        n => format!("{n} solids where they overlap"),
+    };
+    steps.push((Step::Unite, format!("{} pieces made {made}", united.pieces_before)));
+    *current = std::borrow::Cow::Owned(united.mesh);
+    Ok(())
+}
+
+/// "teeth along (0.00, −1.00, 0.00), found from the open rim".
+fn frame_sentence(frame: &ArchFrame) -> String {
+    let [x, y, z] = frame.up;
+    let how = match frame.clue {
+        crate::ops::FrameClue::OpenRim => "found from the scan's open rim",
+        crate::ops::FrameClue::Detail => "found from the teeth's detail",
+        crate::ops::FrameClue::Given => "set by hand",
+    };
+    format!("teeth point along ({x:.2}, {y:.2}, {z:.2}), {how}")
+}
+
+/// The result is one closed, manifold solid facing outward, or the reasons it is not.
+fn check_printable(mesh: &IndexedMesh, has_base: bool) -> Result<(), PrepareError> {
+    let report = validate(mesh);
+    let mut problems = Vec::new();
+    if !report.boundary_loops.is_empty() {
+        let n = report.boundary_loops.len();
+        problems.push(format!("{n} open {}", if n == 1 { "rim" } else { "rims" }));
+    }
+    if report.non_manifold_edges > 0 {
+        problems.push(format!("{} edges shared by more than two faces", report.non_manifold_edges));
+    }
+    match report.orientation {
+        Orientation::Consistent { outward: true } => {}
+        Orientation::Consistent { outward: false } => problems.push("faces pointing inward".to_owned()),
+        Orientation::Inconsistent { misoriented_edges } => {
+            problems.push(format!("{misoriented_edges} edges between faces wound against each other"))
+        }
+    }
+    if report.components > 1 {
+        problems.push(format!("{} separate pieces", report.components));
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let advice = if has_base {
+        "turn repair on, or export the model again as closed pieces"
+    } else {
+        "turn the base on: it closes an open scan and joins the pieces"
+    };
+    Err(PrepareError::NotPrintable { problems, advice })
+}
+
+/// The rigid motion that stands a prepared model on its base: `up` to +Z,
+/// `front` to +Y, the lowest point at z = 0 and the box centred over the origin.
+struct Stand {
+    rows: [[f64; 3]; 3],
+    shift: [f64; 3],
+}
+
+impl Stand {
+    fn new(mesh: &IndexedMesh, frame: &ArchFrame) -> Stand {
+        let z = frame.up.map(f64::from);
+        let y = frame.front.map(f64::from);
+        let x = cross(y, z);
+        let rows = [x, y, z];
+        let (mut min, mut max) = ([f64::INFINITY; 3], [f64::NEG_INFINITY; 3]);
+        for p in &mesh.positions {
+            let p = p.map(f64::from);
+            for (axis, row) in rows.iter().enumerate() {
+                let c = dot(*row, p);
+                min[axis] = min[axis].min(c);
+                max[axis] = max[axis].max(c);
+            }
+        }
+        let shift = [-(min[0] + max[0]) / 2.0, -(min[1] + max[1]) / 2.0, -min[2]];
+        Stand { rows, shift }
+    }
+
+    fn apply(&self, points: &mut [[f32; 3]]) {
+        for p in points {
+            let q = p.map(f64::from);
+            *p = [0, 1, 2].map(|axis| (dot(self.rows[axis], q) + self.shift[axis]) as f32);
+        }
+    }
 }
 
 /// Trims along the line placed by hand on this model, or else along the
 /// proposal at the recipe's offset; and the step's sentence.
-fn trim_part(mesh: &IndexedMesh, recipe: &TrimRecipe, part: &Part) -> Result<(Trimmed, String), TrimError> {
-    let up = part.arch.occlusal_direction();
+fn trim_part(
+    mesh: &IndexedMesh,
+    recipe: &TrimRecipe,
+    part: &Part,
+    up: [f32; 3],
+) -> Result<(Trimmed, String), TrimError> {
     let (line, from) = match &part.trim_line {
         Some(line) => (line.clone(), "the line placed by hand".to_owned()),
         None => (
@@ -114,9 +241,9 @@ fn trim_part(mesh: &IndexedMesh, recipe: &TrimRecipe, part: &Part) -> Result<(Tr
     Ok((trimmed, said))
 }
 
-fn base_options(base: &BaseRecipe, part: &Part) -> BaseOptions {
+fn base_options(base: &BaseRecipe, up: [f32; 3]) -> BaseOptions {
     BaseOptions {
-        placement: BasePlacement::Arch(part.arch),
+        placement: BasePlacement::Up(up),
         cut_height_mm: base.cut_height_mm,
         base_height_mm: base.base_height_mm,
         chamfer_mm: base.chamfer_mm,

@@ -152,6 +152,42 @@ impl RepairReport {
     }
 }
 
+impl RepairReport {
+    /// The report in one sentence for people, such as "dropped 5 loose
+    /// crumbs, filled 3 small holes; left the open rim (812 edges) for the
+    /// base to close", or "nothing to repair".
+    pub fn summary(&self) -> String {
+        let mut done = Vec::new();
+        let bad = self.degenerate.degenerate_faces() + self.degenerate.duplicate_faces + self.weld.removed_faces;
+        if bad > 0 {
+            done.push(format!("removed {}", count(bad, "broken face", "broken faces")));
+        }
+        if self.weld.merged_vertices > 0 {
+            done.push(format!("closed cracks at {}", count(self.weld.merged_vertices, "vertex", "vertices")));
+        }
+        if self.small_pieces.pieces > 0 {
+            done.push(format!("dropped {}", count(self.small_pieces.pieces, "loose crumb", "loose crumbs")));
+        }
+        let turned = self.orientation.flipped_faces + self.orientation.inverted_piece_faces;
+        if turned > 0 {
+            done.push(format!("turned {} outward", count(turned, "face", "faces")));
+        }
+        if !self.holes.filled.is_empty() {
+            done.push(format!("filled {}", count(self.holes.filled.len(), "hole", "holes")));
+        }
+        let mut said = if done.is_empty() { "nothing to repair".to_owned() } else { done.join(", ") };
+        let left = &self.holes.unfilled;
+        if let Some(largest) = left.iter().map(|h| h.edges).max() {
+            let rim = left.iter().filter(|h| matches!(h.reason, UnfilledReason::LargerThan { .. })).count();
+            said.push_str(&match (left.len(), rim) {
+                (1, 1) => format!("; left the open rim ({largest} edges) for the base to close"),
+                (n, _) => format!("; left {} unfilled (the largest of {largest} edges)", count(n, "opening", "openings")),
+            });
+        }
+        said
+    }
+}
+
 impl fmt::Display for RepairReport {
     /// The lines of [`RepairReport::lines`], or "nothing to repair".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

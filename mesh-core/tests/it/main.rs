@@ -16,6 +16,7 @@ mod prep_properties;
 mod prepare;
 mod random;
 mod read;
+mod realistic;
 mod repair;
 mod robust;
 mod solids;

@@ -15,7 +15,23 @@ use crate::corpus::corpus_dir;
 
 use crate::label::font;
 use crate::prep::{assert_closed_manifold_outward, lower_arch};
+use crate::realistic::{assert_printable, realistic};
 use crate::solids::{cube_at, cuboid_at};
+
+/// A block standing on y = 0 has no teeth to find its frame from: its up is given.
+fn block_part() -> Part {
+    Part { up: Some([0.0, 1.0, 0.0]), ..Part::aligner("K7Q-4M2", Arch::Lower, 7) }
+}
+
+/// Two lines of the same points moved rigidly: every point the same distance from the first.
+fn assert_same_shape(a: &[[f32; 3]], b: &[[f32; 3]]) {
+    assert_eq!(a.len(), b.len());
+    let distance = |p: [f32; 3], q: [f32; 3]| (0..3).map(|i| (p[i] - q[i]).powi(2)).sum::<f32>().sqrt();
+    for i in 1..a.len() {
+        let (da, db) = (distance(a[0], a[i]), distance(b[0], b[i]));
+        assert!((da - db).abs() < 1e-3, "point {i}: {da} against {db}");
+    }
+}
 
 #[test]
 fn the_default_recipe_labels_both_corpus_arches_on_one_plate() {
@@ -25,25 +41,31 @@ fn the_default_recipe_labels_both_corpus_arches_on_one_plate() {
         let report = validate(&prepared.mesh);
         assert_closed_manifold_outward(&report);
         let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
-        assert_eq!(steps, [Step::Repair, Step::Base, Step::Label]);
-        assert_eq!(prepared.steps[1].1, "cut 1 mm above the lowest point, 3 mm plate");
+        // The separate crowns stay apart until the plate joins them.
+        assert_eq!(steps, [Step::Frame, Step::Repair, Step::Unite, Step::Base, Step::Unite, Step::Label, Step::Check]);
+        assert_eq!(prepared.steps[3].1, "cut 1 mm above the lowest point, 3 mm plate");
+        assert_eq!(prepared.steps[4].1, "14 pieces made one solid");
     }
 }
 
 #[test]
 fn a_following_base_on_the_lower_arch_gives_a_closed_model_standing_on_its_base() {
-    let arch = lower_arch();
+    let arch = realistic("lower_gum_closed");
     let base = BaseRecipe { plate: false, ..BaseRecipe::default() };
     let recipe = Recipe { label: None, base: Some(base), ..Recipe::default() };
     let prepared = prepare(&arch, &recipe, &Part::aligner("K7Q-4M2", Arch::Lower, 7), font()).unwrap();
     assert_closed_manifold_outward(&validate(&prepared.mesh));
     let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
-    assert_eq!(steps, [Step::Repair, Step::Base]);
-    assert_eq!(prepared.steps[0].1, "nothing to repair");
-    // The lower arch's teeth point up (+Y): the base's 3 mm go below the 1 mm cut.
+    assert_eq!(steps, [Step::Frame, Step::Repair, Step::Base, Step::Check]);
+    assert_eq!(prepared.steps[1].1, "nothing to repair");
+    // The lower arch's teeth point along +Y: standing, they point up (+Z)
+    // from the base, whose 3 mm go below the 1 mm cut.
     let (before, after) = (arch.bounds().unwrap(), prepared.mesh.bounds().unwrap());
-    assert!((after.min[1] - (before.min[1] + 1.0 - 3.0)).abs() < 1e-3, "{before:?} {after:?}");
-    assert_eq!(after.max[1], before.max[1]);
+    assert_eq!(after.min[2], 0.0);
+    let height = before.size()[1] - 1.0 + 3.0;
+    // The arch's axis leans 1° from Y, so its height along it is a little more.
+    assert!((after.max[2] - height).abs() < 0.5, "{before:?} {after:?}");
+    assert_printable("lower_gum_closed", &prepared.mesh);
 }
 
 #[test]
@@ -52,20 +74,20 @@ fn a_labelled_base_on_a_block_carries_the_aligners_label() {
     let block = cube_at([-30.0, 0.0, -30.0], 60.0);
     let base = BaseRecipe { plate: false, ..BaseRecipe::default() };
     let recipe = Recipe { repair: false, base: Some(base), ..Recipe::default() };
-    let part = Part::aligner("K7Q-4M2", Arch::Lower, 7);
+    let part = block_part();
     let prepared = prepare(&block, &recipe, &part, font()).unwrap();
     let report = validate(&prepared.mesh);
     assert_closed_manifold_outward(&report);
     // Engraved: less than the 60 × 60 × (60 − 1 + 3) block, by the relief's volume.
     assert!(report.signed_volume < 60.0 * 60.0 * 62.0 - 1.0, "{report:?}");
     assert!(report.signed_volume > 60.0 * 60.0 * 62.0 - 300.0, "{report:?}");
-    assert_eq!(prepared.steps.last().unwrap(), &(Step::Label, "\"K7Q-4M2 L07\" on the base".to_owned()));
+    assert_eq!(prepared.steps[prepared.steps.len() - 2], (Step::Label, "\"K7Q-4M2 L07\" on the base".to_owned()));
 }
 
 #[test]
 fn a_recipe_that_cannot_work_names_its_step_and_what_to_change() {
     let block = cube_at([-20.0, 0.0, -20.0], 40.0);
-    let part = Part::aligner("K7Q-4M2", Arch::Lower, 7);
+    let part = block_part();
 
     let no_base = Recipe { base: None, ..Recipe::default() };
     let error = prepare(&block, &no_base, &part, font()).unwrap_err();
@@ -86,9 +108,8 @@ fn a_recipe_that_cannot_work_names_its_step_and_what_to_change() {
 
 #[test]
 fn a_hollowed_arch_on_its_base_uses_less_resin_and_stays_closed() {
-    let arch = lower_arch();
-    // Crowns without gums: a following base 5 mm up reaches every tooth's neck, so each hollow can drain.
-    let base = BaseRecipe { cut_height_mm: 5.0, plate: false, ..BaseRecipe::default() };
+    let arch = realistic("lower_gum_closed");
+    let base = BaseRecipe { plate: false, ..BaseRecipe::default() };
     let hollow = HollowRecipe { wall_mm: 1.5, drain_diameter_mm: 2.0 };
     let recipe = Recipe { base: Some(base), hollow: Some(hollow), label: None, ..Recipe::default() };
     let part = Part::aligner("K7Q-4M2", Arch::Lower, 7);
@@ -98,10 +119,10 @@ fn a_hollowed_arch_on_its_base_uses_less_resin_and_stays_closed() {
     let solid = prepare(&arch, &Recipe { hollow: None, ..recipe }, &part, font()).unwrap();
     assert!(report.signed_volume < validate(&solid.mesh).signed_volume - 100.0, "{report:?}");
     let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
-    assert_eq!(steps, [Step::Repair, Step::Base, Step::Hollow]);
-    let said = &prepared.steps[2].1;
+    assert_eq!(steps, [Step::Frame, Step::Repair, Step::Base, Step::Hollow, Step::Check]);
+    let said = &prepared.steps[3].1;
     assert!(
-        said.starts_with("1.5 mm wall, ") && said.contains("drain holes of 2 mm") && said.contains("% less resin"),
+        said.starts_with("1.5 mm wall, ") && said.contains(" of 2 mm") && said.contains("% less resin"),
         "{said}"
     );
 }
@@ -112,24 +133,25 @@ fn a_hollowed_block_keeps_its_drains_off_the_label() {
     let block = cuboid_at([-22.0, 0.0, -12.0], [44.0, 16.0, 24.0]);
     let base = BaseRecipe { plate: false, ..BaseRecipe::default() };
     let recipe = Recipe { repair: false, base: Some(base), hollow: Some(HollowRecipe::default()), ..Recipe::default() };
-    let part = Part::aligner("K7Q-4M2", Arch::Lower, 7);
+    let part = block_part();
     let prepared = prepare(&block, &recipe, &part, font()).unwrap();
     assert_closed_manifold_outward(&validate(&prepared.mesh));
     let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
-    assert_eq!(steps, [Step::Base, Step::Hollow, Step::Label]);
+    assert_eq!(steps, [Step::Frame, Step::Base, Step::Hollow, Step::Label, Step::Check]);
 
-    // On a plate the block and the plate overlap: a drain would have to pass through the block's own bottom.
+    // On a plate the block and the plate are united first, so the drains
+    // pass through the one solid's bottom.
     let on_plate = Recipe { base: Some(BaseRecipe::default()), ..recipe };
-    let error = prepare(&block, &on_plate, &part, font()).unwrap_err();
-    assert_eq!(error.step(), Some(Step::Hollow));
-    assert!(matches!(error, PrepareError::Hollow(HollowError::OverlappingPieces { hollows: 1 })), "{error:?}");
-    assert!(error.to_string().contains("a base that follows the model rather than a plate"), "{error}");
+    let prepared = prepare(&block, &on_plate, &part, font()).unwrap();
+    assert_printable("block on a plate", &prepared.mesh);
+    let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
+    assert_eq!(steps, [Step::Frame, Step::Base, Step::Unite, Step::Hollow, Step::Label, Step::Check]);
 }
 
 #[test]
 fn hollowing_needs_a_base_and_its_errors_name_the_hollow_step() {
     let block = cube_at([-20.0, 0.0, -20.0], 40.0);
-    let part = Part::aligner("K7Q-4M2", Arch::Lower, 7);
+    let part = block_part();
     let no_base = Recipe { base: None, label: None, hollow: Some(HollowRecipe::default()), ..Recipe::default() };
     let error = prepare(&block, &no_base, &part, font()).unwrap_err();
     assert_eq!(error, PrepareError::HollowNeedsBase);
@@ -150,25 +172,26 @@ fn a_trim_recipe_trims_the_arch_along_the_proposal_before_its_base() {
     let prepared = prepare(&arch, &recipe, &Part::aligner("K7Q-4M2", Arch::Lower, 7), font()).unwrap();
     assert_closed_manifold_outward(&validate(&prepared.mesh));
     let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
-    assert_eq!(steps, [Step::Repair, Step::Trim, Step::Base]);
+    assert_eq!(steps, [Step::Frame, Step::Repair, Step::Unite, Step::Trim, Step::Base, Step::Unite, Step::Check]);
     let line = prepared.trim_line.unwrap();
     assert!(
-        prepared.steps[1].1.starts_with(&format!(
+        prepared.steps[3].1.starts_with(&format!(
             "along the proposed line 1 mm above the lowest tooth points ({} points,",
             line.len()
         )),
         "{:?}",
-        prepared.steps[1]
+        prepared.steps[3]
     );
-    // The line is the proposal's, smoothed on the arch as it came from the repair (unchanged here).
-    let up = Arch::Lower.occlusal_direction();
+    // The line is the proposal's, smoothed on the arch as it came from the
+    // repair (unchanged here), and stood with the model.
+    let up = prepared.frame.up;
     let proposal = propose_trim_line(&arch, up, 1.0).unwrap();
-    assert_eq!(trim(&arch, &TrimOptions::new(up, proposal)).unwrap().line, line);
+    assert_same_shape(&trim(&arch, &TrimOptions::new(up, proposal)).unwrap().line, &line);
 }
 
 #[test]
 fn a_line_placed_by_hand_replaces_the_proposal() {
-    let arch = lower_arch();
+    let arch = realistic("lower_gum_closed");
     let up = Arch::Lower.occlusal_direction();
     let mut hand: Vec<[f32; 3]> = propose_trim_line(&arch, up, 2.0).unwrap().into_iter().step_by(8).collect();
     hand.push(hand[0]);
@@ -177,9 +200,9 @@ fn a_line_placed_by_hand_replaces_the_proposal() {
         Recipe { repair: false, trim: Some(TrimRecipe::default()), base: None, label: None, ..Recipe::default() };
     let prepared = prepare(&arch, &recipe, &part, font()).unwrap();
     assert_closed_manifold_outward(&validate(&prepared.mesh));
-    assert!(prepared.steps[0].1.starts_with("along the line placed by hand"), "{:?}", prepared.steps);
-    let smoothed = smooth_trim_line(&arch, &hand, up, &TrimLineOptions::default()).unwrap();
-    assert_eq!(prepared.trim_line, Some(smoothed));
+    assert!(prepared.steps[1].1.starts_with("along the line placed by hand"), "{:?}", prepared.steps);
+    let smoothed = smooth_trim_line(&arch, &hand, prepared.frame.up, &TrimLineOptions::default()).unwrap();
+    assert_same_shape(&smoothed, &prepared.trim_line.unwrap());
 }
 
 #[test]
@@ -214,8 +237,10 @@ fn the_full_recipe_trims_plates_and_labels_both_corpus_arches_at_any_offset_and_
                 let prepared = prepare(&mesh, &recipe, &Part::aligner("K7Q-4M2", arch, 3), font())
                     .unwrap_or_else(|error| panic!("{arch:?} offset {offset_mm} cut {cut_height_mm}: {error}"));
                 assert_closed_manifold_outward(&validate(&prepared.mesh));
+                assert_printable("crowns", &prepared.mesh);
                 let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
-                assert_eq!(steps, [Step::Repair, Step::Trim, Step::Base, Step::Label]);
+                let [.., trim, base, _, label, _] = steps[..] else { panic!("{steps:?}") };
+                assert_eq!([trim, base, label], [Step::Trim, Step::Base, Step::Label]);
                 assert!(prepared.trim_line.as_ref().is_some_and(|line| line.len() > 100));
             }
         }

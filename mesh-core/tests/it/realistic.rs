@@ -1,0 +1,99 @@
+//! The arches with gums in `corpus/realistic/`, in the shapes clinics
+//! receive (closed, open scans, gum plus separate teeth, Z up and off the
+//! origin), and the crown-only arches: their frames found from the shape.
+
+use mesh_core::{FrameClue, IndexedMesh, find_arch_frame, read};
+
+use crate::corpus::corpus_dir;
+
+/// Each realistic file and the way its teeth point (its MANIFEST and README).
+pub(crate) const REALISTIC: [(&str, [f32; 3]); 12] = [
+    ("lower_gum_closed", [0.0, 1.0, 0.0]),
+    ("lower_gum_zup", [0.0, 0.0, 1.0]),
+    ("lower_plan_shells", [0.0, 1.0, 0.0]),
+    ("lower_scan_open", [0.0, 1.0, 0.0]),
+    ("upper_gum_closed", [0.0, -1.0, 0.0]),
+    ("upper_gum_zup", [0.0, 0.0, 1.0]),
+    ("upper_plan_shells", [0.0, -1.0, 0.0]),
+    ("upper_scan_open", [0.0, -1.0, 0.0]),
+    ("upper_stage_01", [0.0, -1.0, 0.0]),
+    ("upper_stage_02", [0.0, -1.0, 0.0]),
+    ("upper_stage_03", [0.0, -1.0, 0.0]),
+    ("upper_stage_04", [0.0, -1.0, 0.0]),
+];
+
+/// The crown-only arches (14 separate crowns, no gum), Y up.
+pub(crate) const CROWNS: [(&str, [f32; 3]); 2] =
+    [("public/dental/ref_lower_tag0", [0.0, 1.0, 0.0]), ("public/dental/ref_upper_tag0", [0.0, -1.0, 0.0])];
+
+pub(crate) fn realistic(name: &str) -> IndexedMesh {
+    let path = corpus_dir().join("realistic").join(format!("{name}.stl"));
+    read(&std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap().mesh
+}
+
+pub(crate) fn crowns(name: &str) -> IndexedMesh {
+    read(&std::fs::read(corpus_dir().join(format!("{name}.stl"))).unwrap()).unwrap().mesh
+}
+
+/// Every model of both kinds, with its name and the way its teeth point.
+pub(crate) fn every_arch() -> impl Iterator<Item = (&'static str, IndexedMesh, [f32; 3])> {
+    REALISTIC.iter().map(|&(name, up)| (name, realistic(name), up)).chain(CROWNS.iter().map(|&(name, up)| (name, crowns(name), up)))
+}
+
+fn dot(a: [f32; 3], b: [f32; 3]) -> f32 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+#[test]
+fn every_arch_s_teeth_are_found_from_its_shape() {
+    for (name, mesh, up) in every_arch() {
+        let frame = find_arch_frame(&mesh).unwrap();
+        eprintln!("{name}: {frame:?}");
+        assert!(dot(frame.up, up) > 0.95, "{name}: found {frame:?}, the teeth point along {up:?}");
+        assert!(dot(frame.front, frame.up).abs() < 1e-4, "{name}: {frame:?}");
+        let open = name.contains("scan_open");
+        assert_eq!(frame.clue, if open { FrameClue::OpenRim } else { FrameClue::Detail }, "{name}");
+    }
+}
+
+#[test]
+fn a_plan_of_gum_and_teeth_is_united_into_one_closed_solid() {
+    for name in ["upper_plan_shells", "lower_plan_shells"] {
+        let mesh = realistic(name);
+        let t = std::time::Instant::now();
+        let united = mesh_core::unite(&mesh).unwrap();
+        eprintln!("{name}: {:?}", t.elapsed());
+        assert_eq!((united.pieces_before, united.pieces_after), (15, 1), "{name}");
+        let report = mesh_core::validate(&united.mesh);
+        crate::prep::assert_closed_manifold_outward(&report);
+        assert_eq!(report.components, 1);
+    }
+}
+
+/// A prepared model a printer can take: one closed, manifold solid facing
+/// outward, standing on its base at z = 0.
+pub(crate) fn assert_printable(name: &str, mesh: &IndexedMesh) {
+    let report = mesh_core::validate(mesh);
+    crate::prep::assert_closed_manifold_outward(&report);
+    assert_eq!(report.components, 1, "{name}: {report:?}");
+    assert!(report.signed_volume > 0.0, "{name}: {report:?}");
+    let bounds = mesh.bounds().unwrap();
+    assert!(bounds.min[2].abs() < 1e-3, "{name}: the bottom is at z = {}", bounds.min[2]);
+}
+
+#[test]
+fn the_default_recipe_makes_every_arch_printable_standing_on_its_base() {
+    use mesh_core::prepare::{Part, Recipe, Step, prepare};
+    for (name, mesh, _) in every_arch() {
+        let arch = if name.contains("upper") { mesh_core::Arch::Upper } else { mesh_core::Arch::Lower };
+        let t = std::time::Instant::now();
+        let prepared = prepare(&mesh, &Recipe::default(), &Part::aligner("K7Q-4M2", arch, 3), crate::label::font())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        eprintln!("{name}: {:?} {:?}", t.elapsed(), prepared.steps);
+        assert_printable(name, &prepared.mesh);
+        // The base is the lowest part: the flat bottom faces carry the label at z = 0.
+        let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
+        assert_eq!(steps.first(), Some(&Step::Frame), "{name}");
+        assert_eq!(steps.last(), Some(&Step::Check), "{name}");
+    }
+}
