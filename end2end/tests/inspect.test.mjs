@@ -108,7 +108,7 @@ test('an open model is repaired in the browser and downloaded closed', async () 
   await page.locator('[data-testid=repair]').click();
   const report = page.locator('[data-testid=repair-report]');
   await report.waitFor();
-  assert.match(await report.innerText(), /filled 1 hole \(4 edges, 2 faces\)/);
+  assert.match(await report.innerText(), /Filled 1 hole\./);
   await page.locator('[data-testid=triangle-count][data-count="12"]').waitFor();
   assert.equal(await page.locator('[data-testid=watertight]').innerText(), 'yes');
 
@@ -127,6 +127,18 @@ test('a valid model says there is nothing to repair', async () => {
   await showsModel(page, 12);
   await page.locator('[data-testid=nothing-to-repair]').waitFor();
   assert.equal(await page.locator('[data-testid=repair]').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('fourteen loose crowns are not ready to print: Inspect says so and what Prepare does about it', async () => {
+  const { page, problems } = await openPage(running.browser.context, inspectUrl());
+  await page.setInputFiles('[data-testid=file-input]', corpus('public/dental/ref_lower_tag0.stl'));
+  const verdict = page.locator('[data-testid=not-ready]');
+  await verdict.waitFor({ timeout: 60_000 });
+  assert.match(await verdict.innerText(), /14 separate pieces — Prepare unites the overlapping ones and stands the rest on one plate/);
+  assert.match(await page.locator('[data-testid=nothing-to-repair]').innerText(), /Prepare makes the model printable/);
+  assert.equal(await page.getByText('the model is ready to print').count(), 0);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -17,7 +17,10 @@ pub mod prepare;
 pub mod repair;
 mod vector;
 
-pub use analysis::{HeightCheck, Orientation, ProblemEdges, ValidationReport, problem_edges, validate};
+pub use analysis::{
+    HeightCheck, Orientation, ProblemEdges, Readiness, ReadinessProblem, ValidationReport, problem_edges, readiness,
+    validate,
+};
 pub use io::{
     Body, ReadError, ReadOutcome, ReadWarning, Rgb, SourceFormat, ThreeMfObject, ThreeMfWriteError, read, write_3mf,
     write_ascii_stl, write_binary_stl,
@@ -25,9 +28,9 @@ pub use io::{
 pub use label::{CodePlacement, LabelError, LabelOptions, LabelShape, Labelled, Relief, label, label_shape};
 pub use mesh::{Bounds, IndexedMesh};
 pub use ops::{
-    Arch, ArchFrame, BaseError, BaseOptions, BasePlacement, CutOutline, DiffError, FlatBase, FrameClue, FrameError, HollowError, HollowOptions, Hollowed,
-    KeepClear, Plane, PlaneCut, PlaneCutError, PlaneCutOptions, PlateOptions, SurfaceDistances, TrimError,
-    TrimLineOptions, TrimOptions, Trimmed, UniteError, United, find_arch_frame, flat_base, hollow, plane_cut, plate_base, propose_trim_line,
-    smooth_trim_line, surface_distances, trim, unite,
+    Arch, ArchFrame, BaseError, BaseOptions, BasePlacement, CutOutline, DiffError, FlatBase, FrameClue, FrameError,
+    HollowError, HollowOptions, Hollowed, KeepClear, Plane, PlaneCut, PlaneCutError, PlaneCutOptions, PlateOptions,
+    SurfaceDistances, TrimError, TrimLineOptions, TrimOptions, Trimmed, UniteError, United, find_arch_frame, flat_base,
+    hollow, plane_cut, plate_base, propose_trim_line, smooth_trim_line, surface_distances, trim, unite,
 };
 pub use repair::{RepairOptions, RepairReport, repair};

@@ -85,6 +85,32 @@ enum MeshCommand {
         #[arg(long)]
         ascii: bool,
     },
+    /// Prepare a model for printing with a recipe (repair, union of
+    /// overlapping pieces, trim, base, hollow, label), print each step, and
+    /// write the model standing on its base (.stl or .3mf). Exit code 2,
+    /// with the step and the reason, when the recipe cannot make it printable.
+    Prepare {
+        input: PathBuf,
+        output: PathBuf,
+        /// The recipe as JSON (the API's Recipe); the default recipe when not given.
+        #[arg(long, value_name = "FILE.json")]
+        recipe: Option<PathBuf>,
+        /// Which arch, for the label's U or L (guessed from the file name when not given).
+        #[arg(long, value_enum)]
+        arch: Option<ArchArg>,
+        /// The label's text (the file's name when not given).
+        #[arg(long, value_name = "TEXT")]
+        label: Option<String>,
+        /// The teeth point the other way than the model's shape says.
+        #[arg(long)]
+        flip: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ArchArg {
+    Upper,
+    Lower,
 }
 
 fn main() -> ExitCode {
@@ -134,6 +160,17 @@ fn mesh(command: MeshCommand) -> ExitCode {
         MeshCommand::Repair { input, output, ascii } => {
             mesh_command::repair_file(&input, &output, ascii).and_then(|report| {
                 writeln!(std::io::stdout(), "{report}")
+                    .map_err(|source| MeshCommandError::Unwritable { path: "stdout".into(), source })
+            })
+        }
+        MeshCommand::Prepare { input, output, recipe, arch, label, flip } => {
+            let arch = arch.map(|a| match a {
+                ArchArg::Upper => mesh_core::Arch::Upper,
+                ArchArg::Lower => mesh_core::Arch::Lower,
+            });
+            let request = mesh_command::PrepareRequest { recipe, arch, label, flip };
+            mesh_command::prepare_file(&input, &output, &request).and_then(|steps| {
+                writeln!(std::io::stdout(), "{}", steps.join("\n"))
                     .map_err(|source| MeshCommandError::Unwritable { path: "stdout".into(), source })
             })
         }

@@ -4,8 +4,12 @@
 //! validation report; `convert IN OUT` writes the format OUT's extension
 //! names: binary STL (`--ascii` for ASCII) or 3MF (one object per body);
 //! `repair IN OUT` repairs with the default options, prints what changed,
-//! and writes STL like `convert`. A file that cannot be read is reported on
-//! stderr with exit code 2.
+//! and writes STL like `convert`; `prepare IN OUT [--recipe FILE.json]
+//! [--arch upper|lower] [--label TEXT] [--flip]` runs the preparation
+//! recipe (the default recipe when no file is given), prints each step's
+//! sentence and writes the prepared model. A file that cannot be read, a
+//! recipe that is not valid, and a model the recipe refuses (with its step
+//! and reason) are reported on stderr with exit code 2; nothing is written.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -29,13 +33,23 @@ pub enum MeshCommandError {
     UnknownOutputFormat { path: PathBuf, extension: String },
     #[error("{path}: {source}")]
     Unencodable { path: PathBuf, source: mesh_core::ThreeMfWriteError },
+    #[error("{path}: not a valid recipe: {message}")]
+    BadRecipe { path: PathBuf, message: String },
+    #[error("{path}: not prepared, nothing written: {source}")]
+    Refused { path: PathBuf, source: mesh_core::prepare::PrepareError },
 }
 
 impl MeshCommandError {
     /// Whether the user gave something unusable (exit code 2), rather than
     /// the machine failing to read or write (exit code 1).
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, MeshCommandError::BadInput { .. } | MeshCommandError::UnknownOutputFormat { .. })
+        matches!(
+            self,
+            MeshCommandError::BadInput { .. }
+                | MeshCommandError::UnknownOutputFormat { .. }
+                | MeshCommandError::BadRecipe { .. }
+                | MeshCommandError::Refused { .. }
+        )
     }
 }
 
@@ -186,6 +200,57 @@ pub fn repair_file(input: &Path, output: &Path, ascii: bool) -> Result<RepairRep
     // Repair works on the whole mesh: the file's bodies do not survive it.
     write_atomically(output, &encode(&mesh, &[], output, ascii)?)?;
     Ok(report)
+}
+
+/// What `prepare` is asked for besides the files.
+#[derive(Debug, Clone, Default)]
+pub struct PrepareRequest {
+    /// A recipe as JSON (the API's `Recipe`); the default recipe when `None`.
+    pub recipe: Option<PathBuf>,
+    /// The arch, for the label's U or L; else guessed from the file name (upper when it says nothing).
+    pub arch: Option<mesh_core::Arch>,
+    /// The label's text (the Data Matrix encodes it too); else the file's name.
+    pub label: Option<String>,
+    /// Turn the teeth's direction found from the model the other way.
+    pub flip: bool,
+}
+
+/// Reads `input`, applies the recipe and writes the prepared model to
+/// `output`; returns each step's sentence. Nothing is written when the
+/// input, the recipe or the preparation fails.
+pub fn prepare_file(input: &Path, output: &Path, request: &PrepareRequest) -> Result<Vec<String>, MeshCommandError> {
+    use mesh_core::prepare::{Part, Recipe, check_recipe, prepare};
+    let recipe = match &request.recipe {
+        None => Recipe::default(),
+        Some(path) => {
+            let bad = |message: String| MeshCommandError::BadRecipe { path: path.clone(), message };
+            let text =
+                std::fs::read(path).map_err(|source| MeshCommandError::Unreadable { path: path.clone(), source })?;
+            let recipe: Recipe = serde_json::from_slice(&text).map_err(|e| bad(e.to_string()))?;
+            check_recipe(&recipe).map_err(|problem| bad(problem.to_string()))?;
+            recipe
+        }
+    };
+    let outcome = read_mesh(input)?;
+    let name = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let lower = name.to_lowercase();
+    let arch = request.arch.unwrap_or(if lower.contains("lower") || lower.contains("mandib") {
+        mesh_core::Arch::Lower
+    } else {
+        mesh_core::Arch::Upper
+    });
+    let label: String = request.label.clone().unwrap_or_else(|| name.chars().take(16).collect());
+    let mut part = Part { code: label.replace(' ', "-"), label_text: label, ..Part::aligner("", arch, 0) };
+    if request.flip {
+        let found = mesh_core::find_arch_frame(&outcome.mesh)
+            .map_err(|e| MeshCommandError::Refused { path: input.to_owned(), source: e.into() })?;
+        part.up = Some(found.flipped().up);
+    }
+    let font = crate::jobs::prepare_case::LABEL_FONT;
+    let prepared = prepare(&outcome.mesh, &recipe, &part, font)
+        .map_err(|source| MeshCommandError::Refused { path: input.to_owned(), source })?;
+    write_atomically(output, &encode(&prepared.mesh, &[], output, false)?)?;
+    Ok(prepared.steps.iter().map(|(step, said)| format!("{step}: {said}")).collect())
 }
 
 /// Writes `bytes` to `path` so that no partial file is ever visible: a

@@ -15,7 +15,7 @@ use crate::api::{ClientError, use_api};
 use crate::display::{count as count_of, sentence};
 use crate::import::file_names::Arch;
 use crate::import::uploads::{Network, Target, Upload, send};
-use crate::prepare::batch::{Original, progress_text};
+use crate::prepare::batch::{Original, finished_text, progress_text};
 use crate::prepare::preparer::Preparer;
 use crate::worker::PrepareOutcome;
 
@@ -121,7 +121,7 @@ pub(crate) fn PrepareAll(
                 let percent = (run.done * 100).checked_div(run.total).unwrap_or(100);
                 let line = match (&run.current, run.finished, run.cancelled) {
                     (_, true, true) => format!("Cancelled: {}", progress_text(run.done, run.total)),
-                    (_, true, false) => format!("Done: {}", progress_text(run.done, run.total)),
+                    (_, true, false) => finished_text(run.done, run.total, run.failures.len()),
                     (Some(current), false, _) => format!("{} · preparing {current}…", progress_text(run.done, run.total)),
                     (None, false, _) => progress_text(run.done, run.total),
                 };

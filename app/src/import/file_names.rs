@@ -109,6 +109,9 @@ struct Word {
     text: String,
     /// Inside parentheses, as in `(1)`.
     bracketed: bool,
+    /// Between separators, not cut from letters beside it: `_12_` is
+    /// alone, the 4 of a scan id `I3PL4JRE` is not.
+    alone: bool,
 }
 
 impl Word {
@@ -127,14 +130,25 @@ fn words(text: &str) -> Vec<Word> {
     let mut current = String::new();
     let mut depth = 0usize;
     let mut previous: Option<char> = None;
+    // Where the token (the run between separators) began in `words`.
+    let mut token_start = 0;
     let flush = |current: &mut String, depth: usize, words: &mut Vec<Word>| {
         if !current.is_empty() {
-            words.push(Word { text: std::mem::take(current).to_lowercase(), bracketed: depth > 0 });
+            words.push(Word { text: std::mem::take(current).to_lowercase(), bracketed: depth > 0, alone: true });
+        }
+    };
+    let end_token = |words: &mut Vec<Word>, start: usize| {
+        if words.len() - start > 1 {
+            for word in &mut words[start..] {
+                word.alone = false;
+            }
         }
     };
     for c in text.chars() {
         if !c.is_alphanumeric() {
             flush(&mut current, depth, &mut words);
+            end_token(&mut words, token_start);
+            token_start = words.len();
             match c {
                 '(' | '[' => depth += 1,
                 ')' | ']' => depth = depth.saturating_sub(1),
@@ -154,6 +168,7 @@ fn words(text: &str) -> Vec<Word> {
         previous = Some(c);
     }
     flush(&mut current, depth, &mut words);
+    end_token(&mut words, token_start);
     words
 }
 
@@ -191,10 +206,14 @@ fn stage_of(words: &[Word]) -> Option<u32> {
             return Some(n);
         }
     }
-    // The last number that is not a version: `01_Upper`, `Upper Arch 3`.
+    // The last number standing alone that is not a version: `01_Upper`,
+    // `Upper Arch 3`. Digits inside a scan id (`I3PL4JRE`) are not a
+    // stage, nor is a number padded to three digits or more (`003_U`):
+    // plans say "Step" before those.
     words.iter().enumerate().rev().find_map(|(i, w)| {
         let after_version = i > 0 && is(VERSION_WORDS, &words[i - 1]);
-        w.number().filter(|_| !after_version)
+        let padded_id = w.text.len() >= 3 && w.text.starts_with('0');
+        w.number().filter(|_| w.alone && !after_version && !padded_id)
     })
 }
 
@@ -259,6 +278,10 @@ mod tests {
             ("scan.stl", None, None, MODEL),
             ("Stage 4.obj", None, Some(4), MODEL),
             ("export 2024.stl", None, None, MODEL),
+            // Scan ids are not stages: only a number the name calls a stage, or standing alone.
+            ("I3PL4JRE_upper_gt.ply", U, None, MODEL),
+            ("003_U.ply", U, None, MODEL),
+            ("A7B2_lower.stl", L, None, MODEL),
         ];
         let mut wrong = Vec::new();
         for &(name, arch, stage, kind) in table {

@@ -76,8 +76,7 @@ pub(crate) fn InspectPage() -> impl IntoView {
                 *mesh = Arc::new(repaired);
                 // The file's parts do not survive repair, which works on the whole mesh.
                 bodies.clear();
-                // The report says "nothing to repair" itself when it has no change.
-                *repair = RepairState::Repaired(changes.to_string().lines().map(str::to_owned).collect());
+                *repair = RepairState::Repaired { summary: changes.summary(), changed: !changes.is_empty() };
             }
         });
     });

@@ -51,9 +51,26 @@ pub(crate) fn progress_text(done: usize, total: usize) -> String {
     format!("{done} of {total} {noun}")
 }
 
+/// The line under a finished batch: "Done: 4 of 4 models", or with
+/// failures "Done: 3 of 4 models prepared, 1 failed" — a model that was
+/// refused is never counted as prepared.
+pub(crate) fn finished_text(done: usize, total: usize, failed: usize) -> String {
+    if failed == 0 {
+        return format!("Done: {}", progress_text(done, total));
+    }
+    format!("Done: {} prepared, {failed} failed", progress_text(done - failed.min(done), total))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_with_failures_counts_them_apart_from_the_prepared() {
+        assert_eq!(finished_text(4, 4, 0), "Done: 4 of 4 models");
+        assert_eq!(finished_text(4, 4, 1), "Done: 3 of 4 models prepared, 1 failed");
+        assert_eq!(finished_text(2, 2, 2), "Done: 0 of 2 models prepared, 2 failed");
+    }
 
     fn file(id: &str, version: i32, prepared_from: Option<&str>) -> FileView {
         FileView {

@@ -4,7 +4,9 @@
 mod buckets;
 mod edges;
 mod problem_edges;
+mod readiness;
 mod report;
 
 pub use problem_edges::{ProblemEdges, problem_edges};
+pub use readiness::{Readiness, ReadinessProblem, readiness};
 pub use report::{HeightCheck, Orientation, ValidationReport, validate};

@@ -13,8 +13,8 @@
 use super::base::{BaseError, BaseOptions, BasePlacement, FlatBase, check_sizes, flat_base};
 use super::cut_cap::{CutOutline, PlaneCutError};
 use super::plane::{Plane, UnitPlane};
-use crate::IndexedMesh;
 use super::unite::split;
+use crate::IndexedMesh;
 
 /// How far each piece's own base reaches into the plate, in mm (at most half the plate).
 const OVERLAP_MM: f64 = 0.5;
@@ -162,7 +162,6 @@ fn cut_level(piece: &IndexedMesh, base: &BaseOptions, down: &UnitPlane) -> Resul
     }
     Ok(lowest - f64::from(cut_height))
 }
-
 
 /// The convex hull of `points` grown by `margin`: its boundary sampled at
 /// [`RING_POINTS`] outward directions (the hull's farthest point along each,

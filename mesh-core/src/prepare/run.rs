@@ -85,7 +85,10 @@ pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) ->
         };
         let shape = if base.plate { "plate" } else { "base" };
         let from = if open { "the open rim's highest point" } else { "the lowest point" };
-        steps.push((Step::Base, format!("cut {} mm above {from}, {} mm {shape}", base.cut_height_mm, base.base_height_mm)));
+        steps.push((
+            Step::Base,
+            format!("cut {} mm above {from}, {} mm {shape}", base.cut_height_mm, base.base_height_mm),
+        ));
         bottom = Some(based.bottom);
         current = std::borrow::Cow::Owned(based.mesh);
         // The plate's slab overlaps the pieces standing on it.

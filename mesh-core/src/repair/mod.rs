@@ -181,7 +181,9 @@ impl RepairReport {
             let rim = left.iter().filter(|h| matches!(h.reason, UnfilledReason::LargerThan { .. })).count();
             said.push_str(&match (left.len(), rim) {
                 (1, 1) => format!("; left the open rim ({largest} edges) for the base to close"),
-                (n, _) => format!("; left {} unfilled (the largest of {largest} edges)", count(n, "opening", "openings")),
+                (n, _) => {
+                    format!("; left {} unfilled (the largest of {largest} edges)", count(n, "opening", "openings"))
+                }
             });
         }
         said

@@ -7,8 +7,7 @@ use mesh_core::prepare::{
     BaseRecipe, HollowRecipe, LabelRecipe, Part, PrepareError, Recipe, Step, TrimRecipe, prepare,
 };
 use mesh_core::{
-    Arch, HollowError, TrimError, TrimLineOptions, TrimOptions, propose_trim_line, read, smooth_trim_line, trim,
-    validate,
+    Arch, TrimError, TrimLineOptions, TrimOptions, propose_trim_line, read, smooth_trim_line, trim, validate,
 };
 
 use crate::corpus::corpus_dir;
@@ -121,10 +120,7 @@ fn a_hollowed_arch_on_its_base_uses_less_resin_and_stays_closed() {
     let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
     assert_eq!(steps, [Step::Frame, Step::Repair, Step::Base, Step::Hollow, Step::Check]);
     let said = &prepared.steps[3].1;
-    assert!(
-        said.starts_with("1.5 mm wall, ") && said.contains(" of 2 mm") && said.contains("% less resin"),
-        "{said}"
-    );
+    assert!(said.starts_with("1.5 mm wall, ") && said.contains(" of 2 mm") && said.contains("% less resin"), "{said}");
 }
 
 #[test]

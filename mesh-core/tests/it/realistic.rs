@@ -37,7 +37,10 @@ pub(crate) fn crowns(name: &str) -> IndexedMesh {
 
 /// Every model of both kinds, with its name and the way its teeth point.
 pub(crate) fn every_arch() -> impl Iterator<Item = (&'static str, IndexedMesh, [f32; 3])> {
-    REALISTIC.iter().map(|&(name, up)| (name, realistic(name), up)).chain(CROWNS.iter().map(|&(name, up)| (name, crowns(name), up)))
+    REALISTIC
+        .iter()
+        .map(|&(name, up)| (name, realistic(name), up))
+        .chain(CROWNS.iter().map(|&(name, up)| (name, crowns(name), up)))
 }
 
 fn dot(a: [f32; 3], b: [f32; 3]) -> f32 {
