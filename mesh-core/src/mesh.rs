@@ -77,6 +77,62 @@ impl IndexedMesh {
         });
     }
 
+    /// Makes vertices at the same position one (the first), as a reader's
+    /// weld would, and removes the faces that collapses: faces naming a
+    /// vertex twice, and pairs of faces with the same corners wound against
+    /// each other (a fin of no volume). For results computed in `f64` and
+    /// stored in `f32` (unions, rigid motions), where two close points can
+    /// round to one. Returns how many vertices were merged.
+    pub(crate) fn merge_coincident_vertices(&mut self) -> usize {
+        let mut first: rustc_hash::FxHashMap<[u32; 3], u32> = rustc_hash::FxHashMap::default();
+        let mut merged = 0;
+        let target: Vec<u32> = (0..self.positions.len() as u32)
+            .map(|v| {
+                let key = self.positions[v as usize].map(|c| if c == 0.0 { 0 } else { c.to_bits() });
+                let kept = *first.entry(key).or_insert(v);
+                merged += usize::from(kept != v);
+                kept
+            })
+            .collect();
+        if merged == 0 {
+            return 0;
+        }
+        let mut faces: Vec<[u32; 3]> = self
+            .triangles
+            .iter()
+            .map(|t| t.map(|v| target[v as usize]))
+            .filter(|[a, b, c]| a != b && b != c && c != a)
+            .collect();
+        // Opposite faces on the same corners cancel.
+        let mut by_corners: rustc_hash::FxHashMap<[u32; 3], Vec<usize>> = rustc_hash::FxHashMap::default();
+        for (i, t) in faces.iter().enumerate() {
+            let mut key = *t;
+            key.sort_unstable();
+            by_corners.entry(key).or_default().push(i);
+        }
+        let mut dropped = vec![false; faces.len()];
+        for group in by_corners.values().filter(|g| g.len() > 1) {
+            for (k, &i) in group.iter().enumerate() {
+                if dropped[i] {
+                    continue;
+                }
+                let opposite =
+                    group[k + 1..].iter().copied().find(|&j| !dropped[j] && !same_winding(faces[i], faces[j]));
+                if let Some(j) = opposite {
+                    dropped[i] = true;
+                    dropped[j] = true;
+                }
+            }
+        }
+        let mut i = 0;
+        faces.retain(|_| {
+            i += 1;
+            !dropped[i - 1]
+        });
+        self.triangles = faces;
+        merged
+    }
+
     /// The smallest box holding every vertex, or `None` for a mesh without vertices.
     pub fn bounds(&self) -> Option<Bounds> {
         let (first, rest) = self.positions.split_first()?;
@@ -87,6 +143,11 @@ impl IndexedMesh {
         }
         Some(bounds)
     }
+}
+
+/// Whether two faces on the same corners run them the same way round.
+fn same_winding(a: [u32; 3], b: [u32; 3]) -> bool {
+    (0..3).any(|r| [b[r], b[(r + 1) % 3], b[(r + 2) % 3]] == a)
 }
 
 impl Bounds {

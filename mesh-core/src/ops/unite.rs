@@ -91,6 +91,8 @@ fn indexed(solid: &Manifold) -> IndexedMesh {
     let positions = solid.ps.iter().map(|p| [p.x as f32, p.y as f32, p.z as f32]).collect();
     let triangles = solid.hs.chunks_exact(3).map(|h| [h[0].tail as u32, h[1].tail as u32, h[2].tail as u32]).collect();
     let mut mesh = IndexedMesh { positions, triangles };
+    // Crossings computed in f64 can round onto a vertex beside them.
+    mesh.merge_coincident_vertices();
     mesh.remove_unused_vertices();
     mesh
 }

@@ -118,9 +118,11 @@ pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) ->
     }
 
     let mut mesh = current.into_owned();
-    check_printable(&mesh, recipe.base.is_some())?;
     let stand = Stand::new(&mesh, &frame);
     stand.apply(&mut mesh.positions);
+    mesh.merge_coincident_vertices();
+    mesh.remove_unused_vertices();
+    check_printable(&mesh, recipe.base.is_some())?;
     if let Some(line) = &mut trim_line {
         stand.apply(line);
     }

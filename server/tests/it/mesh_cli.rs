@@ -156,3 +156,58 @@ fn repair_of_a_bad_file_exits_2_and_writes_nothing() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("declares 12 triangles but holds 7"));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn prepare_closes_an_open_scan_on_a_base_standing_at_z_0_and_says_each_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let prepared = dir.path().join("upper-prepared.stl");
+    let source = corpus("realistic/upper_scan_open.stl");
+    let output =
+        mesh(&["prepare".as_ref(), source.as_os_str(), prepared.as_os_str(), "--label".as_ref(), "K7Q U03".as_ref()]);
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{said}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(said.contains("frame: teeth point along (-0.00, -1.00, -0.06), found from the scan's open rim"), "{said}");
+    assert!(said.contains("repair: dropped 5 loose crumbs"), "{said}");
+    assert!(said.contains("flat base: cut 1 mm above the open rim's highest point, 3 mm plate"), "{said}");
+    assert!(said.contains("label: \"K7Q U03\" on the base"), "{said}");
+    let report = inspect_json(&prepared);
+    assert!(report.watertight);
+    assert_eq!((report.components, report.orientation.as_str()), (1, "outward"));
+    assert_eq!(report.bounds.unwrap().min[2], 0.0, "the base's bottom at z = 0");
+}
+
+#[test]
+fn prepare_refuses_what_it_cannot_make_printable_with_exit_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let recipe = dir.path().join("recipe.json");
+    std::fs::write(&recipe, r#"{"repair": false, "base": null, "label": null}"#).unwrap();
+    let prepared = dir.path().join("out.stl");
+    let source = corpus("synthetic/open_cube_missing_face.stl");
+    let output =
+        mesh(&["prepare".as_ref(), source.as_os_str(), prepared.as_os_str(), "--recipe".as_ref(), recipe.as_os_str()]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        error.contains("not prepared, nothing written: check: the prepared model is not printable: 1 open rim"),
+        "{error}"
+    );
+    assert!(error.contains("turn the base on"), "{error}");
+    assert!(!prepared.exists());
+
+    // A scan with its crumbs and repair off: the crumbs cannot be united.
+    let scan = corpus("realistic/lower_scan_open.stl");
+    let output =
+        mesh(&["prepare".as_ref(), scan.as_os_str(), prepared.as_os_str(), "--recipe".as_ref(), recipe.as_os_str()]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("unite: a piece of") && error.contains("turn repair on"), "{error}");
+    assert!(!prepared.exists());
+
+    std::fs::write(&recipe, r#"{"base": {"base_height_mm": -1}}"#).unwrap();
+    let output =
+        mesh(&["prepare".as_ref(), source.as_os_str(), prepared.as_os_str(), "--recipe".as_ref(), recipe.as_os_str()]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("recipe.json: not a valid recipe: base.base_height_mm"), "{error}");
+    assert!(std::fs::read_dir(dir.path()).unwrap().count() == 1, "only the recipe is there");
+}
