@@ -44,6 +44,9 @@ pub(crate) fn PrepareAll(
     /// Trim lines placed by hand, by stage key (`upper:7`).
     #[prop(into)]
     trim_lines: Signal<BTreeMap<String, Vec<[f32; 3]>>>,
+    /// The teeth's direction set by hand (flipped), by stage key.
+    #[prop(into)]
+    ups: Signal<BTreeMap<String, [f32; 3]>>,
     /// The batch ended: the page shows the case as it is now.
     on_finished: Callback<()>,
 ) -> impl IntoView {
@@ -57,6 +60,7 @@ pub(crate) fn PrepareAll(
         let Some(recipe) = recipe.run(()) else { return };
         let batch = originals.get_untracked();
         let lines = trim_lines.get_untracked();
+        let set_ups = ups.get_untracked();
         cancel.set(false);
         let number = run.with_untracked(|run| run.as_ref().map_or(1, |run| run.number + 1));
         run.set(Some(BatchRun { number, total: batch.len(), ..BatchRun::default() }));
@@ -77,8 +81,9 @@ pub(crate) fn PrepareAll(
                     }
                 });
                 let line = lines.get(&original.key()).cloned();
+                let up = set_ups.get(&original.key()).copied();
                 let outcome =
-                    prepare_one(api, &case_id.get_value(), preparer, &recipe, &original, line, &network).await;
+                    prepare_one(api, &case_id.get_value(), preparer, &recipe, &original, (line, up), &network).await;
                 // Signed out: the app is on its way to the sign-in page.
                 let Ok(outcome) = outcome else { return };
                 run.update(|run| {
@@ -157,10 +162,10 @@ async fn prepare_one(
     preparer: Preparer,
     recipe: &Recipe,
     original: &Original,
-    trim_line: Option<Vec<[f32; 3]>>,
+    (trim_line, up): (Option<Vec<[f32; 3]>>, Option<[f32; 3]>),
     network: &Network,
 ) -> Result<Result<(), String>, SignedOut> {
-    let (facts, stl) = match preparer.prepare(recipe, original, trim_line).await {
+    let (facts, stl) = match preparer.prepare(recipe, original, trim_line, up).await {
         Ok(PrepareOutcome::Prepared { facts, stl }) => (facts, stl),
         Ok(PrepareOutcome::Refused { message, .. }) => return Ok(Err(sentence(&message))),
         Err(message) => return Ok(Err(message)),

@@ -1,5 +1,7 @@
 //! The Prepare page's preview: the original and the prepared model side by
-//! side in two viewers, and when the recipe trims, the trim line over both
+//! side in two viewers, each with an arrow showing which way the teeth
+//! point (on the prepared model: up, from its base), and when the recipe
+//! trims, the trim line over both
 //! with "Place points" (click the original's surface, close the line on its
 //! first point; Escape stops) and "Download line".
 
@@ -8,6 +10,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use mesh_core::IndexedMesh;
 
+use crate::prepare::frame_arrow::frame_arrow;
 use crate::prepare::trim_line::{PlacedLine, closed_segments};
 use crate::viewer::{Marks, Viewer, ViewerContent};
 
@@ -18,6 +21,11 @@ pub(crate) struct PreviewModels {
     pub(crate) prepared: RwSignal<Option<Arc<IndexedMesh>>>,
     /// The line the stage is trimmed along: placed by hand, else the recipe's.
     pub(crate) line: Signal<Option<Vec<[f32; 3]>>>,
+    /// The same line on the prepared model, as the last preview placed it.
+    pub(crate) placed_line: RwSignal<Option<Vec<[f32; 3]>>>,
+    /// The arch's frame the last preview used, on the original: the way
+    /// the teeth point and the front.
+    pub(crate) frame: RwSignal<Option<([f32; 3], [f32; 3])>>,
 }
 
 #[component]
@@ -33,15 +41,27 @@ pub(crate) fn PreparePreview(
     /// Download the stage's line as text.
     on_download_line: Callback<()>,
 ) -> impl IntoView {
-    let marks = move || match placing.get() {
+    let line_marks = move |line: Option<Vec<[f32; 3]>>| match placing.get() {
         Some(line) => Marks { points: line.points.clone(), segments: line.segments() },
         None if trims.get() => {
-            let points = models.line.get().unwrap_or_default();
+            let points = line.unwrap_or_default();
             Marks { segments: closed_segments(&points), points }
         }
         None => Marks::default(),
     };
-    let content = move |mesh: Option<Arc<IndexedMesh>>| ViewerContent { marks: marks(), ..ViewerContent::single(mesh) };
+    // The arrow over a model whose teeth point along `up`.
+    let content = move |mesh: Option<Arc<IndexedMesh>>, mut marks: Marks, frame: Option<([f32; 3], [f32; 3])>| {
+        if let (Some(bounds), Some((up, front))) = (mesh.as_ref().and_then(|m| m.bounds()), frame) {
+            marks.segments.extend(frame_arrow(&bounds, up, front));
+        }
+        ViewerContent { marks, ..ViewerContent::single(mesh) }
+    };
+    let original_content = move || content(models.original.get(), line_marks(models.line.get()), models.frame.get());
+    // The prepared model stands on its base: its teeth point up (+Z), its front along +Y.
+    let standing = move || models.frame.get().map(|_| ([0.0, 0.0, 1.0], [0.0, 1.0, 0.0]));
+    let prepared_marks =
+        move || if placing.with(Option::is_some) { Marks::default() } else { line_marks(models.placed_line.get()) };
+    let prepared_content = move || content(models.prepared.get(), prepared_marks(), standing());
     let on_pick = Callback::new(move |point: [f32; 3]| {
         let mut closed = None;
         placing.update(|line| {
@@ -74,7 +94,7 @@ pub(crate) fn PreparePreview(
             <figure class="prepare-view" data-testid="preview-original">
                 <figcaption>"Original"</figcaption>
                 <Viewer
-                    content=Signal::derive(move || content(models.original.get()))
+                    content=Signal::derive(original_content)
                     on_pick=on_pick
                     picking=Signal::derive(move || placing.with(Option::is_some))
                     label="3D view of the original model"
@@ -82,7 +102,7 @@ pub(crate) fn PreparePreview(
             </figure>
             <figure class="prepare-view" data-testid="preview-prepared">
                 <figcaption>"Prepared"</figcaption>
-                <Viewer content=Signal::derive(move || content(models.prepared.get())) label="3D view of the prepared model" />
+                <Viewer content=Signal::derive(prepared_content) label="3D view of the prepared model" />
             </figure>
         </div>
         <Show when=move || trims.get()>

@@ -141,7 +141,15 @@ fn PrepareView(
     let line = Signal::derive(move || {
         placed_lines.with(|lines| lines.get(&selected.get()).cloned()).or_else(|| proposed_line.get())
     });
-    let models = PreviewModels { original: RwSignal::new(None), prepared: RwSignal::new(None), line };
+    let models = PreviewModels {
+        original: RwSignal::new(None),
+        prepared: RwSignal::new(None),
+        line,
+        placed_line: RwSignal::new(None),
+        frame: RwSignal::new(None),
+    };
+    // The teeth's direction set by hand (a flip), by stage.
+    let ups = RwSignal::new(BTreeMap::<String, [f32; 3]>::new());
     let placing = RwSignal::new(None::<PlacedLine>);
     let notes = RwSignal::new(BTreeMap::<String, StepNote>::new());
     let preview = RwSignal::new(PreviewState::Idle);
@@ -152,6 +160,8 @@ fn PrepareView(
         let Some(chosen) = original() else { return };
         models.original.set(None);
         models.prepared.set(None);
+        models.placed_line.set(None);
+        models.frame.set(None);
         proposed_line.set(None);
         placing.set(None);
         notes.set(BTreeMap::new());
@@ -169,15 +179,17 @@ fn PrepareView(
         });
     });
 
-    let run_preview = move |_| {
+    let run_preview = move || {
         let Some(chosen) = original() else { return };
         let Ok(recipe) = inputs.recipe() else { return };
         preview.set(PreviewState::Running);
         notes.set(BTreeMap::new());
         models.prepared.set(None);
+        models.placed_line.set(None);
         let line = placed_lines.with_untracked(|lines| lines.get(&chosen.key()).cloned());
+        let up = ups.with_untracked(|ups| ups.get(&chosen.key()).copied());
         spawn_local(async move {
-            let outcome = preparer.prepare(&recipe, &chosen, line).await;
+            let outcome = preparer.prepare(&recipe, &chosen, line, up).await;
             if selected.try_get_untracked() != Some(chosen.key()) {
                 return;
             }
@@ -196,6 +208,8 @@ fn PrepareView(
                             .collect(),
                     );
                     proposed_line.set(facts.trim_line.clone());
+                    models.placed_line.set(facts.placed_trim_line.clone());
+                    models.frame.set(Some((facts.up, facts.front)));
                     preview.set(PreviewState::Done {
                         triangles: facts.triangles,
                         watertight: facts.watertight,
@@ -214,7 +228,29 @@ fn PrepareView(
         });
     };
 
+    // Flip: the teeth point the other way; the preview runs again with it.
+    let flip = move |_| {
+        let Some((up, _)) = models.frame.get_untracked() else { return };
+        ups.update(|ups| {
+            ups.insert(selected.get_untracked(), up.map(|c| -c));
+        });
+        run_preview();
+    };
+    let preview_notes = move || {
+        notes.with(|notes| {
+            ["frame", "unite", "check"]
+                .into_iter()
+                .filter_map(|key| match notes.get(key) {
+                    Some(StepNote::Did(said)) => Some((key, said.clone(), false)),
+                    Some(StepNote::Failed(message)) => Some((key, message.clone(), true)),
+                    None => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+
     let on_placed = Callback::new(move |points: Vec<[f32; 3]>| {
+        models.placed_line.set(None);
         let key = selected.get_untracked();
         placed_lines.update(|lines| {
             lines.insert(key, points);
@@ -223,7 +259,8 @@ fn PrepareView(
     let line_error = RwSignal::new(None::<String>);
     let stage_name = move || original().map(|o| o.prepared_file_name().trim_end_matches("-prepared.stl").to_owned());
     let on_download_line = Callback::new(move |()| {
-        let Some(points) = line.get_untracked() else { return };
+        // On the prepared model when the last preview trimmed along it, else on the original.
+        let Some(points) = models.placed_line.get_untracked().or_else(|| line.get_untracked()) else { return };
         let name = format!("{}-trim-line.txt", stage_name().unwrap_or_else(|| "stage".into()));
         line_error.set(save_file(&name, mesh_core::prepare::write_polyline(&points).as_bytes(), "text/plain").err());
     });
@@ -279,7 +316,7 @@ fn PrepareView(
                             class="primary"
                             data-testid="preview"
                             disabled=move || preview.get() == PreviewState::Running || original().is_none()
-                            on:click=run_preview
+                            on:click=move |_| run_preview()
                         >
                             {move || if preview.get() == PreviewState::Running { "Preparing…" } else { "Preview" }}
                         </button>
@@ -303,11 +340,25 @@ fn PrepareView(
                         }.into_any(),
                         PreviewState::Failed(message) => view! { <p class="form-error" role="alert" data-testid="preview-error">{message}</p> }.into_any(),
                     }}
+                    <ul class="preview-notes">
+                        {move || preview_notes().into_iter().map(|(key, said, failed)| view! {
+                            <li class=if failed { "field-error" } else { "step-said" } data-testid=format!("{}-{key}", if failed { "failed" } else { "said" })>
+                                {match key { "frame" => "Teeth: ", "unite" => "Pieces: ", _ => "Check: " }}
+                                {said}
+                                {(key == "frame" && !failed).then(|| view! {
+                                    " "
+                                    <button type="button" class="quiet" data-testid="flip-frame" title="The teeth point the other way: the base goes on the other side" on:click=flip>
+                                        "Flip"
+                                    </button>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
                     <PreparePreview models=models trims=inputs.trims() placing=placing on_placed=on_placed on_download_line=on_download_line />
                     {move || line_error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
                 </section>
             </div>
-            <PrepareAll case_id=case.id.clone() preparer=preparer originals=originals recipe=recipe_for_batch trim_lines=placed_lines on_finished=on_changed />
+            <PrepareAll case_id=case.id.clone() preparer=preparer originals=originals recipe=recipe_for_batch trim_lines=placed_lines ups=ups on_finished=on_changed />
             <section class="prepare-export" aria-labelledby="export-heading">
                 <h2 id="export-heading">"Export"</h2>
                 <p class="hint">"The latest prepared version of each model (else its latest version)."</p>

@@ -34,6 +34,7 @@ impl Preparer {
         recipe: &Recipe,
         original: &Original,
         trim_line: Option<Vec<[f32; 3]>>,
+        up: Option<[f32; 3]>,
     ) -> Result<PrepareOutcome, String> {
         let font = if recipe.label.is_some() { self.font().await? } else { Rc::new(Vec::new()) };
         let bytes = self.api.model_bytes(&original.file).await.map_err(|error| download_failed(original, &error))?;
@@ -42,6 +43,7 @@ impl Preparer {
             arch: original.arch.clone(),
             stage: original.stage,
             trim_line,
+            up,
         };
         worker::prepare(recipe, part, &bytes, &font).await.map_err(|error| sentence(&error.to_string()))
     }

@@ -89,7 +89,8 @@ fn prepare(
         "lower" => mesh_core::Arch::Lower,
         other => return Err(format!("{other:?} is not an arch (upper or lower); reload the page")),
     };
-    let part = Part { trim_line: spec.trim_line.clone(), ..Part::aligner(&spec.case_code, arch, spec.stage) };
+    let part =
+        Part { trim_line: spec.trim_line.clone(), up: spec.up, ..Part::aligner(&spec.case_code, arch, spec.stage) };
     let read = mesh_core::read(model).map_err(|error| format!("the model cannot be read: {error}"))?;
     let prepared = match mesh_core::prepare::prepare(&read.mesh, recipe, &part, font) {
         Ok(prepared) => prepared,
@@ -100,6 +101,7 @@ fn prepare(
     };
     let report = mesh_core::validate(&prepared.mesh);
     let stl = mesh_core::write_binary_stl(&prepared.mesh);
+    let placed_trim_line = prepared.placed_trim_line();
     let facts = PreparedFacts {
         steps: prepared
             .steps
@@ -107,10 +109,13 @@ fn prepare(
             .map(|(step, sentence)| StepSaid { step: step_key(step).to_owned(), sentence })
             .collect(),
         trim_line: prepared.trim_line,
+        placed_trim_line,
         watertight: report.watertight,
         triangles: prepared.mesh.triangle_count(),
         sha256: hex(&Sha256::digest(&stl)),
         elapsed_ms: now() - started,
+        up: prepared.frame.up,
+        front: prepared.frame.front,
     };
     Ok((Answer::Prepared(facts), vec![stl]))
 }
@@ -272,7 +277,7 @@ mod tests {
     }
 
     fn lower_arch_part() -> PartSpec {
-        PartSpec { case_code: "K7Q-4M2".into(), arch: "lower".into(), stage: 7, trim_line: None }
+        PartSpec { case_code: "K7Q-4M2".into(), arch: "lower".into(), stage: 7, trim_line: None, up: None }
     }
 
     #[test]
@@ -290,8 +295,9 @@ mod tests {
         let (answer, parts) = run(&received.body, &[model, Vec::new()], &clock);
         let Answer::Prepared(facts) = answer else { panic!("not prepared: {answer:?}") };
         let steps: Vec<&str> = facts.steps.iter().map(|said| said.step.as_str()).collect();
-        assert_eq!(steps, ["repair", "base"]);
-        assert!(facts.steps[1].sentence.contains("3 mm plate"), "{:?}", facts.steps);
+        assert_eq!(steps, ["frame", "repair", "unite", "base", "unite", "check"]);
+        assert!(facts.steps[3].sentence.contains("3 mm plate"), "{:?}", facts.steps);
+        assert!(facts.up[1] > 0.95, "a lower arch's teeth point along +Y: {:?}", facts.up);
         assert_eq!(facts.elapsed_ms, 40.0, "one tick between the start and the end");
         let [stl] = parts.as_slice() else { panic!("{} parts", parts.len()) };
         let back = mesh_core::read(stl).expect("the prepared STL reads back");

@@ -42,6 +42,9 @@ pub(crate) struct PartSpec {
     pub(crate) stage: u32,
     /// A trim line placed by hand, used instead of the recipe's proposal.
     pub(crate) trim_line: Option<Vec<[f32; 3]>>,
+    /// The way the teeth point, set by hand (a flip of the one found).
+    #[serde(default)]
+    pub(crate) up: Option<[f32; 3]>,
 }
 
 /// The worker's answer to a [`Job`].
@@ -68,20 +71,26 @@ pub(crate) enum Answer {
 pub(crate) struct PreparedFacts {
     /// One sentence per step that ran, in order, each with its step's key.
     pub(crate) steps: Vec<StepSaid>,
-    /// The line the model was trimmed along, closed.
+    /// The line the model was trimmed along, closed, on the original …
     pub(crate) trim_line: Option<Vec<[f32; 3]>>,
+    /// … and on the prepared model, which stands on its base.
+    pub(crate) placed_trim_line: Option<Vec<[f32; 3]>>,
     pub(crate) watertight: bool,
     pub(crate) triangles: usize,
     /// Lower-case hex SHA-256 of the STL's bytes, as the server names blobs.
     pub(crate) sha256: String,
     /// How long the recipe took in the worker, reading and writing included.
     pub(crate) elapsed_ms: f64,
+    /// The arch's frame the recipe used, in the original's coordinates:
+    /// the way the teeth point and the front.
+    pub(crate) up: [f32; 3],
+    pub(crate) front: [f32; 3],
 }
 
 /// What one step of a recipe did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct StepSaid {
-    /// `repair`, `trim`, `base`, `hollow` or `label`.
+    /// `frame`, `repair`, `unite`, `trim`, `base`, `hollow`, `label` or `check`.
     pub(crate) step: String,
     pub(crate) sentence: String,
 }

@@ -5,6 +5,7 @@
 
 use super::error::{PrepareError, Step};
 use super::part::Part;
+use super::placement::Placement;
 use super::recipe::{BaseRecipe, HollowRecipe, LabelRecipe, Recipe, TrimRecipe};
 use crate::label::{LabelOptions, label, label_box};
 use crate::ops::{
@@ -12,7 +13,6 @@ use crate::ops::{
     Trimmed, find_arch_frame, flat_base, hollow, plate_base, propose_trim_line, trim, unite,
 };
 use crate::repair::{RepairOptions, repair};
-use crate::vector::{cross, dot};
 use crate::{IndexedMesh, Orientation, validate};
 
 /// Flat plate round the model's pieces, in mm.
@@ -28,11 +28,21 @@ pub struct Prepared {
     /// `"flat base: cut 1 mm above the lowest point, 3 mm base"`.
     pub steps: Vec<(Step, String)>,
     /// The line the model was trimmed along (closed: the last point joins
-    /// the first), for trimming machines ([`write_polyline`](super::write_polyline)),
-    /// in the prepared model's place.
+    /// the first), on the original model; [`Prepared::placed_trim_line`]
+    /// is the same line on the prepared model.
     pub trim_line: Option<Vec<[f32; 3]>>,
     /// The arch's frame the recipe used, in the original model's coordinates.
     pub frame: ArchFrame,
+    /// The rigid motion from the original's place to the prepared model's.
+    pub placement: Placement,
+}
+
+impl Prepared {
+    /// The trim line on the prepared model, for trimming machines
+    /// ([`write_polyline`](super::write_polyline)).
+    pub fn placed_trim_line(&self) -> Option<Vec<[f32; 3]>> {
+        self.trim_line.as_ref().map(|line| line.iter().map(|&p| self.placement.apply(p)).collect())
+    }
 }
 
 /// Applies `recipe` to `mesh`, the model `part`. `font` is the label
@@ -118,17 +128,16 @@ pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) ->
     }
 
     let mut mesh = current.into_owned();
-    let stand = Stand::new(&mesh, &frame);
-    stand.apply(&mut mesh.positions);
+    let placement = Placement::standing(&mesh, &frame);
+    for p in &mut mesh.positions {
+        *p = placement.apply(*p);
+    }
     mesh.merge_coincident_vertices();
     mesh.remove_unused_vertices();
     check_printable(&mesh, recipe.base.is_some())?;
-    if let Some(line) = &mut trim_line {
-        stand.apply(line);
-    }
     let height = mesh.bounds().map_or(0.0, |b| b.size()[2]);
     steps.push((Step::Check, format!("one closed solid facing outward, {height:.1} mm tall, standing on its base")));
-    Ok(Prepared { mesh, steps, trim_line, frame })
+    Ok(Prepared { mesh, steps, trim_line, frame, placement })
 }
 
 /// Unites the model's pieces where there are several, saying so in a step.
@@ -190,40 +199,6 @@ fn check_printable(mesh: &IndexedMesh, has_base: bool) -> Result<(), PrepareErro
         "turn the base on: it closes an open scan and joins the pieces"
     };
     Err(PrepareError::NotPrintable { problems, advice })
-}
-
-/// The rigid motion that stands a prepared model on its base: `up` to +Z,
-/// `front` to +Y, the lowest point at z = 0 and the box centred over the origin.
-struct Stand {
-    rows: [[f64; 3]; 3],
-    shift: [f64; 3],
-}
-
-impl Stand {
-    fn new(mesh: &IndexedMesh, frame: &ArchFrame) -> Stand {
-        let z = frame.up.map(f64::from);
-        let y = frame.front.map(f64::from);
-        let x = cross(y, z);
-        let rows = [x, y, z];
-        let (mut min, mut max) = ([f64::INFINITY; 3], [f64::NEG_INFINITY; 3]);
-        for p in &mesh.positions {
-            let p = p.map(f64::from);
-            for (axis, row) in rows.iter().enumerate() {
-                let c = dot(*row, p);
-                min[axis] = min[axis].min(c);
-                max[axis] = max[axis].max(c);
-            }
-        }
-        let shift = [-(min[0] + max[0]) / 2.0, -(min[1] + max[1]) / 2.0, -min[2]];
-        Stand { rows, shift }
-    }
-
-    fn apply(&self, points: &mut [[f32; 3]]) {
-        for p in points {
-            let q = p.map(f64::from);
-            *p = [0, 1, 2].map(|axis| (dot(self.rows[axis], q) + self.shift[axis]) as f32);
-        }
-    }
 }
 
 /// Trims along the line placed by hand on this model, or else along the
