@@ -1,6 +1,7 @@
 //! Exporting a case's models for printing: for each stage, its latest
-//! prepared version (else its latest version), as one ZIP of binary STL
-//! files or one 3MF with a named object per model. Files are read and
+//! prepared version (else its latest version, named as not prepared, so
+//! an unprepared model is never passed off as prepared), as one ZIP of
+//! binary STL files or one 3MF with a named object per model. Files are read and
 //! written again by mesh-core, so no uploaded header (which can hold
 //! patient data) leaves in an export.
 
@@ -41,9 +42,10 @@ enum Format {
 
 /// Export the case's models: a ZIP of binary STL files, or one 3MF.
 ///
-/// For each selected stage, its latest prepared version, else its latest
-/// version; named `{CASECODE}_{U|L}{NN}` (`.stl` in the ZIP, object names
-/// in the 3MF). The download is audited. Every signed-in role; tokens with `read`.
+/// For each selected stage, its latest prepared version, named
+/// `{CASECODE}_{U|L}{NN}` (`.stl` in the ZIP, object names in the 3MF);
+/// a stage with no prepared version gives its latest version, named
+/// `{CASECODE}_{U|L}{NN}_not-prepared`. The download is audited. Every signed-in role; tokens with `read`.
 #[utoipa::path(
     get, path = "/cases/{id}/export", tag = "preparation", operation_id = "export_case",
     params(("id" = String, Path, description = "The case's id (a UUID)."), ExportQuery),
@@ -99,7 +101,8 @@ pub(super) async fn export(
         let sha256: BlobHash = file.sha256.parse().map_err(|e| ApiError::Internal(anyhow::Error::from(e)))?;
         let bytes = state.blobs.read_all(&sha256).await.map_err(|e| ApiError::Internal(e.into()))?;
         let letter = if *arch == Arch::Upper { 'U' } else { 'L' };
-        models.push((format!("{code}_{letter}{index:02}"), bytes));
+        let unprepared = if file.prepared_from.is_none() { "_not-prepared" } else { "" };
+        models.push((format!("{code}_{letter}{index:02}{unprepared}"), bytes));
     }
     let package = tokio::task::spawn_blocking(move || package(format, &models))
         .await

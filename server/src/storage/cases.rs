@@ -288,9 +288,28 @@ pub async fn update(tx: &mut WriteTx, clinic_id: Uuid, id: Uuid, changes: &CaseC
     Ok(result == 1)
 }
 
-/// Marks the case changed now (a file was added, say).
+/// Marks the case changed now, after a file was added; while the case is
+/// before production (new, models ready, prepared), its status follows its
+/// models: `models_ready` once it has one, `prepared` once every stage with
+/// a model has a prepared version.
 pub async fn touch(tx: &mut WriteTx, clinic_id: Uuid, id: Uuid) -> Result<(), sqlx::Error> {
-    update(tx, clinic_id, id, &CaseChanges::default()).await.map(drop)
+    update(tx, clinic_id, id, &CaseChanges::default()).await?;
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE cases SET status = CASE WHEN \
+               (SELECT count(DISTINCT stage_id) FROM case_files \
+                WHERE clinic_id = $1 AND case_id = $2 AND kind = 'model' AND prepared_from IS NOT NULL) = \
+               (SELECT count(DISTINCT stage_id) FROM case_files WHERE clinic_id = $1 AND case_id = $2 AND kind = 'model') \
+             THEN 'prepared' ELSE 'models_ready' END \
+             WHERE clinic_id = $1 AND id = $2 AND status IN ('new', 'models_ready', 'prepared') \
+             AND EXISTS (SELECT 1 FROM case_files WHERE clinic_id = $1 AND case_id = $2 AND kind = 'model')",
+        )
+        .bind(DbId(clinic_id))
+        .bind(DbId(id))
+        .execute(&mut **conn)
+        .await?;
+    });
+    Ok(())
 }
 
 /// Deletes the case with its stages and file rows; `false` when the clinic

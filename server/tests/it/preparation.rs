@@ -225,6 +225,8 @@ async fn the_prepare_job_adds_a_watertight_prepared_version_per_stage_and_a_repe
             assert_eq!(prepared.prepared_from.as_deref(), Some(original.id.as_str()), "{} {}", stage.arch, stage.index);
             let report = prepared.report.as_ref().unwrap();
             assert!(report.watertight && report.non_manifold_edges == 0, "{report:?}");
+            assert_eq!((report.components, report.orientation.as_str()), (1, "outward"), "{report:?}");
+            assert_eq!(report.bounds.as_ref().unwrap().min[2], 0.0, "stored standing on its base: {report:?}");
             assert_eq!((report.format.as_str(), prepared.content_type.as_str()), ("binary_stl", "model/stl"));
             assert_ne!(prepared.sha256, original.sha256);
         }
@@ -265,6 +267,36 @@ async fn the_prepare_job_adds_a_watertight_prepared_version_per_stage_and_a_repe
         assert_eq!(lower_1.models.len(), 3);
         assert_eq!(lower_1.models[2].prepared_from.as_deref(), Some(lower_1.models[0].id.as_str()));
         assert_eq!(after.iter().map(|s| s.models.len()).sum::<usize>(), 9);
+    }
+}
+
+#[tokio::test]
+async fn the_prepare_job_makes_an_open_scan_and_a_plan_of_gum_and_teeth_one_solid_each_standing_at_z_0() {
+    for database in test_databases().await {
+        let (Clinic { app, owner }, _) = clinics(&database).await;
+        let (case, _) = new_case(&app, &owner).await;
+        for (stage, file) in [("upper/0", "upper_scan_open"), ("lower/0", "lower_plan_shells")] {
+            let bytes = std::fs::read(corpus(&format!("realistic/{file}.stl"))).unwrap();
+            assert_eq!(upload(&app, &owner, &case, stage, "", bytes).await.status(), 201);
+        }
+        // The case's status follows its models: ready once uploaded, prepared once every stage is.
+        let status = |detail: CaseDetail| detail.case.status;
+        let path = format!("/cases/{case}");
+        let detail = json_of(send(&app, &owner, Method::GET, &path, Value::Null).await, 200).await;
+        assert_eq!(status(detail), "models_ready");
+        let run = prepare(&app, &owner, &case, json!({ "recipe": base_and_label() })).await;
+        assert_eq!((run.status.as_str(), run.done, run.failed.len()), ("done", 2, 0), "{run:?}");
+        let detail = json_of(send(&app, &owner, Method::GET, &path, Value::Null).await, 200).await;
+        assert_eq!(status(detail), "prepared");
+        for stage in stages(&app, &owner, &case).await {
+            let [original, prepared] = stage.models.as_slice() else { panic!("two versions: {stage:?}") };
+            let before = original.report.as_ref().unwrap();
+            assert!(!before.watertight || before.components > 1, "the original is open or in pieces: {before:?}");
+            let report = prepared.report.as_ref().unwrap();
+            assert!(report.watertight && report.non_manifold_edges == 0, "{} {report:?}", stage.arch);
+            assert_eq!((report.components, report.orientation.as_str()), (1, "outward"), "{report:?}");
+            assert_eq!(report.bounds.as_ref().unwrap().min[2], 0.0);
+        }
     }
 }
 
@@ -342,10 +374,11 @@ async fn exports_take_each_stages_prepared_version_as_named_stl_files_or_one_3mf
         assert_eq!(prepare(&app, &owner, &case, only_upper).await.done, 1);
         let stages = stages(&app, &owner, &case).await;
         let triangles = |stage: &StageView, version: usize| stage.models[version].report.as_ref().unwrap().triangles;
-        // Upper 0 is prepared (its second version goes), lower 1 is not (its only one goes).
+        // Upper 0 is prepared (its second version goes), lower 1 is not (its
+        // only one goes, named as not prepared).
         let expected = [
             (format!("{code}_U00.stl"), triangles(&stages[0], 1)),
-            (format!("{code}_L01.stl"), triangles(&stages[1], 0)),
+            (format!("{code}_L01_not-prepared.stl"), triangles(&stages[1], 0)),
         ];
 
         let files = unzip(&export(&app, &owner, &case, "?format=zip", &code, "zip").await);
@@ -360,7 +393,8 @@ async fn exports_take_each_stages_prepared_version_as_named_stl_files_or_one_3mf
             .collect();
         assert_eq!(got, expected);
         let lower = unzip(&export(&app, &owner, &case, "?arch=lower&stage=1", &code, "zip").await);
-        assert_eq!(lower.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>(), [format!("{code}_L01.stl")]);
+        let names: Vec<String> = lower.iter().map(|(name, _)| name.clone()).collect();
+        assert_eq!(names, [format!("{code}_L01_not-prepared.stl")]);
         let none =
             send(&app, &owner, Method::GET, &format!("/cases/{case}/export?arch=lower&stage=0"), Value::Null).await;
         assert!(error_of(none, 404).await.1.contains("for lower stage 0"));
@@ -379,7 +413,7 @@ async fn exports_take_each_stages_prepared_version_as_named_stl_files_or_one_3mf
         let (_, model) = parts.iter().find(|(name, _)| name.ends_with(".model")).unwrap();
         let model = String::from_utf8_lossy(model);
         assert_eq!(model.matches("<object ").count(), 2, "one object per model");
-        for name in [format!("{code}_U00"), format!("{code}_L01")] {
+        for name in [format!("{code}_U00"), format!("{code}_L01_not-prepared")] {
             assert!(model.contains(&format!("name=\"{name}\"")), "{name} in the 3MF");
         }
         let activity: Value =
