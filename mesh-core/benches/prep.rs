@@ -28,12 +28,19 @@
 //!   letters, embossed, where it first fits near the centre of the largest
 //!   tooth's base).
 //!
+//! - The union of a plan exported as gum plus separate teeth
+//!   (`realistic/upper_plan_shells.stl`, 15 overlapping bodies) against
+//!   Manifold's C++ (`union_manifold.py`, PyPI `manifold3d`), taking turns.
+//! - The default recipe on the realistic arches with gums: open scans, a
+//!   plan of gum and teeth, a closed arch.
+//!
 //! The torus and the split arch are left in the folder for the browser's
 //! half of `cargo xtask bench prep` (`end2end/bench/prepare.mjs`).
 //!
 //! Each figure is the median of several runs after a warm-up. Arguments
-//! (given by `cargo xtask bench prep`): the Python with trimesh, the
-//! anchor script, the arch, and a folder for the torus file.
+//! (given by `cargo xtask bench prep`): the Python with trimesh and
+//! manifold3d, the two anchor scripts, the arch, the realistic corpus
+//! folder, and a folder for the torus file.
 
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
@@ -80,26 +87,11 @@ fn cut_case(python: &Path, script: &Path, folder: &Path) {
     );
 
     let reversed = plane.normal.map(|c| -c);
-    let mut anchor = Command::new(python)
-        .arg(script)
-        .arg(&file)
-        .args(plane.origin.iter().chain(&reversed).map(|c| c.to_string()))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", python.display()));
-    let mut to_anchor = anchor.stdin.take().expect("piped stdin");
-    let mut from_anchor = BufReader::new(anchor.stdout.take().expect("piped stdout"));
-    let mut line = String::new();
-    from_anchor.read_line(&mut line).expect("trimesh describes its result");
-    println!("cut torus-1M: trimesh keeps {}", line.trim());
-
-    let mut anchor_run = || {
-        writeln!(to_anchor, "run").expect("trimesh is listening");
-        let mut line = String::new();
-        from_anchor.read_line(&mut line).expect("trimesh answers");
-        Duration::from_secs_f64(line.trim().parse().expect("trimesh prints seconds"))
-    };
+    let mut args: Vec<String> = vec![file.display().to_string()];
+    args.extend(plane.origin.iter().chain(&reversed).map(|c| c.to_string()));
+    let mut anchor = Anchor::start(python, script, &args);
+    println!("cut torus-1M: trimesh keeps {}", anchor.said);
+    let mut anchor_run = || anchor.run();
     let (ours, trimesh) = medians(7, || timed(&mut || drop(black_box(plane_cut(&torus, &options)))), &mut anchor_run);
     println!(
         "plane cut + cap torus-1M: {} triangles, ours {:.1} ms (target ≤ 50 ms), trimesh {:.1} ms ratio={:.1}",
@@ -108,8 +100,99 @@ fn cut_case(python: &Path, script: &Path, folder: &Path) {
         ms(trimesh),
         trimesh.as_secs_f64() / ours.as_secs_f64(),
     );
-    drop(to_anchor);
-    let _ = anchor.wait();
+}
+
+/// A Python anchor that takes turns with us: started with its arguments,
+/// it describes its result in one line, then runs once per `run` line and
+/// answers the seconds it took.
+struct Anchor {
+    child: std::process::Child,
+    to: std::process::ChildStdin,
+    from: BufReader<std::process::ChildStdout>,
+    said: String,
+}
+
+impl Anchor {
+    fn start(python: &Path, script: &Path, args: &[String]) -> Anchor {
+        let mut child = Command::new(python)
+            .arg(script)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", python.display()));
+        let to = child.stdin.take().expect("piped stdin");
+        let mut from = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut said = String::new();
+        from.read_line(&mut said).expect("the anchor describes its result");
+        Anchor { child, to, from, said: said.trim().to_owned() }
+    }
+
+    fn run(&mut self) -> Duration {
+        writeln!(self.to, "run").expect("the anchor is listening");
+        let mut line = String::new();
+        self.from.read_line(&mut line).expect("the anchor answers");
+        Duration::from_secs_f64(line.trim().parse().expect("the anchor prints seconds"))
+    }
+}
+
+impl Drop for Anchor {
+    fn drop(&mut self) {
+        let _ = self.to.flush();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The union of a plan exported as a gum shell and a mesh per tooth (15
+/// overlapping closed bodies) against Manifold's own C++ through its
+/// Python binding (`union_manifold.py`), taking turns; `ratio` is
+/// Manifold's time ÷ ours.
+fn union_case(python: &Path, script: &Path, file: &Path) {
+    let mesh = mesh_core::read(&std::fs::read(file).expect("the plan is readable")).expect("the plan reads").mesh;
+    let united = mesh_core::unite(&mesh).expect("the pieces unite");
+    println!(
+        "union plan-{}k: ours {} pieces → {}, {}",
+        mesh.triangle_count() / 1000,
+        united.pieces_before,
+        united.pieces_after,
+        describe(&united.mesh)
+    );
+    let mut anchor = Anchor::start(python, script, &[file.display().to_string()]);
+    println!("union plan-{}k: Manifold {}", mesh.triangle_count() / 1000, anchor.said);
+    let (ours, manifold) =
+        medians(5, || timed(&mut || drop(black_box(mesh_core::unite(&mesh)))), || anchor.run());
+    println!(
+        "union plan-{}k: {} triangles, ours {:.1} ms, Manifold (C++) {:.1} ms ratio={:.2}",
+        mesh.triangle_count() / 1000,
+        mesh.triangle_count(),
+        ms(ours),
+        ms(manifold),
+        manifold.as_secs_f64() / ours.as_secs_f64(),
+    );
+}
+
+/// The default recipe (repair, union, plate, engraved label with its code)
+/// on arches with gums as clinics send them, each file of `realistic/`
+/// named here, as the worker and the browser run it.
+fn gum_recipe_case(folder: &Path, font: &[u8]) {
+    for name in ["lower_scan_open", "upper_scan_open", "lower_plan_shells", "lower_gum_closed"] {
+        let file = folder.join(format!("{name}.stl"));
+        let arch = mesh_core::read(&std::fs::read(&file).expect("the arch is readable")).expect("the arch reads").mesh;
+        let part = Part::aligner("K7Q-4M2", if name.starts_with("upper") { Arch::Upper } else { Arch::Lower }, 7);
+        let recipe = Recipe::default();
+        let prepared = prepare(&arch, &recipe, &part, font).expect("the default recipe prepares every realistic arch");
+        let steps: Vec<String> = prepared.steps.iter().map(|(step, _)| step.to_string()).collect();
+        let (whole, _) =
+            medians(5, || timed(&mut || drop(black_box(prepare(&arch, &recipe, &part, font)))), || Duration::ZERO);
+        println!(
+            "recipe {name} ({} triangles): {} {:.1} ms; gives {}",
+            arch.triangle_count(),
+            steps.join(" + "),
+            ms(whole),
+            describe(&prepared.mesh)
+        );
+    }
 }
 
 /// Every face split into three at its centroid: the same surface with three times the faces.
@@ -286,16 +369,22 @@ fn recipe_case(arch: &IndexedMesh, font: &[u8]) {
 fn main() {
     // `cargo bench` passes `--bench`; the inputs are the other arguments.
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    let [python, script, arch, folder] = args.as_slice() else {
-        panic!("usage: prep PYTHON prep_trimesh.py ARCH.stl FOLDER (cargo xtask bench prep passes them)");
+    let [python, script, union_script, arch, realistic, folder] = args.as_slice() else {
+        panic!(
+            "usage: prep PYTHON prep_trimesh.py union_manifold.py ARCH.stl REALISTIC_FOLDER FOLDER \
+             (cargo xtask bench prep passes them)"
+        );
     };
     cut_case(Path::new(python), Path::new(script), Path::new(folder));
+    let realistic = Path::new(realistic);
+    union_case(Path::new(python), Path::new(union_script), &realistic.join("upper_plan_shells.stl"));
     let arch = mesh_core::read(&std::fs::read(arch).expect("the arch is readable")).expect("the arch reads").mesh;
     hollow_case(&arch);
     trim_case(&arch);
     let font_file = concat!(env!("CARGO_MANIFEST_DIR"), "/../public/fonts/DejaVuSans-Bold.ttf");
     let font = std::fs::read(font_file).expect("the label font is in public/fonts");
     recipe_case(&arch, &font);
+    gum_recipe_case(realistic, &font);
     let arch = split_at_centroids(&arch);
     // The browser's half of the benchmark (`end2end/bench/prepare.mjs`) reads the same arch.
     let file = Path::new(folder).join("arch_256k_binary.stl");

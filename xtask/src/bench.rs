@@ -41,7 +41,9 @@ pub(crate) fn bench(args: &[String]) -> Result {
 fn prep(root: &Path) -> Result {
     let python = tools::ensure_trimesh()?;
     let anchor = root.join("mesh-core/benches/prep_trimesh.py");
+    let union_anchor = root.join("mesh-core/benches/union_manifold.py");
     let arch = corpus(root).join("public/dental/ref_upper_tag0.stl");
+    let realistic = corpus(root).join("realistic");
     let inputs = root.join("target/bench-inputs");
     std::fs::create_dir_all(&inputs).map_err(|e| format!("cannot create {}: {e}", inputs.display()))?;
     println!(
@@ -50,7 +52,7 @@ fn prep(root: &Path) -> Result {
     cmd::run(
         cargo(root)
             .args(["bench", "-p", "mesh-core", "--bench", "prep", "--"])
-            .args([&python, &anchor, &arch, &inputs]),
+            .args([&python, &anchor, &union_anchor, &arch, &realistic, &inputs]),
     )?;
     println!("==> browser: plane cut with cap and the whole recipe in wasm (npm run bench:prepare in end2end/)");
     let mut bench = browser_bench(root, "bench:prepare")?;

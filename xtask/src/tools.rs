@@ -25,8 +25,10 @@ pub(crate) const CARGO_DENY_VERSION: &str = "0.20.2";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// PyPI `moto[server]`: a local S3 for the blob store's tests.
 pub(crate) const MOTO_VERSION: &str = "5.2.5";
-/// PyPI trimesh and what its capped plane slice imports, as measured against.
+/// PyPI trimesh and what its capped plane slice imports, as measured
+/// against; and Manifold's own Python binding (C++), the anchor of the union.
 const TRIMESH_PACKAGES: &[(&str, &str)] = &[
+    ("manifold3d", "3.5.4"),
     ("trimesh", "5.2.0"),
     ("numpy", "2.4.6"),
     ("shapely", "2.2.0"),
