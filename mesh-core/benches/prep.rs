@@ -160,8 +160,7 @@ fn union_case(python: &Path, script: &Path, file: &Path) {
     );
     let mut anchor = Anchor::start(python, script, &[file.display().to_string()]);
     println!("union plan-{}k: Manifold {}", mesh.triangle_count() / 1000, anchor.said);
-    let (ours, manifold) =
-        medians(5, || timed(&mut || drop(black_box(mesh_core::unite(&mesh)))), || anchor.run());
+    let (ours, manifold) = medians(5, || timed(&mut || drop(black_box(mesh_core::unite(&mesh)))), || anchor.run());
     println!(
         "union plan-{}k: {} triangles, ours {:.1} ms, Manifold (C++) {:.1} ms ratio={:.2}",
         mesh.triangle_count() / 1000,

@@ -30,7 +30,8 @@ pub use mesh::{Bounds, IndexedMesh};
 pub use ops::{
     Arch, ArchFrame, BaseError, BaseOptions, BasePlacement, CutOutline, DiffError, FlatBase, FrameClue, FrameError,
     HollowError, HollowOptions, Hollowed, KeepClear, Plane, PlaneCut, PlaneCutError, PlaneCutOptions, PlateOptions,
-    SurfaceDistances, TrimError, TrimLineOptions, TrimOptions, Trimmed, UniteError, United, find_arch_frame, flat_base,
-    hollow, plane_cut, plate_base, propose_trim_line, smooth_trim_line, surface_distances, trim, unite,
+    SurfaceDistances, TrimError, TrimLineOptions, TrimOptions, TrimProposal, Trimmed, UniteError, United,
+    find_arch_frame, flat_base, hollow, plane_cut, plate_base, propose_trim, propose_trim_line, smooth_trim_line,
+    surface_distances, trim, unite,
 };
 pub use repair::{RepairOptions, RepairReport, repair};

@@ -49,11 +49,14 @@ fn prep(root: &Path) -> Result {
     println!(
         "==> native: plane cut with cap against trimesh, flat base, label (cargo bench -p mesh-core --bench prep)"
     );
-    cmd::run(
-        cargo(root)
-            .args(["bench", "-p", "mesh-core", "--bench", "prep", "--"])
-            .args([&python, &anchor, &union_anchor, &arch, &realistic, &inputs]),
-    )?;
+    cmd::run(cargo(root).args(["bench", "-p", "mesh-core", "--bench", "prep", "--"]).args([
+        &python,
+        &anchor,
+        &union_anchor,
+        &arch,
+        &realistic,
+        &inputs,
+    ]))?;
     println!("==> browser: plane cut with cap and the whole recipe in wasm (npm run bench:prepare in end2end/)");
     let mut bench = browser_bench(root, "bench:prepare")?;
     cmd::run(bench.args([inputs.join("torus_1m_binary.stl"), inputs.join("arch_256k_binary.stl")]))

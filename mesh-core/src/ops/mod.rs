@@ -44,7 +44,7 @@ pub use plane::Plane;
 pub use plate::{PlateOptions, plate_base};
 pub use trim::{TrimError, TrimOptions, Trimmed, trim};
 pub use trim_line::{TrimLineOptions, smooth_trim_line};
-pub use trim_proposal::propose_trim_line;
+pub use trim_proposal::{TrimProposal, propose_trim, propose_trim_line};
 pub use unite::{UniteError, United, unite};
 
 // For labels, which re-triangulate a flat face and extrude outlines the way a base does.

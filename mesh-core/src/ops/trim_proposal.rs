@@ -1,10 +1,17 @@
 //! The proposed trim line: a closed line round an arch following the
-//! gingival margin at an offset from the lowest tooth points.
+//! gingival margin at an offset from it.
 //!
 //! Seen along the occlusal axis, the arch is divided into narrow sectors by
-//! angle round the centre of its box. In each sector the line's height is
-//! the lowest tooth point there plus the offset (averaged with the
-//! neighbouring sectors, so one deep embrasure does not make a notch); the
+//! angle round the centre of its box. In each sector the gingival margin is
+//! found from the sector's width profile, from the teeth down: the crown
+//! bulges, narrows to its neck, and below the neck the gum flares out
+//! (or, palatally, the palate runs off); the margin is the narrowest
+//! height before that flare. On an arch with gums (most sectors flare) the
+//! line runs the offset below the margin, in the gum, keeping that much
+//! gum under the teeth; on crowns without gums (nothing flares) the
+//! margins are the crowns' lowest points and the line runs the offset
+//! above them. Each height is averaged with the neighbouring sectors', so
+//! one deep embrasure does not make a notch; the
 //! surface crosses that height in points, and the outermost is the buccal
 //! point, the innermost the lingual one. The line runs along the buccal
 //! points from one end of the arch to the other (starting after the widest
@@ -37,6 +44,21 @@ const THINNEST: f64 = 1.0;
 /// [`smooth_trim_line`](super::smooth_trim_line) to show it, or to
 /// [`trim`](super::trim) to cut along it.
 pub fn propose_trim_line(mesh: &IndexedMesh, up: [f32; 3], offset_mm: f32) -> Result<Vec<[f32; 3]>, TrimError> {
+    propose_trim(mesh, up, offset_mm).map(|proposal| proposal.line)
+}
+
+/// A proposed trim line and what it follows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrimProposal {
+    /// As [`propose_trim_line`] gives it.
+    pub line: Vec<[f32; 3]>,
+    /// The arch has gums: the line runs the offset below the gingival
+    /// margin; else above the lowest points of its crowns.
+    pub gums: bool,
+}
+
+/// [`propose_trim_line`], saying whether the line follows gums.
+pub fn propose_trim(mesh: &IndexedMesh, up: [f32; 3], offset_mm: f32) -> Result<TrimProposal, TrimError> {
     if !(offset_mm.is_finite() && offset_mm > 0.0) {
         return Err(TrimError::Offset { got: offset_mm });
     }
@@ -53,11 +75,37 @@ pub fn propose_trim_line(mesh: &IndexedMesh, up: [f32; 3], offset_mm: f32) -> Re
     };
 
     let mut lowest = [f64::INFINITY; SECTORS];
+    let mut profiles: Vec<Vec<(f64, f64)>> = vec![Vec::new(); SECTORS];
     for (q, &h) in flat.iter().zip(&heights) {
         let s = sector_of(*q);
         lowest[s] = lowest[s].min(h);
+        profiles[s].push((h, (q[0] - centre[0]).hypot(q[1] - centre[1])));
     }
-    let level = line_heights(&lowest, f64::from(offset_mm));
+    let margins: Vec<Option<f64>> = profiles.iter().map(|profile| gingival_margin(profile)).collect();
+    let with_points = lowest.iter().filter(|h| h.is_finite()).count();
+    let found: Vec<f64> = margins.iter().flatten().copied().collect();
+    // Gums flare in nearly every sector; separate crowns in some, where neighbours meet.
+    let gums = 5 * found.len() > 4 * with_points;
+    let mut level = if gums {
+        // Gums: the offset below each margin; a sector without one takes the middle margin.
+        let mut sorted = found.clone();
+        sorted.sort_by(f64::total_cmp);
+        let middle = sorted[sorted.len() / 2];
+        let mut margin = [f64::INFINITY; SECTORS];
+        for s in (0..SECTORS).filter(|&s| lowest[s].is_finite()) {
+            margin[s] = margins[s].unwrap_or(middle);
+        }
+        line_heights(&margin, -f64::from(offset_mm))
+    } else {
+        line_heights(&lowest, f64::from(offset_mm))
+    };
+    // An open scan: the line stays above its rim, so the cut can be closed.
+    for (&v, &h) in rim_vertices(mesh).iter().zip(&rim_heights(mesh, &heights)) {
+        let s = sector_of(flat[v as usize]);
+        if let Some(at) = &mut level[s] {
+            *at = at.max(h + BAND_MM);
+        }
+    }
 
     // The outermost and innermost crossing of each sector's height: (radius, point).
     let mut buccal: [Option<(f64, [f32; 3])>; SECTORS] = [None; SECTORS];
@@ -108,7 +156,68 @@ pub fn propose_trim_line(mesh: &IndexedMesh, up: [f32; 3], offset_mm: f32) -> Re
     let mut line: Vec<[f32; 3]> = order.iter().filter_map(|&s| buccal[s].map(|(_, p)| p)).collect();
     line.extend(order.iter().rev().filter_map(|&s| lingual[s].map(|(_, p)| p)));
     line.push(line[0]);
-    Ok(line)
+    Ok(TrimProposal { line, gums })
+}
+
+/// The vertices on the model's open rims (boundary edges), each once.
+fn rim_vertices(mesh: &IndexedMesh) -> Vec<u32> {
+    let mut rim: Vec<u32> = crate::analysis::problem_edges(mesh).boundary.into_iter().flatten().collect();
+    rim.sort_unstable();
+    rim.dedup();
+    rim
+}
+
+fn rim_heights(mesh: &IndexedMesh, heights: &[f64]) -> Vec<f64> {
+    rim_vertices(mesh).iter().map(|&v| heights[v as usize]).collect()
+}
+
+/// The width profile's bands, in mm.
+const BAND_MM: f64 = 0.25;
+/// How far below the teeth's tips a crown's bulge is looked for, in mm.
+const CROWN_MM: f64 = 6.0;
+/// Below the neck the gum flares out by at least this much, in mm …
+const FLARE_MM: f64 = 2.0;
+/// … within this distance, in mm.
+const FLARE_WITHIN_MM: f64 = 3.0;
+
+/// The gingival margin's height in a sector whose surface points are
+/// `profile` (height, distance from the arch's centre): the narrowest
+/// band below the crown's bulge before the width grows by [`FLARE_MM`]
+/// within [`FLARE_WITHIN_MM`]; `None` where nothing flares (a crown
+/// without gum, or a sector with too few points).
+fn gingival_margin(profile: &[(f64, f64)]) -> Option<f64> {
+    let top = profile.iter().map(|&(h, _)| h).fold(f64::NEG_INFINITY, f64::max);
+    let bottom = profile.iter().map(|&(h, _)| h).fold(f64::INFINITY, f64::min);
+    let bands = ((top - bottom) / BAND_MM).ceil() as usize;
+    if !(4..=4000).contains(&bands) {
+        return None;
+    }
+    // Band k: heights from top − (k + 1)·BAND to top − k·BAND.
+    let mut span = vec![(f64::INFINITY, f64::NEG_INFINITY); bands];
+    for &(h, r) in profile {
+        let k = (((top - h) / BAND_MM) as usize).min(bands - 1);
+        span[k] = (span[k].0.min(r), span[k].1.max(r));
+    }
+    let width = |k: usize| (span[k].0.is_finite()).then(|| span[k].1 - span[k].0);
+    let crown = ((CROWN_MM / BAND_MM) as usize).min(bands);
+    let bulge = (0..crown).filter_map(|k| width(k).map(|w| (k, w))).max_by(|a, b| a.1.total_cmp(&b.1))?.0;
+    let within = (FLARE_WITHIN_MM / BAND_MM) as usize;
+    let mut neck: Option<(usize, f64)> = None;
+    for k in bulge..bands {
+        let Some(w) = width(k) else { continue };
+        match neck {
+            Some((_, narrowest)) if w >= narrowest + FLARE_MM => break,
+            Some((_, narrowest)) if w >= narrowest => {}
+            _ => neck = Some((k, w)),
+        }
+        if neck.is_some_and(|(n, _)| k > n + within) {
+            // No flare soon enough below this neck: look for a lower one.
+            neck = Some((k, w));
+        }
+    }
+    let (n, narrowest) = neck?;
+    let flares = (n + 1..bands.min(n + 1 + within)).any(|k| width(k).is_some_and(|w| w >= narrowest + FLARE_MM));
+    flares.then(|| top - (n as f64 + 0.5) * BAND_MM)
 }
 
 /// The centre of the box round `points` (not empty).
@@ -123,9 +232,9 @@ fn box_centre(points: &[[f64; 2]]) -> [f64; 2] {
     [0.5 * (min[0] + max[0]), 0.5 * (min[1] + max[1])]
 }
 
-/// Each sector's line height: the mean lowest point of it and its
-/// neighbours (those with any point), plus `offset`; `None` for a sector
-/// without points.
+/// Each sector's line height: the mean height (lowest point or margin) of
+/// it and its neighbours (those with any point), plus `offset`; `None` for
+/// a sector without points.
 fn line_heights(lowest: &[f64; SECTORS], offset: f64) -> [Option<f64>; SECTORS] {
     let mut level = [None; SECTORS];
     for (s, height) in level.iter_mut().enumerate() {

@@ -20,9 +20,10 @@ pub struct Recipe {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(default, deny_unknown_fields))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrimRecipe {
-    /// How far above the lowest tooth points (towards the teeth) the
-    /// proposed line runs, in mm. A line placed by hand for one model
-    /// ([`Part::trim_line`](super::Part)) replaces the proposal.
+    /// How far the proposed line runs from the gingival margin, in mm: on
+    /// an arch with gums, below it (the gum kept under the teeth); on
+    /// crowns without gums, above their lowest points. A line placed by
+    /// hand for one model ([`Part::trim_line`](super::Part)) replaces the proposal.
     pub offset_mm: f32,
 }
 

@@ -10,7 +10,7 @@ use super::recipe::{BaseRecipe, HollowRecipe, LabelRecipe, Recipe, TrimRecipe};
 use crate::label::{LabelOptions, label, label_box};
 use crate::ops::{
     ArchFrame, BaseOptions, BasePlacement, HollowOptions, KeepClear, Plane, PlateOptions, TrimError, TrimOptions,
-    Trimmed, find_arch_frame, flat_base, hollow, plate_base, propose_trim_line, trim, unite,
+    Trimmed, find_arch_frame, flat_base, hollow, plate_base, propose_trim, trim, unite,
 };
 use crate::repair::{RepairOptions, repair};
 use crate::{IndexedMesh, Orientation, validate};
@@ -211,10 +211,15 @@ fn trim_part(
 ) -> Result<(Trimmed, String), TrimError> {
     let (line, from) = match &part.trim_line {
         Some(line) => (line.clone(), "the line placed by hand".to_owned()),
-        None => (
-            propose_trim_line(mesh, up, recipe.offset_mm)?,
-            format!("the proposed line {} mm above the lowest tooth points", recipe.offset_mm),
-        ),
+        None => {
+            let proposal = propose_trim(mesh, up, recipe.offset_mm)?;
+            let follows = if proposal.gums {
+                format!("the proposed line {} mm below the gingival margin", recipe.offset_mm)
+            } else {
+                format!("the proposed line {} mm above the lowest tooth points", recipe.offset_mm)
+            };
+            (proposal.line, follows)
+        }
     };
     let trimmed = trim(mesh, &TrimOptions::new(up, line))?;
     let said = format!("along {from} ({} points, {} cut loops closed)", trimmed.line.len(), trimmed.loops);

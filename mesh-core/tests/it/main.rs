@@ -17,6 +17,7 @@ mod prepare;
 mod random;
 mod read;
 mod realistic;
+mod realistic_properties;
 mod repair;
 mod robust;
 mod solids;

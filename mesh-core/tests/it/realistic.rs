@@ -102,3 +102,32 @@ fn the_default_recipe_makes_every_arch_printable_standing_on_its_base() {
         assert_eq!(steps.last(), Some(&Step::Check), "{name}");
     }
 }
+
+#[test]
+fn the_proposed_trim_keeps_the_teeth_and_a_millimetre_of_gum_on_arches_with_gums() {
+    use mesh_core::{TrimOptions, propose_trim, trim};
+    for name in ["lower_gum_closed", "upper_gum_closed", "lower_plan_shells", "lower_scan_open"] {
+        let mesh = mesh_core::repair(&realistic(name), &Default::default()).0;
+        let mesh = mesh_core::unite(&mesh).unwrap().mesh;
+        let up = find_arch_frame(&mesh).unwrap().up;
+        let proposal = propose_trim(&mesh, up, 1.0).unwrap();
+        assert!(proposal.gums, "{name}: the gums are found");
+        let trimmed = trim(&mesh, &TrimOptions::new(up, proposal.line)).unwrap().mesh;
+        let levels = |m: &IndexedMesh| {
+            m.positions.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &p| {
+                let level = dot(p, up);
+                (lo.min(level), hi.max(level))
+            })
+        };
+        let ((low, high), (trimmed_low, trimmed_high)) = (levels(&mesh), levels(&trimmed));
+        assert_eq!(trimmed_high, high, "{name}: every tooth kept");
+        // Crowns are 7–11 mm tall: the trim keeps them and some gum (an
+        // upper arch's palate, inside the line, partly), and takes the rest.
+        let kept = trimmed_high - trimmed_low;
+        assert!(trimmed_low > low + 3.0 && kept >= 8.0, "{name}: {low}..{high} kept {kept} mm");
+        crate::prep::assert_closed_manifold_outward(&mesh_core::validate(&trimmed));
+    }
+    // Crowns without gums: the line runs above their lowest points, as before.
+    let crowns = crowns("public/dental/ref_lower_tag0");
+    assert!(!propose_trim(&crowns, [0.0, 1.0, 0.0], 1.0).unwrap().gums);
+}
