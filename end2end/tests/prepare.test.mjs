@@ -185,7 +185,7 @@ test('a recipe that cannot work shows the label step’s message beside its sett
   assert.equal(await page.locator('[data-testid=step-label] [data-testid=failed-label]').count(), 1, 'beside the label’s settings');
 
   await (await prepareAll(page)).waitFor({ timeout: PREPARE_TIMEOUT * 4 });
-  assert.equal(await page.getByTestId('prepare-progress-line').innerText(), 'Done: 4 of 4 models');
+  assert.equal(await page.getByTestId('prepare-progress-line').innerText(), 'Done: 0 of 4 models prepared, 4 failed');
   const failures = await page.getByTestId('prepare-failure').allInnerTexts();
   assert.equal(failures.length, 4, failures.join('\n'));
   for (const failure of failures) assert.match(failure, /^(Upper|Lower) [01]: Label: /);

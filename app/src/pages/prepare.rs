@@ -236,6 +236,14 @@ fn PrepareView(
         });
         run_preview();
     };
+    // Back to the direction found from the model.
+    let unflip = move |_| {
+        ups.update(|ups| {
+            ups.remove(&selected.get_untracked());
+        });
+        run_preview();
+    };
+    let set_by_hand = move || ups.with(|ups| ups.contains_key(&selected.get()));
     let preview_notes = move || {
         notes.with(|notes| {
             ["frame", "unite", "check"]
@@ -340,7 +348,11 @@ fn PrepareView(
                         }.into_any(),
                         PreviewState::Failed(message) => view! { <p class="form-error" role="alert" data-testid="preview-error">{message}</p> }.into_any(),
                     }}
-                    <ul class="preview-notes">
+                    <ul
+                        class="preview-notes"
+                        data-testid="preview-notes"
+                        data-up=move || models.frame.get().map(|(up, _)| format!("{:.3} {:.3} {:.3}", up[0], up[1], up[2]))
+                    >
                         {move || preview_notes().into_iter().map(|(key, said, failed)| view! {
                             <li class=if failed { "field-error" } else { "step-said" } data-testid=format!("{}-{key}", if failed { "failed" } else { "said" })>
                                 {match key { "frame" => "Teeth: ", "unite" => "Pieces: ", _ => "Check: " }}
@@ -353,6 +365,12 @@ fn PrepareView(
                                 })}
                             </li>
                         }).collect_view()}
+                        {move || set_by_hand().then(|| view! {
+                            <li class="hint" data-testid="frame-set">
+                                "The teeth's direction is set by hand for this stage. "
+                                <button type="button" class="quiet" data-testid="unflip-frame" on:click=unflip>"Use the direction found from the model"</button>
+                            </li>
+                        })}
                     </ul>
                     <PreparePreview models=models trims=inputs.trims() placing=placing on_placed=on_placed on_download_line=on_download_line />
                     {move || line_error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}

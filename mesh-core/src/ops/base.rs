@@ -118,6 +118,11 @@ pub enum BaseError {
         near[0], near[1], near[2]
     )]
     ChamferTooLarge { chamfer: f32, near: [f32; 3] },
+    #[error(
+        "the model is open on the side its teeth are said to point to (a scan's rim is on the gum side), so no \
+         base can close it; flip the teeth's direction"
+    )]
+    OpenTowardsTeeth,
     #[error("the plate's margin must be at least 0 mm (it is {got}); enter a margin such as 2 mm")]
     Margin { got: f32 },
     #[error(
@@ -244,7 +249,11 @@ fn cut_plane(mesh: &IndexedMesh, options: &BaseOptions) -> Result<Plane, BaseErr
     });
     // An open scan's rim is ragged: the cut goes above all of it, so that
     // the kept part's only opening is the cut's clean outline.
-    let lowest = rim_top(mesh, &upward).map_or(lowest, |rim| rim.max(lowest));
+    let rim = rim_top(mesh, &upward);
+    if rim.is_some_and(|rim| highest - rim <= f64::from(cut_height)) {
+        return Err(BaseError::OpenTowardsTeeth);
+    }
+    let lowest = rim.map_or(lowest, |rim| rim.max(lowest));
     let model_height = highest - lowest;
     if f64::from(cut_height) >= model_height {
         return Err(BaseError::CutAboveModel { cut_height, model_height });

@@ -155,7 +155,11 @@ fn cut_level(piece: &IndexedMesh, base: &BaseOptions, down: &UnitPlane) -> Resul
     // An open piece (a scan) is cut above all of its ragged rim.
     let rim = crate::analysis::problem_edges(piece).boundary;
     let rim_top = rim.iter().flatten().map(|&v| down.distance(piece.positions[v as usize]) + down.level());
-    let lowest = rim_top.fold(lowest, f64::min);
+    let rim_top = rim_top.reduce(f64::min);
+    if rim_top.is_some_and(|rim| rim - highest <= f64::from(cut_height)) {
+        return Err(BaseError::OpenTowardsTeeth);
+    }
+    let lowest = rim_top.map_or(lowest, |rim| rim.min(lowest));
     let height = lowest - highest;
     if f64::from(cut_height) >= height {
         return Err(BaseError::CutAboveModel { cut_height, model_height: height });

@@ -217,7 +217,7 @@ fn gingival_margin(profile: &[(f64, f64)]) -> Option<f64> {
     }
     let (n, narrowest) = neck?;
     let flares = (n + 1..bands.min(n + 1 + within)).any(|k| width(k).is_some_and(|w| w >= narrowest + FLARE_MM));
-    flares.then(|| top - (n as f64 + 0.5) * BAND_MM)
+    flares.then_some(top - (n as f64 + 0.5) * BAND_MM)
 }
 
 /// The centre of the box round `points` (not empty).
