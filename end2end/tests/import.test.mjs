@@ -134,7 +134,7 @@ test('a plan folder is read, flagged, mapped, confirmed and uploaded with progre
   assert.deepEqual(await guessOf('Maxillary Subsetup 1.stl'), { arch: 'upper', stage: '1' });
   assert.deepEqual(await guessOf('LJ02.stl'), { arch: 'lower', stage: '2' });
   assert.deepEqual(await guessOf('scan.stl'), { arch: '', stage: '' });
-  assert.match(await row(page, 'Upper_Step_00.stl').getByTestId('row-read').innerText(), /^[\d\s\u2009]+ triangles · (closed|\d+ holes?|not closed)$/);
+  assert.match(await row(page, 'Upper_Step_00.stl').getByTestId('row-read').innerText(), /^[\d\s\u2009]+ triangles · (closed|.+ — Prepare closes it)$/);
   assert.match(await row(page, 'Upper_Step_04.stl').getByTestId('row-read').innerText(), /truncated/i);
   assert.equal(await row(page, 'Upper_Step_04.stl').getAttribute('data-verdict'), 'not-imported');
   assert.equal(await row(page, 'scan.stl').getAttribute('data-verdict'), 'attention');

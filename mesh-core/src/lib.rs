@@ -18,8 +18,8 @@ pub mod repair;
 mod vector;
 
 pub use analysis::{
-    HeightCheck, Orientation, ProblemEdges, Readiness, ReadinessProblem, ValidationReport, problem_edges, readiness,
-    validate,
+    HeightCheck, OPEN_RIM_EDGES, Orientation, ProblemEdges, Readiness, ReadinessProblem, ValidationReport,
+    problem_edges, readiness, validate,
 };
 pub use io::{
     Body, ReadError, ReadOutcome, ReadWarning, Rgb, SourceFormat, ThreeMfObject, ThreeMfWriteError, read, write_3mf,

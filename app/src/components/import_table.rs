@@ -131,19 +131,39 @@ fn Row(row: ImportRow, verdict: Signal<Option<Verdict>>, locked: Signal<bool>) -
     }
 }
 
+/// Whether a model is closed, in words a technician acts on: an open
+/// scan's rim told apart from small holes (by the readiness verdict's
+/// rule), and what preparation does about them.
+fn closure_text(watertight: bool, holes: &[usize]) -> String {
+    if watertight {
+        return "closed".to_owned();
+    }
+    let rims = holes.iter().filter(|&&edges| edges > mesh_core::OPEN_RIM_EDGES).count();
+    let small = holes.len() - rims;
+    let mut parts = Vec::new();
+    match rims {
+        0 => {}
+        1 => parts.push("open along its rim".to_owned()),
+        n => parts.push(format!("open along {n} rims")),
+    }
+    match small {
+        0 => {}
+        1 => parts.push("1 small hole".to_owned()),
+        n => parts.push(format!("{n} small holes")),
+    }
+    if parts.is_empty() {
+        parts.push("pieces meet at shared edges".to_owned());
+    }
+    format!("{} — Prepare closes it", parts.join(", "))
+}
+
 fn read_text(parse: &ParseState) -> String {
     match parse {
         ParseState::NotAModel => "—".into(),
         ParseState::Queued => "Queued".into(),
         ParseState::Reading => "Reading…".into(),
         ParseState::Read(facts) => {
-            let holes = match facts.holes.len() {
-                _ if facts.watertight => "closed".to_owned(),
-                0 => "not closed".to_owned(),
-                1 => "1 hole".to_owned(),
-                n => format!("{n} holes"),
-            };
-            format!("{} triangles · {holes}", group_thousands(facts.triangles))
+            format!("{} triangles · {}", group_thousands(facts.triangles), closure_text(facts.watertight, &facts.holes))
         }
         ParseState::Failed(message) => message.clone(),
     }
@@ -194,5 +214,18 @@ fn upload_code(upload: &RowUpload) -> &'static str {
         RowUpload::Paused => "paused",
         RowUpload::Done { .. } => "done",
         RowUpload::Failed(_) => "failed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_open_model_says_what_is_open_and_that_prepare_closes_it() {
+        assert_eq!(closure_text(true, &[]), "closed");
+        assert_eq!(closure_text(false, &[1435, 12, 30]), "open along its rim, 2 small holes — Prepare closes it");
+        assert_eq!(closure_text(false, &[8; 110]), "110 small holes — Prepare closes it");
+        assert_eq!(closure_text(false, &[]), "pieces meet at shared edges — Prepare closes it");
     }
 }

@@ -58,6 +58,12 @@ impl TreatmentPlan {
         }
     }
 
+    /// The first stage with a model of either arch: where the viewer opens
+    /// (a plan numbered from 1 has no stage 0 to show); `None` without any model.
+    pub(crate) fn first_stage(&self) -> Option<u32> {
+        self.upper.keys().chain(self.lower.keys()).copied().min()
+    }
+
     /// The last stage with a model of either arch; `None` without any model.
     pub(crate) fn last_stage(&self) -> Option<u32> {
         self.upper.keys().chain(self.lower.keys()).copied().max()
@@ -196,6 +202,17 @@ mod tests {
     fn the_treatment_runs_to_the_last_stage_with_a_model() {
         assert_eq!(plan().last_stage(), Some(3));
         assert_eq!(TreatmentPlan::new(&[stage("upper", 4, None, vec![])]).last_stage(), None);
+    }
+
+    #[test]
+    fn the_treatment_opens_on_the_first_stage_with_a_model() {
+        assert_eq!(plan().first_stage(), Some(0));
+        let from_one = TreatmentPlan::new(&[
+            stage("upper", 0, None, vec![]),
+            stage("upper", 1, None, vec![file("u1", 0.0, 1.0)]),
+            stage("lower", 2, None, vec![file("l2", 0.0, 1.0)]),
+        ]);
+        assert_eq!(from_one.first_stage(), Some(1), "a plan numbered from 1 opens on stage 1, not an empty 0");
     }
 
     #[test]

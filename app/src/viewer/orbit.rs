@@ -156,7 +156,8 @@ impl Orbit {
         }
         let distance = (self.camera.position() - self.camera.target()).magnitude();
         let delta = distance - distance / factor;
-        self.camera.zoom(delta, self.radius * 0.05, self.radius * 10.0);
+        // Never nearer the target than the framed sphere's radius: the camera stays outside the model.
+        self.camera.zoom(delta, self.radius, self.radius * 10.0);
     }
 }
 
@@ -211,6 +212,23 @@ mod tests {
         let (origin, direction) = centre_ray(&orbit);
         assert_near(direction, [0.0, -1.0, 0.0], 1e-4);
         assert_near([origin[0], 0.0, origin[2]], [5.0, 0.0, 5.0], 1e-3);
+        // The upper arch's teeth face −Y: it is seen from below.
+        orbit.look(StandardView::Occlusal(Arch::Upper), lower);
+        assert_near(centre_ray(&orbit).1, [0.0, 1.0, 0.0], 1e-4);
+    }
+
+    #[test]
+    fn zooming_in_stops_outside_the_framed_model() {
+        let mut orbit = Orbit::framing(box_around_origin(), Viewport::new_at_origo(400, 300));
+        for _ in 0..20 {
+            orbit.apply(CameraMove::Zoom(1.5), 300.0);
+        }
+        let distance = (orbit.camera.position() - orbit.camera.target()).magnitude();
+        assert!(
+            distance >= orbit.radius() * 0.999,
+            "{distance} from the target, the model's radius {}",
+            orbit.radius()
+        );
     }
 
     #[test]

@@ -55,7 +55,9 @@ impl StandardView {
     pub(crate) fn towards_camera(self) -> [f32; 3] {
         match self {
             StandardView::Front => [0.0, 0.0, 1.0],
-            StandardView::Top | StandardView::Occlusal(_) => [0.0, 1.0, 0.0],
+            // The lower arch's teeth face +Y, the upper's −Y: each is seen onto its biting surfaces.
+            StandardView::Top | StandardView::Occlusal(Arch::Lower) => [0.0, 1.0, 0.0],
+            StandardView::Occlusal(Arch::Upper) => [0.0, -1.0, 0.0],
             StandardView::Left => [1.0, 0.0, 0.0],
             StandardView::Right => [-1.0, 0.0, 0.0],
         }
@@ -118,9 +120,9 @@ mod tests {
     }
 
     #[test]
-    fn the_occlusal_view_looks_down_the_occlusal_axis() {
-        for arch in Arch::BOTH {
-            assert_eq!(StandardView::Occlusal(arch).towards_camera(), UP);
-        }
+    fn each_occlusal_view_looks_onto_its_arch_s_biting_surfaces() {
+        // The lower arch's cusps point up (+Y): seen from above; the upper's point down: seen from below.
+        assert_eq!(StandardView::Occlusal(Arch::Lower).towards_camera(), UP);
+        assert_eq!(StandardView::Occlusal(Arch::Upper).towards_camera(), UP.map(|c| -c));
     }
 }

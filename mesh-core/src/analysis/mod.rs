@@ -8,5 +8,5 @@ mod readiness;
 mod report;
 
 pub use problem_edges::{ProblemEdges, problem_edges};
-pub use readiness::{Readiness, ReadinessProblem, readiness};
+pub use readiness::{OPEN_RIM_EDGES, Readiness, ReadinessProblem, readiness};
 pub use report::{HeightCheck, Orientation, ValidationReport, validate};

@@ -7,7 +7,7 @@ use super::report::{Orientation, ValidationReport};
 
 /// A rim longer than this (in edges) is an open side by design (a scan's
 /// gum edge), not a hole to fill.
-const OPEN_RIM_EDGES: usize = 500;
+pub const OPEN_RIM_EDGES: usize = 500;
 
 /// The verdict on a model.
 #[derive(Debug, Clone, PartialEq, Eq)]

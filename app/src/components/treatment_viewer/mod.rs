@@ -67,7 +67,8 @@ pub(crate) fn TreatmentViewer(
     let plan = StoredValue::new(plan);
     let models = Models::new(use_api());
     let control = ViewerControl::new();
-    let stage = RwSignal::new(0_u32);
+    let first = plan.with_value(|plan| plan.first_stage()).unwrap_or(0);
+    let stage = RwSignal::new(first);
     let playing = RwSignal::new(false);
     let arches = Arch::BOTH.map(|arch| ArchDisplay {
         arch,
@@ -77,7 +78,7 @@ pub(crate) fn TreatmentViewer(
     let measuring = RwSignal::new(false);
     let points = RwSignal::new(Vec::<[f32; 3]>::new());
     let problems = RwSignal::new(false);
-    let comparison = Comparison { on: RwSignal::new(false), a: RwSignal::new(0), b: RwSignal::new(last) };
+    let comparison = Comparison { on: RwSignal::new(false), a: RwSignal::new(first), b: RwSignal::new(last) };
     // The stage whose models are shown: B while comparing.
     let shown_stage = move || if comparison.on.get() { comparison.b.get() } else { stage.get() };
 
