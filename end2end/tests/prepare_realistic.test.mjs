@@ -59,7 +59,7 @@ test('the owner makes a case from an open scan and a plan of gum and teeth, and 
     json: { email: TECHNICIAN.email, display_name: 'Tom Tech', role: 'technician', password: TECHNICIAN.password },
   });
   const shown = await api(page, 'GET', `/cases/${detail.id}`);
-  assert.equal(shown.case.status, 'models_ready', 'the case follows its models');
+  assert.equal(shown.status, 'models_ready', 'the case follows its models');
   assert.deepEqual(unexpected(problems), []);
 });
 
@@ -78,9 +78,9 @@ test('an open scan is previewed as one closed solid on a base: its teeth found f
   const status = await preview(page);
   assert.equal(await status.getAttribute('data-watertight'), 'true', await status.innerText());
   assert.match(await page.getByTestId('said-frame').innerText(), /found from the scan's open rim/);
-  assert.match(await page.getByTestId('said-repair').innerText(), /dropped 5 loose crumbs.*left the open rim \(\d+ edges\) for the base to close/);
-  assert.match(await page.getByTestId('said-base').innerText(), /above the open rim's highest point/);
-  assert.match(await page.getByTestId('said-check').innerText(), /one closed solid facing outward, [\d.]+ mm tall, standing on its base/);
+  assert.match(await page.getByTestId('said-repair').innerText(), /dropped 5 loose crumbs.*left the open rim \(\d+ edges\) for the base to close/i);
+  assert.match(await page.getByTestId('said-base').innerText(), /above the open rim's highest point/i);
+  assert.match(await page.getByTestId('said-check').innerText(), /one closed solid facing outward, [\d.]+ mm tall, standing on its base/i);
   const up = await shownUp(page);
   assert.ok(up[1] < -0.9, `an upper scan's teeth point along −Y: ${up}`);
   await page.locator('[data-testid=preview-prepared] [data-testid=viewer]:not([data-frames="0"])').waitFor();
@@ -99,7 +99,7 @@ test('a plan of gum and separate teeth is previewed as one solid, and Flip turns
   await page.locator('[data-testid=preview-original] [data-testid=viewer]:not([data-frames="0"])').waitFor({ timeout: 60_000 });
   const status = await preview(page);
   assert.equal(await status.getAttribute('data-watertight'), 'true', await status.innerText());
-  assert.match(await page.getByTestId('said-unite').innerText(), /^Pieces: 15 pieces made one solid/);
+  assert.match(await page.getByTestId('said-unite').innerText(), /^Pieces: 15 pieces made one solid; the plate and the model on it made one solid/);
   assert.match(await page.getByTestId('said-frame').innerText(), /found from the teeth's detail/);
   const found = await shownUp(page);
   assert.ok(found[1] > 0.9, `a lower arch's teeth point along +Y: ${found}`);
@@ -160,7 +160,7 @@ test('Prepare all saves a watertight solid standing at z = 0 for each stage; a s
     assert.equal(report.bounds.min[2], 0, `${key} stands on its base at z = 0`);
   }
   const shown = await api(page, 'GET', `/cases/${made.caseId}`);
-  assert.equal(shown.case.status, 'prepared', 'every stage prepared: the case is prepared');
+  assert.equal(shown.status, 'prepared', 'every stage prepared: the case is prepared');
   assert.deepEqual(unexpected(problems), []);
 });
 

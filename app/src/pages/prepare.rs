@@ -200,13 +200,14 @@ fn PrepareView(
                         Ok(read) => models.prepared.set(Some(Arc::new(read.mesh))),
                         Err(error) => return preview.set(PreviewState::Failed(sentence(&error.to_string()))),
                     }
-                    notes.set(
-                        facts
-                            .steps
-                            .iter()
-                            .map(|said| (said.step.clone(), StepNote::Did(sentence(&said.sentence))))
-                            .collect(),
-                    );
+                    // A step that ran twice (the union, before and after a plate) says both.
+                    let mut said = BTreeMap::<String, String>::new();
+                    for step in &facts.steps {
+                        said.entry(step.step.clone())
+                            .and_modify(|all| *all = format!("{}; {}", all.trim_end_matches('.'), step.sentence))
+                            .or_insert_with(|| step.sentence.clone());
+                    }
+                    notes.set(said.into_iter().map(|(step, all)| (step, StepNote::Did(sentence(&all)))).collect());
                     proposed_line.set(facts.trim_line.clone());
                     models.placed_line.set(facts.placed_trim_line.clone());
                     models.frame.set(Some((facts.up, facts.front)));

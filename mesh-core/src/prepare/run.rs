@@ -74,7 +74,7 @@ pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) ->
         steps.push((Step::Repair, report.summary()));
         current = std::borrow::Cow::Owned(repaired);
     }
-    unite_pieces(&mut current, &mut steps)?;
+    unite_pieces(&mut current, &mut steps, false)?;
 
     let mut trim_line = None;
     if let Some(recipe_trim) = &recipe.trim {
@@ -102,7 +102,7 @@ pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) ->
         bottom = Some(based.bottom);
         current = std::borrow::Cow::Owned(based.mesh);
         // The plate's slab overlaps the pieces standing on it.
-        unite_pieces(&mut current, &mut steps)?;
+        unite_pieces(&mut current, &mut steps, base.plate)?;
     }
 
     if let (Some(recipe_hollow), Some(face)) = (&recipe.hollow, bottom) {
@@ -140,10 +140,12 @@ pub fn prepare(mesh: &IndexedMesh, recipe: &Recipe, part: &Part, font: &[u8]) ->
     Ok(Prepared { mesh, steps, trim_line, frame, placement })
 }
 
-/// Unites the model's pieces where there are several, saying so in a step.
+/// Unites the model's pieces where there are several (`on_plate`: one of
+/// them is the plate under the others), saying so in a step.
 fn unite_pieces(
     current: &mut std::borrow::Cow<'_, IndexedMesh>,
     steps: &mut Vec<(Step, String)>,
+    on_plate: bool,
 ) -> Result<(), PrepareError> {
     if validate(current).components <= 1 {
         return Ok(());
@@ -153,7 +155,12 @@ fn unite_pieces(
         1 => "one solid".to_owned(),
         n => format!("{n} solids where they overlap"),
     };
-    steps.push((Step::Unite, format!("{} pieces made {made}", united.pieces_before)));
+    let said = match united.pieces_before - 1 {
+        1 if on_plate => format!("the plate and the model on it made {made}"),
+        n if on_plate => format!("the plate and the {n} pieces on it made {made}"),
+        _ => format!("{} pieces made {made}", united.pieces_before),
+    };
+    steps.push((Step::Unite, said));
     *current = std::borrow::Cow::Owned(united.mesh);
     Ok(())
 }

@@ -44,7 +44,8 @@ fn the_default_recipe_labels_both_corpus_arches_on_one_plate() {
         // The separate crowns stay apart until the plate joins them.
         assert_eq!(steps, [Step::Frame, Step::Repair, Step::Unite, Step::Base, Step::Unite, Step::Label, Step::Check]);
         assert_eq!(prepared.steps[3].1, "cut 1 mm above the lowest point, 3 mm plate");
-        assert_eq!(prepared.steps[4].1, "14 pieces made one solid");
+        assert_eq!(prepared.steps[2].1, "14 pieces made 13 solids where they overlap");
+        assert_eq!(prepared.steps[4].1, "the plate and the 13 pieces on it made one solid");
     }
 }
 

@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
-use mesh_core::prepare::{Part, Recipe, prepare};
+use mesh_core::prepare::{Part, Recipe, Step, prepare};
 use serde::Deserialize;
 use serde_json::json;
 use trayforge_wire::{MeshReport, StageFailure};
@@ -172,7 +172,7 @@ async fn prepare_stage(
     let made = tokio::task::spawn_blocking(move || prepared_stl(&bytes, &recipe, &part))
         .await
         .map_err(|e| retry("run the recipe", &e))?;
-    let (stl, report) = match made {
+    let (stl, report, frame) = match made {
         Ok(made) => made,
         Err(message) => return Ok(StageOutcome::Failed(message)),
     };
@@ -208,7 +208,8 @@ async fn prepare_stage(
             .with("prepared_from", original.id.to_string())
             .with("stage", format!("{arch} {index}"))
             .with("version", file.version.to_string())
-            .with("run", run.id.to_string());
+            .with("run", run.id.to_string())
+            .with("frame", frame);
         audit::record(&mut tx, &actor, entry).await.map_err(|e| retry("record the audit entry", &e))?;
         let data = json!({
             "case_id": run.case_id,
@@ -228,14 +229,16 @@ async fn prepare_stage(
 }
 
 /// Reads the original, applies the recipe and writes the result as
-/// binary STL with its report; the error is the message for the run.
-fn prepared_stl(bytes: &[u8], recipe: &Recipe, part: &Part) -> Result<(Vec<u8>, MeshReport), String> {
+/// binary STL with its report and the frame the recipe used (which way the
+/// teeth point, and how that was found); the error is the message for the run.
+fn prepared_stl(bytes: &[u8], recipe: &Recipe, part: &Part) -> Result<(Vec<u8>, MeshReport, String), String> {
     let original = mesh_core::read(bytes)
         .map_err(|e| format!("the stored model cannot be read ({e}); upload the stage's model again"))?;
     let prepared = prepare(&original.mesh, recipe, part, LABEL_FONT).map_err(|e| e.to_string())?;
     let stl = mesh_core::write_binary_stl(&prepared.mesh);
     let written = mesh_core::read(&stl).map_err(|e| format!("the prepared model does not read back ({e})"))?;
-    Ok((stl, mesh_command::report(&written, None)))
+    let frame = prepared.steps.iter().find(|(step, _)| *step == Step::Frame).map(|(_, said)| said.clone());
+    Ok((stl, mesh_command::report(&written, None), frame.unwrap_or_default()))
 }
 
 fn mesh_arch(arch: Arch) -> mesh_core::Arch {

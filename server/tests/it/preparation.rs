@@ -288,6 +288,19 @@ async fn the_prepare_job_makes_an_open_scan_and_a_plan_of_gum_and_teeth_one_soli
         assert_eq!((run.status.as_str(), run.done, run.failed.len()), ("done", 2, 0), "{run:?}");
         let detail = json_of(send(&app, &owner, Method::GET, &path, Value::Null).await, 200).await;
         assert_eq!(status(detail), "prepared");
+        // Each prepared version's audit entry records the frame the recipe used.
+        let activity: Value =
+            json_of(send(&app, &owner, Method::GET, &format!("/cases/{case}/activity"), Value::Null).await, 200).await;
+        let frames: Vec<String> = activity["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "file.prepare")
+            .map(|e| e["details"]["frame"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        assert_eq!(frames.len(), 2, "{activity}");
+        assert!(frames.iter().any(|f| f.ends_with("found from the scan's open rim")), "{frames:?}");
+        assert!(frames.iter().any(|f| f.ends_with("found from the teeth's detail")), "{frames:?}");
         for stage in stages(&app, &owner, &case).await {
             let [original, prepared] = stage.models.as_slice() else { panic!("two versions: {stage:?}") };
             let before = original.report.as_ref().unwrap();
