@@ -10,6 +10,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { stageShown } from './viewer_support.mjs';
 import {
   callApi, corpus, fitsWidth, launchBrowser, openPage, screenshot, serverAndBrowser, signIn, unexpected, waitForPath,
 } from './support.mjs';
@@ -323,16 +324,22 @@ test('the case page’s Activity names who did what, newest first, and "Show mor
   for (let n = 1; n <= 20; n += 1) {
     await api(page, 'PATCH', `/cases/${made.caseId}`, { json: { notes: `Check ${n}` } });
   }
+  // The treatment viewer opens on the first stage with a model, 3, and
+  // downloads it once (an audited download); a reload takes it from the cache.
+  await page.reload();
+  await stageShown(page, 3);
   const all = await api(page, 'GET', `/cases/${made.caseId}/activity?limit=200`);
-  assert.equal(all.total, 23);
+  assert.equal(all.total, 24);
+  assert.equal(all.items[0].action, 'file.download');
 
   await page.reload();
   const entries = page.getByTestId('activity-entry');
   await entries.first().waitFor();
   assert.equal(await entries.count(), 20, 'one page of 20');
-  assert.equal(await entries.first().locator('.activity-what').innerText(), `${made.ownerName} edited the notes`);
+  assert.equal(await entries.first().locator('.activity-what').innerText(), `${made.ownerName} downloaded Upper_03b.stl`);
+  assert.equal(await entries.nth(1).locator('.activity-what').innerText(), `${made.ownerName} edited the notes`);
   await page.getByTestId('activity-more').click();
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid=activity-entry]').length === 23);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=activity-entry]').length === 24);
   const lines = await page.locator('[data-testid=activity-entry] .activity-what').allInnerTexts();
   assert.deepEqual(lines.slice(-3), [
     `${made.ownerName} uploaded upper stage 3 model (v2)`,

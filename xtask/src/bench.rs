@@ -14,7 +14,9 @@
 //! turns with it), the flat base on an arch, and a label on that base;
 //! then in headless Chromium (`end2end/bench/prepare.mjs`) the same cut of
 //! the same 1M-triangle torus and the whole default recipe on the same
-//! 256k-triangle arch, in wasm.
+//! 256k-triangle arch, in wasm; and the default recipe on the realistic
+//! corpus's open scan (149k) and plan of gum and teeth (205k). Natively,
+//! also the union of that plan against Manifold's C++ (`union_manifold.py`).
 //!
 //! `app`: the client in headless Chromium (`end2end/bench/app.mjs`): a
 //! 22 MB file dropped on Inspect to its first frame, the main thread's long
@@ -59,7 +61,12 @@ fn prep(root: &Path) -> Result {
     ]))?;
     println!("==> browser: plane cut with cap and the whole recipe in wasm (npm run bench:prepare in end2end/)");
     let mut bench = browser_bench(root, "bench:prepare")?;
-    cmd::run(bench.args([inputs.join("torus_1m_binary.stl"), inputs.join("arch_256k_binary.stl")]))
+    cmd::run(bench.args([
+        inputs.join("torus_1m_binary.stl"),
+        inputs.join("arch_256k_binary.stl"),
+        realistic.join("lower_scan_open.stl"),
+        realistic.join("upper_plan_shells.stl"),
+    ]))
 }
 
 fn mesh(root: &Path) -> Result {
