@@ -52,7 +52,10 @@ pub(crate) fn PreparePreview(
     // The arrow over a model whose teeth point along `up`.
     let content = move |mesh: Option<Arc<IndexedMesh>>, mut marks: Marks, frame: Option<([f32; 3], [f32; 3])>| {
         if let (Some(bounds), Some((up, front))) = (mesh.as_ref().and_then(|m| m.bounds()), frame) {
-            marks.segments.extend(frame_arrow(&bounds, up, front));
+            let arrow = frame_arrow(&bounds, up, front);
+            // A dot on the tip, so the arrow shows even seen end-on.
+            marks.points.push(arrow[0][1]);
+            marks.segments.extend(arrow);
         }
         ViewerContent { marks, ..ViewerContent::single(mesh) }
     };

@@ -356,7 +356,7 @@ fn PrepareView(
                     >
                         {move || preview_notes().into_iter().map(|(key, said, failed)| view! {
                             <li class=if failed { "field-error" } else { "step-said" } data-testid=format!("{}-{key}", if failed { "failed" } else { "said" })>
-                                {match key { "frame" => "Teeth: ", "unite" => "Pieces: ", _ => "Check: " }}
+                                {match key { "frame" => "", "unite" => "Pieces: ", _ => "Check: " }}
                                 {said}
                                 {(key == "frame" && !failed).then(|| view! {
                                     " "

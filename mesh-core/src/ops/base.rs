@@ -142,6 +142,39 @@ pub enum BaseError {
 /// open along its gum edge) is cut `cut_height_mm` above the highest point
 /// of its rim, so that the base closes it.
 pub fn flat_base(mesh: &IndexedMesh, options: &BaseOptions) -> Result<FlatBase, BaseError> {
+    let walled = walls(mesh, options)?;
+    let chamfer = options.chamfer_mm;
+    let Walled { mut mesh, cut, outline, bottom: bottom_plane, bottom_outline, bottom_faces } = walled;
+    let bottom = cap_each_piece(&mesh, &bottom_outline, &bottom_faces, &bottom_plane).map_err(|failure| {
+        if chamfer > 0.0 {
+            let near = match failure {
+                CapFailure::Coincident { at } | CapFailure::Crossing { at } | CapFailure::Overlapping { at } => at,
+            };
+            BaseError::ChamferTooLarge { chamfer, near }
+        } else {
+            cap_error(failure).into()
+        }
+    })?;
+    mesh.triangles.extend(bottom);
+    let bottom = Plane::new(bottom_plane.origin.map(|c| c as f32), bottom_plane.normal.map(|c| c as f32));
+    Ok(FlatBase { mesh, cut, outline, bottom })
+}
+
+/// The model cut as `options` say, with its walls (and chamfer) down to
+/// the bottom, the bottom left open: its rings' edges, run as the bottom's
+/// cap runs them, and the wall face of each.
+pub(super) struct Walled {
+    pub(super) mesh: IndexedMesh,
+    pub(super) cut: Plane,
+    pub(super) outline: CutOutline,
+    /// The bottom's plane, facing out of the model.
+    pub(super) bottom: super::UnitPlane,
+    pub(super) bottom_outline: Vec<[u32; 2]>,
+    pub(super) bottom_faces: Vec<u32>,
+}
+
+/// [`flat_base`] without its bottom.
+pub(super) fn walls(mesh: &IndexedMesh, options: &BaseOptions) -> Result<Walled, BaseError> {
     check_sizes(options)?;
     let (base, chamfer) = (options.base_height_mm, options.chamfer_mm);
     if mesh.is_empty() {
@@ -202,20 +235,8 @@ pub fn flat_base(mesh: &IndexedMesh, options: &BaseOptions) -> Result<FlatBase, 
         bottom_outline.extend(edges.filter(|[a, b]| a != b));
         bottom_faces.extend(faces);
     }
-    let bottom_plane = plane.shifted(f64::from(base));
-    let bottom = cap_each_piece(&result, &bottom_outline, &bottom_faces, &bottom_plane).map_err(|failure| {
-        if chamfer > 0.0 {
-            let near = match failure {
-                CapFailure::Coincident { at } | CapFailure::Crossing { at } | CapFailure::Overlapping { at } => at,
-            };
-            BaseError::ChamferTooLarge { chamfer, near }
-        } else {
-            cap_error(failure).into()
-        }
-    })?;
-    result.triangles.extend(bottom);
-    let bottom = Plane::new(bottom_plane.origin.map(|c| c as f32), bottom_plane.normal.map(|c| c as f32));
-    Ok(FlatBase { mesh: result, cut, outline, bottom })
+    let bottom = plane.shifted(f64::from(base));
+    Ok(Walled { mesh: result, cut, outline, bottom, bottom_outline, bottom_faces })
 }
 
 /// The base's height is more than 0 and its chamfer less than that.

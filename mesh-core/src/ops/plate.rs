@@ -4,13 +4,16 @@
 //! and a margin, so that the whole arch stands on one flat bottom with room
 //! for a label.
 //!
-//! Each piece is put on a base of its own ([`flat_base`] at its own cut
-//! plane) reaching `overlap` mm into the slab, and the slab is a closed
-//! prism: every piece stays closed, manifold and outward, and they overlap
-//! where they join, as neighbouring crowns already do. Slicers print
-//! overlapping closed pieces as their union.
+//! Each piece gets walls of its own (a [`flat_base`] at its own cut plane
+//! without its bottom) down to the slab's top, and the slab's top is
+//! capped round the rings where the walls end: one closed solid, with no
+//! boolean. Where the pieces' rings meet (neighbouring crowns that
+//! overlap), each piece is put on a closed base of its own reaching
+//! `overlap` mm into a closed slab instead: they overlap where they join,
+//! and the recipe unites them (`unite.rs`).
 
-use super::base::{BaseError, BaseOptions, BasePlacement, FlatBase, check_sizes, flat_base};
+use super::base::{BaseError, BaseOptions, BasePlacement, FlatBase, Walled, check_sizes, flat_base, walls};
+use super::cap::cap;
 use super::cut_cap::{CutOutline, PlaneCutError};
 use super::plane::{Plane, UnitPlane};
 use super::unite::split;
@@ -61,6 +64,14 @@ pub fn plate_base(mesh: &IndexedMesh, options: &PlateOptions) -> Result<FlatBase
     let thickness = f64::from(base.base_height_mm);
     let overlap = OVERLAP_MM.min(thickness / 2.0);
 
+    let (margin, chamfer) = (f64::from(margin), f64::from(base.chamfer_mm));
+    if chamfer > 0.0 && chamfer >= margin {
+        return Err(BaseError::ChamferOverMargin { chamfer: base.chamfer_mm, margin: options.margin_mm });
+    }
+    if let Some(plate) = plate_round_rings(&pieces, &cuts, &base, &down, top, overlap, [margin, chamfer, thickness])? {
+        return Ok(plate);
+    }
+
     let mut result = IndexedMesh::default();
     let mut outline = CutOutline { loops: 0, outer: 0, holes: 0, open_edges: 0 };
     let mut footprint: Vec<[f64; 2]> = Vec::new();
@@ -76,31 +87,101 @@ pub fn plate_base(mesh: &IndexedMesh, options: &PlateOptions) -> Result<FlatBase
         }
         result.append(&based.mesh);
     }
-    let hull = convex_hull(&footprint);
-    if hull.len() < 3 {
-        return Err(BaseError::NoFootprint);
-    }
-    let (margin, chamfer) = (f64::from(margin), f64::from(base.chamfer_mm));
-    if chamfer > 0.0 && chamfer >= margin {
-        return Err(BaseError::ChamferOverMargin { chamfer: base.chamfer_mm, margin: options.margin_mm });
-    }
-    let top_ring = if margin > 0.0 { grown_ring(&hull, margin) } else { hull.clone() };
-    // From the top down: the top, the chamfer's start, the bottom.
-    let mut rings = vec![(0.0, top_ring.clone())];
-    if chamfer > 0.0 {
-        rings.push((thickness - chamfer, top_ring));
-        rings.push((thickness, grown_ring(&hull, margin - chamfer)));
-    } else {
-        rings.push((thickness, rings[0].1.clone()));
-    }
+    let rings = slab_rings(&footprint, 0.0, [margin, chamfer, thickness])?;
     let bottom = down.shifted(top - down.level() + thickness);
-    result.append(&slab(&rings, &down.shifted(top - down.level())));
+    result.append(&slab(&rings, &down.shifted(top - down.level()), true));
     Ok(FlatBase {
         mesh: result,
         cut: lowest_cut.expect("the lowest cut is one of the pieces' cuts"),
         outline,
         bottom: Plane::new(bottom.origin.map(|c| c as f32), bottom.normal.map(|c| c as f32)),
     })
+}
+
+/// The plate with no boolean: each piece walled down to `overlap` below
+/// the lowest cut, where the slab's top is, and that top capped round the
+/// walls' rings. `None` where the rings meet or cross (or the chamfer
+/// leaves no straight side): the caller unites closed pieces instead.
+fn plate_round_rings(
+    pieces: &[IndexedMesh],
+    cuts: &[f64],
+    base: &BaseOptions,
+    down: &UnitPlane,
+    top: f64,
+    overlap: f64,
+    [margin, chamfer, thickness]: [f64; 3],
+) -> Result<Option<FlatBase>, BaseError> {
+    if chamfer > 0.0 && thickness - chamfer <= overlap {
+        return Ok(None);
+    }
+    let slab_top = top + overlap;
+    let mut result = IndexedMesh::default();
+    let mut outline = CutOutline { loops: 0, outer: 0, holes: 0, open_edges: 0 };
+    let mut ring_edges: Vec<[u32; 2]> = Vec::new();
+    let mut footprint: Vec<[f64; 2]> = Vec::new();
+    let mut lowest_cut = None;
+    for (piece, &level) in pieces.iter().zip(cuts) {
+        let plane = Plane::new(down.normal.map(|c| (c * level) as f32), down.normal.map(|c| c as f32));
+        let own = BaseOptions {
+            placement: BasePlacement::Plane(plane),
+            base_height_mm: (slab_top - level) as f32,
+            chamfer_mm: 0.0,
+            ..*base
+        };
+        let Walled { mesh, cut, outline: piece_outline, bottom_outline, .. } = walls(piece, &own)?;
+        let offset = result.positions.len() as u32;
+        footprint.extend(mesh.positions.iter().map(|&p| down.in_plane(p)));
+        ring_edges.extend(bottom_outline.iter().map(|e| e.map(|v| v + offset)));
+        outline.loops += piece_outline.loops;
+        outline.outer += piece_outline.outer;
+        outline.holes += piece_outline.holes;
+        if level == top && lowest_cut.is_none() {
+            lowest_cut = Some(cut);
+        }
+        result.append(&mesh);
+    }
+    let rings = slab_rings(&footprint, overlap, [margin, chamfer, thickness])?;
+    let slab_plane = down.shifted(top - down.level());
+    let offset = result.positions.len() as u32;
+    result.append(&slab(&rings, &slab_plane, false));
+    // The slab's top ring runs clockwise seen from above: round it the other way, the walls' rings as holes.
+    let n = rings[0].1.len() as u32;
+    ring_edges.extend((0..n).map(|i| [offset + (i + 1) % n, offset + i]));
+    let top_plane = down.shifted(slab_top - down.level());
+    let facing_up = Plane::new(top_plane.origin.map(|c| c as f32), top_plane.normal.map(|c| -c as f32));
+    let Some(facing_up) = facing_up.checked() else { return Ok(None) };
+    let Ok(top_faces) = cap(&result.positions, &ring_edges, &facing_up) else { return Ok(None) };
+    result.triangles.extend(top_faces);
+    let bottom = down.shifted(top - down.level() + thickness);
+    Ok(Some(FlatBase {
+        mesh: result,
+        cut: lowest_cut.expect("the lowest cut is one of the pieces' cuts"),
+        outline,
+        bottom: Plane::new(bottom.origin.map(|c| c as f32), bottom.normal.map(|c| c as f32)),
+    }))
+}
+
+/// The slab's rings from the top down (depth below the lowest cut, and the
+/// ring): the hull of `footprint` grown by the margin at `top_depth`, the
+/// chamfer's start, the bottom.
+fn slab_rings(
+    footprint: &[[f64; 2]],
+    top_depth: f64,
+    [margin, chamfer, thickness]: [f64; 3],
+) -> Result<Vec<(f64, Vec<[f64; 2]>)>, BaseError> {
+    let hull = convex_hull(footprint);
+    if hull.len() < 3 {
+        return Err(BaseError::NoFootprint);
+    }
+    let top_ring = if margin > 0.0 { grown_ring(&hull, margin) } else { hull.clone() };
+    let mut rings = vec![(top_depth, top_ring.clone())];
+    if chamfer > 0.0 {
+        rings.push((thickness - chamfer, top_ring));
+        rings.push((thickness, grown_ring(&hull, margin - chamfer)));
+    } else {
+        rings.push((thickness, top_ring));
+    }
+    Ok(rings)
 }
 
 /// `piece` cut at `level` along `down` and based down to `bottom`. Where
@@ -207,10 +288,10 @@ fn convex_hull(points: &[[f64; 2]]) -> Vec<[f64; 2]> {
     hull
 }
 
-/// A closed prism through `rings` (each a depth below `top`, which faces
-/// down, and a convex ring counter-clockwise in its coordinates, all of one
-/// length), capped at the first and the last.
-fn slab(rings: &[(f64, Vec<[f64; 2]>)], top: &UnitPlane) -> IndexedMesh {
+/// A prism through `rings` (each a depth below `top`, which faces down,
+/// and a convex ring counter-clockwise in its coordinates, all of one
+/// length), capped at the last and, when `capped`, at the first.
+fn slab(rings: &[(f64, Vec<[f64; 2]>)], top: &UnitPlane, capped: bool) -> IndexedMesh {
     let mut mesh = IndexedMesh::default();
     let n = rings[0].1.len() as u32;
     for (depth, ring) in rings {
@@ -221,7 +302,9 @@ fn slab(rings: &[(f64, Vec<[f64; 2]>)], top: &UnitPlane) -> IndexedMesh {
     let bottom = n * (rings.len() as u32 - 1);
     for i in 1..n - 1 {
         mesh.triangles.push([bottom, bottom + i, bottom + i + 1]);
-        mesh.triangles.push([0, i + 1, i]);
+        if capped {
+            mesh.triangles.push([0, i + 1, i]);
+        }
     }
     for level in 0..rings.len() as u32 - 1 {
         let (upper, lower) = (level * n, (level + 1) * n);

@@ -1,6 +1,6 @@
 //! A plate under a model of several pieces: two blocks of different
-//! heights on one slab, exact volumes, and the corpus arches' crowns all
-//! standing on one flat bottom.
+//! heights on one slab, one solid with exact volumes, and the corpus
+//! arches' crowns all standing on one flat bottom.
 
 use mesh_core::{Arch, BaseError, BaseOptions, BasePlacement, IndexedMesh, PlateOptions, plate_base, read, validate};
 
@@ -32,39 +32,50 @@ fn options(chamfer: f32, margin: f32) -> PlateOptions {
 
 #[test]
 fn each_piece_is_cut_at_its_own_height_and_stands_on_one_slab() {
-    let plated = plate_base(&two_blocks(), &options(0.0, 0.0)).unwrap();
+    let plated = plate_base(&two_blocks(), &options(0.0, 1.0)).unwrap();
     let report = validate(&plated.mesh);
     assert_closed_manifold_outward(&report);
-    // Two pieces and the slab.
-    assert_eq!(report.components, 3);
+    // Two pieces on the slab, one solid: the slab's top is capped round the walls.
+    assert_eq!(report.components, 1);
     let bounds = plated.mesh.bounds().unwrap();
     // The lower block is cut at z = 0.5, the plate's top; the slab goes 2 mm below it.
     assert_near(f64::from(bounds.min[2]), -1.5, 1e-5);
     assert_near(f64::from(bounds.max[2]), 5.0, 1e-5);
     assert_eq!(plated.bottom.normal, [0.0, 0.0, -1.0]);
     assert_near(f64::from(plated.bottom.origin[2]), -1.5, 1e-5);
-    // Volumes, pieces counted apart: the slab is the hull of the two 2 × 2
-    // footprints (12 × 2) by 2 mm; the lower block keeps 1.5 mm above the
-    // plate and reaches 0.5 mm into it; the upper one is cut at z = 3.5 and
-    // goes down to 0.5 mm into the plate (z = 0).
-    let slab = 12.0 * 2.0 * 2.0;
+    // Volumes: the slab is the hull of the two 2 × 2 footprints (12 × 2)
+    // grown by the 1 mm margin (round corners of 180 points), from 0.5 mm
+    // below the lowest cut (z = 0) to the bottom, 1.5 mm; the lower block
+    // keeps 1.5 mm above its cut and its 0.5 mm wall down to the slab; the
+    // upper one is cut at z = 3.5 and walled down to z = 0.
+    let slab = (12.0 * 2.0 + 2.0 * 14.0 * 1.0 + std::f64::consts::PI) * 1.5;
     let lower = 4.0 * (1.5 + 0.5);
     let upper = 4.0 * (5.0 - 0.0);
-    assert_near(report.signed_volume, slab + lower + upper, 1e-3);
+    assert_near(report.signed_volume, slab + lower + upper, 0.05);
     assert_eq!(plated.outline.loops, 2);
+
+    // With no margin the walls run along the slab's edge: the pieces stand
+    // on it as closed pieces of their own, overlapping it, for the recipe to unite.
+    let flush = plate_base(&two_blocks(), &options(0.0, 0.0)).unwrap();
+    let report = validate(&flush.mesh);
+    assert_closed_manifold_outward(&report);
+    assert_eq!(report.components, 3);
+    assert_near(f64::from(flush.mesh.bounds().unwrap().min[2]), -1.5, 1e-5);
 }
 
 #[test]
 fn the_margin_grows_the_plate_and_the_chamfer_bevels_it() {
-    let plain = validate(&plate_base(&two_blocks(), &options(0.0, 0.0)).unwrap().mesh).signed_volume;
-    let grown = plate_base(&two_blocks(), &options(0.0, 1.0)).unwrap();
+    let plain = validate(&plate_base(&two_blocks(), &options(0.0, 1.0)).unwrap().mesh).signed_volume;
+    let grown = plate_base(&two_blocks(), &options(0.0, 2.0)).unwrap();
     let report = validate(&grown.mesh);
     assert_closed_manifold_outward(&report);
-    // A 1 mm margin round a 12 × 2 rectangle: (12 × 2 + 2 × 14 × 1 + π) × 2 mm, nearly (12-gon corners).
+    // From a 1 to a 2 mm margin round the 12 × 2 footprints, 1.5 mm thick:
+    // (2 × 14 × 1 + π (2² − 1²)) × 1.5 mm, nearly (corners of 180 points).
     let added = report.signed_volume - plain;
-    assert!(added > 2.0 * (28.0 + 2.9) && added < 2.0 * (28.0 + std::f64::consts::PI), "{added}");
+    let exact = 1.5 * (28.0 + 3.0 * std::f64::consts::PI);
+    assert!(added < exact && added > exact - 0.1, "{added}");
     let bounds = grown.mesh.bounds().unwrap();
-    assert_near(f64::from(bounds.min[0]), -1.0, 1e-4);
+    assert_near(f64::from(bounds.min[0]), -2.0, 1e-4);
 
     let bevelled = plate_base(&two_blocks(), &options(0.5, 1.0)).unwrap();
     let report = validate(&bevelled.mesh);
@@ -80,8 +91,8 @@ fn the_corpus_arches_stand_on_one_plate_with_room_for_a_label() {
         let plated = plate_base(&mesh, &options).unwrap();
         let report = validate(&plated.mesh);
         assert_closed_manifold_outward(&report);
-        // Fourteen crowns and the plate.
-        assert_eq!(report.components, 15, "{arch:?}");
+        // Fourteen crowns on the plate, one solid.
+        assert_eq!(report.components, 1, "{arch:?}");
         assert_eq!(plated.outline.outer, 14, "{arch:?}");
         // The plate's bottom faces away from the teeth, 3 mm below the lowest cut.
         let down = arch.occlusal_direction().map(|c| -c);

@@ -42,10 +42,9 @@ fn the_default_recipe_labels_both_corpus_arches_on_one_plate() {
         assert_closed_manifold_outward(&report);
         let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
         // The separate crowns stay apart until the plate joins them.
-        assert_eq!(steps, [Step::Frame, Step::Repair, Step::Unite, Step::Base, Step::Unite, Step::Label, Step::Check]);
-        assert_eq!(prepared.steps[3].1, "cut 1 mm above the lowest point, 3 mm plate");
+        assert_eq!(steps, [Step::Frame, Step::Repair, Step::Unite, Step::Base, Step::Label, Step::Check]);
         assert_eq!(prepared.steps[2].1, "14 pieces made 13 solids where they overlap");
-        assert_eq!(prepared.steps[4].1, "the plate and the 13 pieces on it made one solid");
+        assert_eq!(prepared.steps[3].1, "cut 1 mm above the lowest point, 3 mm plate");
     }
 }
 
@@ -137,13 +136,13 @@ fn a_hollowed_block_keeps_its_drains_off_the_label() {
     let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
     assert_eq!(steps, [Step::Frame, Step::Base, Step::Hollow, Step::Label, Step::Check]);
 
-    // On a plate the block and the plate are united first, so the drains
-    // pass through the one solid's bottom.
+    // On a plate the block and the plate are one solid, so the drains pass
+    // through its bottom.
     let on_plate = Recipe { base: Some(BaseRecipe::default()), ..recipe };
     let prepared = prepare(&block, &on_plate, &part, font()).unwrap();
     assert_printable("block on a plate", &prepared.mesh);
     let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
-    assert_eq!(steps, [Step::Frame, Step::Base, Step::Unite, Step::Hollow, Step::Label, Step::Check]);
+    assert_eq!(steps, [Step::Frame, Step::Base, Step::Hollow, Step::Label, Step::Check]);
 }
 
 #[test]
@@ -170,7 +169,7 @@ fn a_trim_recipe_trims_the_arch_along_the_proposal_before_its_base() {
     let prepared = prepare(&arch, &recipe, &Part::aligner("K7Q-4M2", Arch::Lower, 7), font()).unwrap();
     assert_closed_manifold_outward(&validate(&prepared.mesh));
     let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
-    assert_eq!(steps, [Step::Frame, Step::Repair, Step::Unite, Step::Trim, Step::Base, Step::Unite, Step::Check]);
+    assert_eq!(steps, [Step::Frame, Step::Repair, Step::Unite, Step::Trim, Step::Base, Step::Check]);
     let line = prepared.trim_line.clone().unwrap();
     assert!(
         prepared.steps[3].1.starts_with(&format!(
@@ -240,8 +239,9 @@ fn the_full_recipe_trims_plates_and_labels_both_corpus_arches_at_any_offset_and_
                 assert_closed_manifold_outward(&validate(&prepared.mesh));
                 assert_printable("crowns", &prepared.mesh);
                 let steps: Vec<Step> = prepared.steps.iter().map(|(step, _)| *step).collect();
-                let [.., trim, base, _, label, _] = steps[..] else { panic!("{steps:?}") };
-                assert_eq!([trim, base, label], [Step::Trim, Step::Base, Step::Label]);
+                let order: Vec<Step> =
+                    steps.into_iter().filter(|s| matches!(s, Step::Trim | Step::Base | Step::Label)).collect();
+                assert_eq!(order, [Step::Trim, Step::Base, Step::Label]);
                 assert!(prepared.trim_line.as_ref().is_some_and(|line| line.len() > 100));
             }
         }
