@@ -161,14 +161,17 @@ fn plate_round_rings(
     }))
 }
 
-/// The slab's rings from the top down (depth below the lowest cut, and the
-/// ring): the hull of `footprint` grown by the margin at `top_depth`, the
-/// chamfer's start, the bottom.
+/// A slab's rings from the top down: each a depth below the lowest cut and
+/// a ring in the plate's 2D coordinates.
+type Rings = Vec<(f64, Vec<[f64; 2]>)>;
+
+/// The slab's rings: the hull of `footprint` grown by the margin at
+/// `top_depth`, the chamfer's start, the bottom.
 fn slab_rings(
     footprint: &[[f64; 2]],
     top_depth: f64,
     [margin, chamfer, thickness]: [f64; 3],
-) -> Result<Vec<(f64, Vec<[f64; 2]>)>, BaseError> {
+) -> Result<Rings, BaseError> {
     let hull = convex_hull(footprint);
     if hull.len() < 3 {
         return Err(BaseError::NoFootprint);

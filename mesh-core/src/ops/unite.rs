@@ -4,11 +4,18 @@
 //! the surface that lies inside another piece goes, the crossings become
 //! edges, and every face outside the others is kept as it was.
 //!
-//! Pieces whose boxes do not meet cannot cross, so they go into one
-//! operand together; only the groups are united, smallest first, and the
-//! largest piece (the gum) last, so it takes part in one boolean only.
+//! Only pieces that meet take part in a boolean: pairs whose boxes meet
+//! are tested face against face (parry's BVHs), and a piece whose box lies
+//! within another's may be inside it; pieces that meet nothing stay as
+//! they are. Within a cluster of pieces that meet, pieces whose boxes do
+//! not meet cannot cross, so they go into one operand together; the groups
+//! are united smallest first, and the largest piece (the gum) last, so it
+//! takes part in one boolean only.
 
 use boolmesh::prelude::{Manifold, OpType, compute_boolean};
+use parry3d::math::{Pose, Vector};
+use parry3d::query::intersection_test;
+use parry3d::shape::TriMesh;
 
 use crate::IndexedMesh;
 use crate::repair::piece_of_each_face;
@@ -43,7 +50,80 @@ pub fn unite(mesh: &IndexedMesh) -> Result<United, UniteError> {
     if pieces_before <= 1 {
         return Ok(United { mesh: mesh.clone(), pieces_before, pieces_after: pieces_before });
     }
-    let mut solids: Vec<(Manifold, usize)> = group(&pieces)
+    let mut result = IndexedMesh::default();
+    for cluster in clusters(&pieces) {
+        if let [alone] = cluster[..] {
+            result.append(&pieces[alone]);
+        } else {
+            let members: Vec<IndexedMesh> = cluster.iter().map(|&p| pieces[p].clone()).collect();
+            result.append(&unite_all(&members)?);
+        }
+    }
+    let pieces_after = split_count(&result);
+    Ok(United { mesh: result, pieces_before, pieces_after })
+}
+
+/// The pieces in clusters of those that meet (faces crossing or touching,
+/// or a box within another's), each cluster a list of piece numbers.
+fn clusters(pieces: &[IndexedMesh]) -> Vec<Vec<usize>> {
+    let boxes: Vec<_> = pieces.iter().map(IndexedMesh::bounds).collect();
+    let meet = |a: crate::Bounds, b: crate::Bounds| (0..3).all(|k| a.min[k] <= b.max[k] && b.min[k] <= a.max[k]);
+    let within = |p: crate::Bounds, q: crate::Bounds| (0..3).all(|k| q.min[k] <= p.min[k] && p.max[k] <= q.max[k]);
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for i in 0..pieces.len() {
+        for j in i + 1..pieces.len() {
+            if let (Some(a), Some(b)) = (boxes[i], boxes[j])
+                && meet(a, b)
+            {
+                pairs.push((i, j));
+            }
+        }
+    }
+    let mut surfaces: Vec<Option<TriMesh>> = vec![None; pieces.len()];
+    for &p in pairs.iter().flat_map(|(i, j)| [i, j]) {
+        if surfaces[p].is_none() {
+            let vertices = pieces[p].positions.iter().map(|&[x, y, z]| Vector::new(x, y, z)).collect();
+            surfaces[p] = TriMesh::new(vertices, pieces[p].triangles.clone()).ok();
+        }
+    }
+    let mut parent: Vec<usize> = (0..pieces.len()).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for (i, j) in pairs {
+        let (Some(a), Some(b)) = (boxes[i], boxes[j]) else { continue };
+        // A query parry cannot answer counts as meeting: the boolean decides.
+        let crossing = match (&surfaces[i], &surfaces[j]) {
+            (Some(s), Some(t)) => {
+                intersection_test(&Pose::identity(), s, &Pose::identity(), t).map_or(true, |hit| hit.intersecting)
+            }
+            _ => true,
+        };
+        if crossing || within(a, b) || within(b, a) {
+            let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+            parent[ri.max(rj)] = ri.min(rj);
+        }
+    }
+    let mut clusters: Vec<Vec<usize>> = Vec::new();
+    let mut index_of_root = vec![usize::MAX; pieces.len()];
+    for p in 0..pieces.len() {
+        let r = root(&mut parent, p);
+        if index_of_root[r] == usize::MAX {
+            index_of_root[r] = clusters.len();
+            clusters.push(Vec::new());
+        }
+        clusters[index_of_root[r]].push(p);
+    }
+    clusters
+}
+
+/// The union of `pieces`, which meet, by booleans.
+fn unite_all(pieces: &[IndexedMesh]) -> Result<IndexedMesh, UniteError> {
+    let mut solids: Vec<(Manifold, usize)> = group(pieces)
         .into_iter()
         .map(|members| {
             let mut operand = IndexedMesh::default();
@@ -72,9 +152,7 @@ pub fn unite(mesh: &IndexedMesh) -> Result<United, UniteError> {
         Some((other, _)) => union(&largest, &other)?,
         None => largest,
     };
-    let mesh = indexed(&solid);
-    let pieces_after = split_count(&mesh);
-    Ok(United { mesh, pieces_before, pieces_after })
+    Ok(indexed(&solid))
 }
 
 fn union(a: &Manifold, b: &Manifold) -> Result<Manifold, UniteError> {
