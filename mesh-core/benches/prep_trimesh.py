@@ -16,6 +16,8 @@ import time
 import numpy as np
 import trimesh
 
+from anchor_turns import take_turns
+
 
 def main():
     path, *numbers = sys.argv[1:]
@@ -34,11 +36,7 @@ def main():
         f"watertight={result.is_watertight} volume={result.volume:.3f}",
         flush=True,
     )
-    for line in sys.stdin:
-        if line.strip() != "run":
-            break
-        seconds, _ = slice_once()
-        print(f"{seconds:.9f}", flush=True)
+    take_turns(slice_once)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ import manifold3d
 import numpy as np
 import trimesh
 
+from anchor_turns import take_turns
+
 
 def main():
     mesh = trimesh.load(sys.argv[1], file_type="stl")
@@ -42,11 +44,7 @@ def main():
         f"pieces={len(united.decompose())} volume={united.volume():.3f}",
         flush=True,
     )
-    for line in sys.stdin:
-        if line.strip() != "run":
-            break
-        seconds, _, _ = unite()
-        print(f"{seconds:.9f}", flush=True)
+    take_turns(unite)
 
 
 if __name__ == "__main__":
