@@ -295,7 +295,7 @@ mod tests {
         let (answer, parts) = run(&received.body, &[model, Vec::new()], &clock);
         let Answer::Prepared(facts) = answer else { panic!("not prepared: {answer:?}") };
         let steps: Vec<&str> = facts.steps.iter().map(|said| said.step.as_str()).collect();
-        assert_eq!(steps, ["frame", "repair", "unite", "base", "unite", "check"]);
+        assert_eq!(steps, ["frame", "repair", "unite", "base", "check"]);
         assert!(facts.steps[3].sentence.contains("3 mm plate"), "{:?}", facts.steps);
         assert!(facts.up[1] > 0.95, "a lower arch's teeth point along +Y: {:?}", facts.up);
         assert_eq!(facts.elapsed_ms, 40.0, "one tick between the start and the end");
