@@ -119,6 +119,11 @@ pub enum TrimError {
     )]
     ModelNotClosed { holes: usize },
     #[error(
+        "the trim line runs below the scan's open rim (on the gum side) somewhere, so the cut cannot be closed; \
+         place the line by hand above the rim, or trim less (a smaller offset)"
+    )]
+    BelowOpenRim,
+    #[error(
         "the model's faces disagree on which way they face ({misoriented_edges} edges), so the cut does not close; \
          repair the model first (fix its orientation)"
     )]
@@ -169,6 +174,10 @@ fn cut_below(
     let clipped = clip(mesh, &sides);
     let loops = chain(&clipped.outline);
     if loops.open_edges > 0 {
+        let report = crate::validate(mesh);
+        if report.boundary_loops.iter().any(|&edges| edges > crate::OPEN_RIM_EDGES) {
+            return Err(TrimError::BelowOpenRim);
+        }
         return Err(match not_closed(mesh) {
             PlaneCutError::InconsistentWinding { misoriented_edges } => {
                 TrimError::InconsistentWinding { misoriented_edges }

@@ -134,3 +134,15 @@ fn the_proposed_trim_keeps_the_teeth_and_a_millimetre_of_gum_on_arches_with_gums
     let crowns = crowns("public/dental/ref_lower_tag0");
     assert!(!propose_trim(&crowns, [0.0, 1.0, 0.0], 1.0).unwrap().gums);
 }
+
+#[test]
+fn a_trim_that_would_cross_a_scan_s_open_rim_says_so() {
+    use mesh_core::prepare::{Part, Recipe, Step, TrimRecipe, prepare};
+    let scan = realistic("upper_scan_open");
+    // Where the proposal cannot stay above this scan's rim (its open back), the trim refuses by name.
+    let recipe = Recipe { trim: Some(TrimRecipe { offset_mm: 1.0 }), ..Recipe::default() };
+    let error = prepare(&scan, &recipe, &Part::aligner("K7Q-4M2", mesh_core::Arch::Upper, 1), crate::label::font())
+        .unwrap_err();
+    assert_eq!(error.step(), Some(Step::Trim));
+    assert!(error.to_string().contains("below the scan's open rim"), "{error}");
+}
