@@ -423,3 +423,26 @@ fn an_empty_build_reads_as_no_triangles() {
     assert!(outcome.mesh.is_empty());
     assert_eq!(outcome.warnings, [mesh_core::ReadWarning::NoTriangles]);
 }
+
+#[test]
+fn a_model_part_that_inflates_far_past_the_file_is_refused_before_it_is_unpacked_whole() {
+    // 64 MiB of spaces after the model's opening deflate to about 64 kB: a
+    // real model's XML deflates 5 to 10 times, this a thousand times.
+    let mut zip = ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    zip.start_file("[Content_Types].xml", options).unwrap();
+    zip.write_all(br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="model" ContentType="application/vnd.ms-package.3dmanufacturing-3dmodel+xml"/></Types>"#).unwrap();
+    zip.start_file("3D/3dmodel.model", options).unwrap();
+    zip.write_all(b"<?xml version=\"1.0\"?><model unit=\"millimeter\">").unwrap();
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..64 {
+        zip.write_all(&spaces).unwrap();
+    }
+    zip.write_all(b"</model>").unwrap();
+    let bomb = zip.finish().unwrap().into_inner();
+    assert!(bomb.len() < 1 << 20, "{} bytes", bomb.len());
+    let error = error_of(&bomb);
+    // Refused at the budget, 40 times the file but at least 16 MiB, not at the 1 GiB cap.
+    let budget_mib = (bomb.len() as u64 * 40).max(16 << 20) >> 20;
+    assert!(error.contains(&format!("unpacks to more than {budget_mib} MiB")) && error.contains("ZIP bomb"), "{error}");
+}

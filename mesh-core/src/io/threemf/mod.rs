@@ -61,6 +61,13 @@ const MODEL_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 /// A model part that unpacks to more than this is refused rather than
 /// exhausting memory (a dental arch is tens of megabytes).
 const MAX_PART_BYTES: u64 = 1 << 30;
+/// A part may unpack to at most this many times the package's size: a
+/// model's XML deflates 5 to 10 times, a ZIP bomb thousands of times. So a
+/// hostile package is refused after unpacking a bounded multiple of what
+/// was uploaded, never a gigabyte …
+const MAX_EXPANSION: u64 = 40;
+/// … and every package may unpack this much (a small model's few parts).
+const MIN_PART_BUDGET: u64 = 16 << 20;
 /// Placements of objects (build items and components, nested) in one model.
 const MAX_PLACEMENTS: usize = 100_000;
 const MAX_COMPONENT_DEPTH: usize = 64;
@@ -101,8 +108,9 @@ pub(crate) fn read(bytes: &[u8]) -> Result<(IndexedMesh, Vec<ReadWarning>), Read
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::ThreeMfPackage {
         problem: format!("its ZIP directory cannot be read: {e}; the file may have been cut short"),
     })?;
-    let part = model_part_name(&mut archive)?;
-    let xml = read_part(&mut archive, &part)?;
+    let budget = part_budget(bytes.len());
+    let part = model_part_name(&mut archive, budget)?;
+    let xml = read_part(&mut archive, &part, budget)?;
     let model = Model::parse(&xml, &part)?;
     let mesh = model.build(&xml, &part)?;
     Ok((mesh, Vec::new()))
@@ -111,14 +119,14 @@ pub(crate) fn read(bytes: &[u8]) -> Result<(IndexedMesh, Vec<ReadWarning>), Read
 /// The model part the package's relationships name, or else (when they
 /// name none, or one that is missing) the part named `3D/….model`, the
 /// usual `3D/3dmodel.model` first. Part names ignore case, as in OPC.
-fn model_part_name(archive: &mut ZipArchive<Cursor<&[u8]>>) -> Result<String, ReadError> {
+fn model_part_name(archive: &mut ZipArchive<Cursor<&[u8]>>, budget: u64) -> Result<String, ReadError> {
     let names: Vec<String> = archive.file_names().filter_map(Result::ok).map(|name| name.into_owned()).collect();
     let find = |wanted: &str| {
         names.iter().find(|name| name.trim_start_matches('/').eq_ignore_ascii_case(wanted.trim_start_matches('/')))
     };
     let target = find(RELATIONSHIPS_PART)
         .cloned()
-        .and_then(|rels| read_part(archive, &rels).ok())
+        .and_then(|rels| read_part(archive, &rels, budget).ok())
         .and_then(|rels| model_relationship_target(&rels));
     target
         .and_then(|target| find(&target))
@@ -147,16 +155,28 @@ fn model_relationship_target(rels: &[u8]) -> Option<String> {
     }
 }
 
-fn read_part(archive: &mut ZipArchive<Cursor<&[u8]>>, part: &str) -> Result<Vec<u8>, ReadError> {
+/// How much one part of a package of `package_len` bytes may unpack to.
+fn part_budget(package_len: usize) -> u64 {
+    (package_len as u64).saturating_mul(MAX_EXPANSION).clamp(MIN_PART_BUDGET, MAX_PART_BYTES)
+}
+
+/// The part `part`, unpacked as a stream that stops past `budget` bytes:
+/// neither the size the ZIP declares nor the bytes it inflates to can make
+/// it take more memory than that.
+fn read_part(archive: &mut ZipArchive<Cursor<&[u8]>>, part: &str, budget: u64) -> Result<Vec<u8>, ReadError> {
     let damaged = |e: &dyn std::fmt::Display| ReadError::ThreeMfPackage {
         problem: format!("its part `{part}` cannot be unpacked: {e}"),
     };
     let file = archive.by_name(part).map_err(|e| damaged(&e))?;
-    let mut bytes = Vec::with_capacity(file.size().min(MAX_PART_BYTES) as usize);
-    file.take(MAX_PART_BYTES + 1).read_to_end(&mut bytes).map_err(|e| damaged(&e))?;
-    if bytes.len() as u64 > MAX_PART_BYTES {
-        return Err(ReadError::ThreeMfUnsupported {
-            feature: format!("a part `{part}` that unpacks to more than {} MiB", MAX_PART_BYTES >> 20),
+    let mut bytes = Vec::with_capacity(file.size().min(budget) as usize);
+    file.take(budget + 1).read_to_end(&mut bytes).map_err(|e| damaged(&e))?;
+    if bytes.len() as u64 > budget {
+        return Err(ReadError::ThreeMfPackage {
+            problem: format!(
+                "its part `{part}` unpacks to more than {} MiB, over {MAX_EXPANSION} times the file's size, which no \
+                 model needs (it may be a ZIP bomb)",
+                budget >> 20
+            ),
         });
     }
     Ok(bytes)
