@@ -7,6 +7,7 @@ mod problem_edges;
 mod readiness;
 mod report;
 
+pub(crate) use problem_edges::rim_vertices;
 pub use problem_edges::{ProblemEdges, problem_edges};
 pub use readiness::{OPEN_RIM_EDGES, Readiness, ReadinessProblem, readiness};
 pub use report::{HeightCheck, Orientation, ValidationReport, validate};

@@ -22,6 +22,14 @@ impl ProblemEdges {
     }
 }
 
+/// The vertices on `mesh`'s open rims (boundary edges), each once, in order.
+pub(crate) fn rim_vertices(mesh: &IndexedMesh) -> Vec<u32> {
+    let mut rim: Vec<u32> = census(mesh).boundary.iter().flat_map(|e| [e.from, e.to]).collect();
+    rim.sort_unstable();
+    rim.dedup();
+    rim
+}
+
 /// Where `mesh` is open or non-manifold; empty for a closed manifold mesh.
 pub fn problem_edges(mesh: &IndexedMesh) -> ProblemEdges {
     let edges = census(mesh);

@@ -287,8 +287,8 @@ fn cut_plane(mesh: &IndexedMesh, options: &BaseOptions) -> Result<Plane, BaseErr
 /// The highest point along `upward` of the model's open rims (boundary
 /// edges), or `None` for a closed model.
 pub(super) fn rim_top(mesh: &IndexedMesh, upward: &super::UnitPlane) -> Option<f64> {
-    let boundary = crate::analysis::problem_edges(mesh).boundary;
-    boundary.iter().flatten().map(|&v| upward.distance(mesh.positions[v as usize])).reduce(f64::max)
+    let rim = crate::analysis::rim_vertices(mesh);
+    rim.iter().map(|&v| upward.distance(mesh.positions[v as usize])).reduce(f64::max)
 }
 
 fn push_vertex(positions: &mut Vec<[f32; 3]>, p: [f64; 3]) -> u32 {

@@ -12,7 +12,7 @@
 //! `overlap` mm into a closed slab instead: they overlap where they join,
 //! and the recipe unites them (`unite.rs`).
 
-use super::base::{BaseError, BaseOptions, BasePlacement, FlatBase, Walled, check_sizes, flat_base, walls};
+use super::base::{BaseError, BaseOptions, BasePlacement, FlatBase, Walled, check_sizes, flat_base, rim_top, walls};
 use super::cap::cap;
 use super::cut_cap::{CutOutline, PlaneCutError};
 use super::plane::{Plane, UnitPlane};
@@ -121,13 +121,7 @@ fn plate_round_rings(
     let mut footprint: Vec<[f64; 2]> = Vec::new();
     let mut lowest_cut = None;
     for (piece, &level) in pieces.iter().zip(cuts) {
-        let plane = Plane::new(down.normal.map(|c| (c * level) as f32), down.normal.map(|c| c as f32));
-        let own = BaseOptions {
-            placement: BasePlacement::Plane(plane),
-            base_height_mm: (slab_top - level) as f32,
-            chamfer_mm: 0.0,
-            ..*base
-        };
+        let own = piece_options(base, down, level, slab_top);
         let Walled { mesh, cut, outline: piece_outline, bottom_outline, .. } = walls(piece, &own)?;
         let offset = result.positions.len() as u32;
         footprint.extend(mesh.positions.iter().map(|&p| down.in_plane(p)));
@@ -201,13 +195,7 @@ fn piece_base(
     let mut attempt = 0;
     loop {
         let level = level - RETRY_STEP_MM * f64::from(attempt);
-        let plane = Plane::new(down.normal.map(|c| (c * level) as f32), down.normal.map(|c| c as f32));
-        let own = BaseOptions {
-            placement: BasePlacement::Plane(plane),
-            base_height_mm: (bottom - level) as f32,
-            chamfer_mm: 0.0,
-            ..*base
-        };
+        let own = piece_options(base, down, level, bottom);
         match flat_base(piece, &own) {
             Err(BaseError::Cut(
                 PlaneCutError::CrossingOutline { .. }
@@ -218,6 +206,18 @@ fn piece_base(
             }
             result => return result,
         }
+    }
+}
+
+/// A piece's own base: cut at `level` along `down`, straight walls down to
+/// `bottom`, no chamfer (the slab has it).
+fn piece_options(base: &BaseOptions, down: &UnitPlane, level: f64, bottom: f64) -> BaseOptions {
+    let plane = Plane::new(down.normal.map(|c| (c * level) as f32), down.normal.map(|c| c as f32));
+    BaseOptions {
+        placement: BasePlacement::Plane(plane),
+        base_height_mm: (bottom - level) as f32,
+        chamfer_mm: 0.0,
+        ..*base
     }
 }
 
@@ -237,9 +237,9 @@ fn cut_level(piece: &IndexedMesh, base: &BaseOptions, down: &UnitPlane) -> Resul
         (lo.max(level), hi.min(level))
     });
     // An open piece (a scan) is cut above all of its ragged rim.
-    let rim = crate::analysis::problem_edges(piece).boundary;
-    let rim_top = rim.iter().flatten().map(|&v| down.distance(piece.positions[v as usize]) + down.level());
-    let rim_top = rim_top.reduce(f64::min);
+    // The rim's highest point along up is its lowest level along `down`.
+    let upward = Plane::new([0.0; 3], down.normal.map(|c| -c as f32)).checked().ok_or(BaseError::NoFootprint)?;
+    let rim_top = rim_top(piece, &upward).map(|level| -level);
     if rim_top.is_some_and(|rim| rim - highest <= f64::from(cut_height)) {
         return Err(BaseError::OpenTowardsTeeth);
     }

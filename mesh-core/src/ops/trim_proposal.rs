@@ -100,8 +100,8 @@ pub fn propose_trim(mesh: &IndexedMesh, up: [f32; 3], offset_mm: f32) -> Result<
         line_heights(&lowest, f64::from(offset_mm))
     };
     // An open scan: the line stays above its rim, so the cut can be closed.
-    for (&v, &h) in rim_vertices(mesh).iter().zip(&rim_heights(mesh, &heights)) {
-        let s = sector_of(flat[v as usize]);
+    for v in crate::analysis::rim_vertices(mesh) {
+        let (s, h) = (sector_of(flat[v as usize]), heights[v as usize]);
         if let Some(at) = &mut level[s] {
             *at = at.max(h + BAND_MM);
         }
@@ -157,18 +157,6 @@ pub fn propose_trim(mesh: &IndexedMesh, up: [f32; 3], offset_mm: f32) -> Result<
     line.extend(order.iter().rev().filter_map(|&s| lingual[s].map(|(_, p)| p)));
     line.push(line[0]);
     Ok(TrimProposal { line, gums })
-}
-
-/// The vertices on the model's open rims (boundary edges), each once.
-fn rim_vertices(mesh: &IndexedMesh) -> Vec<u32> {
-    let mut rim: Vec<u32> = crate::analysis::problem_edges(mesh).boundary.into_iter().flatten().collect();
-    rim.sort_unstable();
-    rim.dedup();
-    rim
-}
-
-fn rim_heights(mesh: &IndexedMesh, heights: &[f64]) -> Vec<f64> {
-    rim_vertices(mesh).iter().map(|&v| heights[v as usize]).collect()
 }
 
 /// The width profile's bands, in mm.

@@ -67,13 +67,12 @@ pub fn unite(mesh: &IndexedMesh) -> Result<United, UniteError> {
 /// or a box within another's), each cluster a list of piece numbers.
 fn clusters(pieces: &[IndexedMesh]) -> Vec<Vec<usize>> {
     let boxes: Vec<_> = pieces.iter().map(IndexedMesh::bounds).collect();
-    let meet = |a: crate::Bounds, b: crate::Bounds| (0..3).all(|k| a.min[k] <= b.max[k] && b.min[k] <= a.max[k]);
     let within = |p: crate::Bounds, q: crate::Bounds| (0..3).all(|k| q.min[k] <= p.min[k] && p.max[k] <= q.max[k]);
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for i in 0..pieces.len() {
         for j in i + 1..pieces.len() {
             if let (Some(a), Some(b)) = (boxes[i], boxes[j])
-                && meet(a, b)
+                && boxes_meet(a, b)
             {
                 pairs.push((i, j));
             }
@@ -210,13 +209,15 @@ fn split_count(mesh: &IndexedMesh) -> usize {
     roots.len()
 }
 
+/// Whether two boxes share a point.
+fn boxes_meet(a: crate::Bounds, b: crate::Bounds) -> bool {
+    (0..3).all(|k| a.min[k] <= b.max[k] && b.min[k] <= a.max[k])
+}
+
 /// The pieces in groups whose members' boxes do not meet, largest first.
 fn group(pieces: &[IndexedMesh]) -> Vec<Vec<usize>> {
     let boxes: Vec<_> = pieces.iter().map(|p| p.bounds()).collect();
-    let meet = |a: usize, b: usize| match (boxes[a], boxes[b]) {
-        (Some(a), Some(b)) => (0..3).all(|i| a.min[i] <= b.max[i] && b.min[i] <= a.max[i]),
-        _ => false,
-    };
+    let meet = |a: usize, b: usize| matches!((boxes[a], boxes[b]), (Some(a), Some(b)) if boxes_meet(a, b));
     let mut order: Vec<usize> = (0..pieces.len()).collect();
     order.sort_by_key(|&p| std::cmp::Reverse(pieces[p].triangles.len()));
     let mut groups: Vec<Vec<usize>> = Vec::new();
