@@ -101,7 +101,7 @@ mod tests {
             action: action.into(),
             subject_type: "case".into(),
             subject_id: "c1".into(),
-            source: "127.0.0.1".into(),
+            source: Some("127.0.0.1".into()),
             details: details.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect::<BTreeMap<_, _>>(),
         }
     }

@@ -261,7 +261,7 @@ test('an API token: its secret is shown once, works from outside the browser, an
 test('a webhook: events are required, its signing secret is shown once, the cap of 20 is the server’s message, and it is deleted after a confirm step', async () => {
   const { page, problems } = await openPage(running.browser.context, `${running.server.url}/admin/webhooks`);
   await page.getByTestId('no-webhooks').waitFor();
-  await page.getByTestId('webhook_url').fill('http://127.0.0.1:9/trayforge');
+  await page.getByTestId('webhook_url').fill('https://pms.example/trayforge');
   await page.getByTestId('create-webhook').click();
   await page.getByTestId('webhook-events-error').waitFor();
 
@@ -272,7 +272,7 @@ test('a webhook: events are required, its signing secret is shown once, the cap 
   const secret = await page.locator('#webhook-dialog [data-testid=secret-value]').inputValue();
   assert.ok(secret.length >= 20, `a signing secret is shown: ${secret}`);
   await page.locator('#webhook-dialog').getByTestId('close-dialog').click();
-  const row = page.locator('[data-testid=webhook-row][data-url="http://127.0.0.1:9/trayforge"]');
+  const row = page.locator('[data-testid=webhook-row][data-url="https://pms.example/trayforge"]');
   await row.waitFor();
   assert.equal(await row.getByTestId('webhook-events').innerText(), 'Case created, Files uploaded');
   assert.equal(await row.getByTestId('webhook-last-delivery').innerText(), 'Last delivery: Nothing delivered yet');
@@ -293,9 +293,9 @@ test('a webhook: events are required, its signing secret is shown once, the cap 
   // Up to the cap through the API; the page's next one is refused with the server's message.
   const extra = [];
   for (let n = 2; n <= 20; n += 1) {
-    extra.push(await api(page, 'POST', '/webhooks', { json: { url: `http://127.0.0.1:9/hook-${n}`, events: ['case.updated'] } }));
+    extra.push(await api(page, 'POST', '/webhooks', { json: { url: `https://pms.example/hook-${n}`, events: ['case.updated'] } }));
   }
-  await page.getByTestId('webhook_url').fill('http://127.0.0.1:9/one-too-many');
+  await page.getByTestId('webhook_url').fill('https://pms.example/one-too-many');
   await page.getByTestId('webhook-events-stage.updated').check();
   await page.getByTestId('create-webhook').click();
   const capped = page.getByTestId('webhook-form-error');

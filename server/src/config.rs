@@ -20,6 +20,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub blobs: BlobSettings,
     pub jobs: JobSettings,
+    pub webhooks: WebhookSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -34,8 +35,36 @@ pub struct ServerSettings {
     /// request does not say it came over TLS; turn on behind a TLS proxy
     /// that does not send `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
-    /// Sign-in attempts per minute allowed per client address and per account.
+    /// Sign-in attempts per minute allowed per client address, and failed
+    /// ones per account before the addresses that failed must wait.
     pub login_attempts_per_minute: u32,
+    /// Reverse proxies (addresses or networks such as `10.0.0.0/8`) whose
+    /// `X-Forwarded-For` names the client; from anyone else the header is
+    /// ignored and the connecting address is the client's.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// A connection that has not sent a whole request head this many seconds
+    /// after it opened, or after its previous request, is closed.
+    pub header_timeout_secs: u64,
+    /// A request body that sends nothing for this many seconds is cut off.
+    pub body_timeout_secs: u64,
+    /// Connections served at once; further ones wait in the listen queue.
+    pub max_connections: usize,
+    /// Memory, in MB, that model files being read (parsed and checked) by
+    /// requests may take together; a read is counted at four times its
+    /// file's size, and waits until that much is free. 0: a quarter of the
+    /// machine's memory, at most 1024.
+    pub mesh_read_memory_mb: u64,
+}
+
+/// Where webhook deliveries may go.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhookSettings {
+    /// Host names or addresses on this machine or network that may receive
+    /// webhooks (an on-premise practice system). Every other loopback,
+    /// private, link-local or metadata address is refused, whatever name
+    /// leads to it.
+    pub allow_internal_hosts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -141,6 +170,11 @@ impl Default for ServerSettings {
             dist_dir: PathBuf::from("dist"),
             secure_cookies: false,
             login_attempts_per_minute: 10,
+            trusted_proxies: Vec::new(),
+            header_timeout_secs: 10,
+            body_timeout_secs: 30,
+            max_connections: 4096,
+            mesh_read_memory_mb: 0,
         }
     }
 }
@@ -205,6 +239,25 @@ impl JobSettings {
     }
 }
 
+impl ServerSettings {
+    /// Refuses timeouts and limits that would serve nobody; says which key to change.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let problem = if !(1..=3600).contains(&self.header_timeout_secs) {
+            Some("header_timeout_secs must be 1 to 3600")
+        } else if !(1..=3600).contains(&self.body_timeout_secs) {
+            Some("body_timeout_secs must be 1 to 3600")
+        } else if self.max_connections == 0 {
+            Some("max_connections must be at least 1")
+        } else {
+            None
+        };
+        match problem {
+            Some(problem) => Err(ConfigError::OutOfRange(format!("[server] {problem}"))),
+            None => Ok(()),
+        }
+    }
+}
+
 impl Default for LogSettings {
     fn default() -> Self {
         LogSettings { format: LogFormat::Text, level: "info".to_owned() }
@@ -244,9 +297,13 @@ impl Settings {
             .prefix_separator("__")
             .separator("__")
             .try_parsing(true)
+            .list_separator(",")
+            .with_list_parse_key("server.trusted_proxies")
+            .with_list_parse_key("webhooks.allow_internal_hosts")
             .source(environment);
         let settings: Settings = builder.add_source(environment).build()?.try_deserialize()?;
         settings.jobs.check()?;
+        settings.server.check()?;
         Ok(settings)
     }
 
@@ -342,6 +399,23 @@ mod tests {
         assert!(error.to_string().contains("[jobs] poll_interval_ms must be 1 to 3600000"), "{error}");
         let error = Settings::load_from(None, env(&[("TRAYFORGE__JOBS__RETRIES", "3")])).unwrap_err();
         assert!(error.to_string().contains("unknown field `retries`"), "{error}");
+    }
+
+    #[test]
+    fn proxies_and_internal_receivers_are_lists_in_the_environment() {
+        let settings = Settings::load_from(
+            None,
+            env(&[
+                ("TRAYFORGE__SERVER__TRUSTED_PROXIES", "127.0.0.1/32,10.0.0.0/8"),
+                ("TRAYFORGE__WEBHOOKS__ALLOW_INTERNAL_HOSTS", "pms.lab.local"),
+            ]),
+        )
+        .unwrap();
+        let proxies: Vec<String> = settings.server.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(proxies, ["127.0.0.1/32", "10.0.0.0/8"]);
+        assert_eq!(settings.webhooks.allow_internal_hosts, ["pms.lab.local"]);
+        let error = Settings::load_from(None, env(&[("TRAYFORGE__SERVER__HEADER_TIMEOUT_SECS", "0")])).unwrap_err();
+        assert!(error.to_string().contains("[server] header_timeout_secs must be 1 to 3600"), "{error}");
     }
 
     #[test]

@@ -4,15 +4,19 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::config::{JobSettings, Settings};
-use crate::http::{self, AppState, AuthState};
-use crate::jobs::{JobSignal, Worker, WorkerSettings, webhook_delivery};
+use crate::config::Settings;
+use crate::domain::ReceiverPolicy;
+use crate::http::serve::{self, ConnectionLimits};
+use crate::http::{self, AppState, AuthState, MeshReads};
+use crate::jobs::webhook_delivery::Deliveries;
+use crate::jobs::{JobSignal, Worker, WorkerSettings};
 use crate::storage::{BlobStore, Database};
 
 /// An upload's temporary older than this was cut short: no upload takes a day.
@@ -26,6 +30,7 @@ pub struct Application {
     /// Started by `run_until`, stopped with the server.
     workers: Vec<Worker>,
     signal: JobSignal,
+    limits: ConnectionLimits,
 }
 
 impl Application {
@@ -54,16 +59,28 @@ impl Application {
             );
         }
         let signal = JobSignal::default();
-        let workers = workers(usize::from(settings.jobs.workers), &db, &blobs, &settings.jobs, &signal)?;
+        let receivers = ReceiverPolicy::new(&settings.webhooks.allow_internal_hosts);
+        let workers = workers(usize::from(settings.jobs.workers), &db, &blobs, settings, &signal)?;
+        let server = &settings.server;
+        let mesh_reads = MeshReads::new(server.mesh_read_memory_mb);
+        tracing::info!(budget_mb = mesh_reads.budget_mb(), "model files read at once may take this much memory");
         let router = http::router(
             AppState {
                 db: db.clone(),
-                auth: AuthState::new(settings.server.secure_cookies, settings.server.login_attempts_per_minute),
+                auth: AuthState::new(server.secure_cookies, server.login_attempts_per_minute),
                 blobs,
                 jobs: signal.clone(),
+                trusted_proxies: server.trusted_proxies.clone().into(),
+                receivers,
+                mesh_reads,
             },
-            &settings.server.dist_dir,
+            &server.dist_dir,
+            Duration::from_secs(server.body_timeout_secs),
         );
+        let limits = ConnectionLimits {
+            max_connections: server.max_connections,
+            header_timeout: Duration::from_secs(server.header_timeout_secs),
+        };
 
         let address = SocketAddr::new(settings.server.host, settings.server.port);
         let listener = TcpListener::bind(address).await.map_err(|e| {
@@ -74,7 +91,7 @@ impl Application {
             };
             anyhow::anyhow!("cannot listen on {address}: {e}; {hint}")
         })?;
-        Ok(Application { listener, router, db, workers, signal })
+        Ok(Application { listener, router, db, workers, signal, limits })
     }
 
     pub fn database(&self) -> &Database {
@@ -101,12 +118,11 @@ impl Application {
             self.address()
         );
         let (stop, running) = start(self.workers);
-        let served = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                let _ = stop.send(true);
-            })
-            .await;
+        let served = serve::serve(self.listener, self.router, self.limits, async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        })
+        .await;
         // Also when serving failed: the sender is gone then, which stops them too.
         for worker in running {
             let _ = worker.await;
@@ -121,12 +137,15 @@ fn workers(
     count: usize,
     db: &Database,
     blobs: &BlobStore,
-    settings: &JobSettings,
+    settings: &Settings,
     signal: &JobSignal,
 ) -> anyhow::Result<Vec<Worker>> {
-    let http = webhook_delivery::http_client().context("cannot set up the HTTP client of webhook deliveries")?;
-    let settings = WorkerSettings::from(settings);
-    Ok((1..=count).map(|n| Worker::new(n, db.clone(), blobs.clone(), settings, http.clone(), signal.clone())).collect())
+    let deliveries = Deliveries::new(ReceiverPolicy::new(&settings.webhooks.allow_internal_hosts))
+        .context("cannot set up the HTTP client of webhook deliveries")?;
+    let worker_settings = WorkerSettings::from(&settings.jobs);
+    Ok((1..=count)
+        .map(|n| Worker::new(n, db.clone(), blobs.clone(), worker_settings, deliveries.clone(), signal.clone()))
+        .collect())
 }
 
 /// Spawns the workers; they stop when the sender says `true` or is dropped.
@@ -145,7 +164,7 @@ pub async fn run_workers(settings: &Settings, shutdown: impl Future<Output = ()>
     db.migrate().await?;
     let blobs = BlobStore::open(&settings.blob_location(), settings.blobs.max_upload_bytes).await?;
     let count = usize::from(settings.jobs.workers).max(1);
-    let (stop, running) = start(workers(count, &db, &blobs, &settings.jobs, &JobSignal::default())?);
+    let (stop, running) = start(workers(count, &db, &blobs, settings, &JobSignal::default())?);
     tracing::info!(backend = db.backend_name(), workers = count, "running jobs");
     shutdown.await;
     let _ = stop.send(true);

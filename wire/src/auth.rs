@@ -82,6 +82,11 @@ pub struct NewTokenRequest {
     /// One or more of `read`, `write`, `production`.
     #[cfg_attr(feature = "openapi", schema(example = json!(["read", "write"])))]
     pub scopes: Vec<String>,
+    /// When the token stops working by itself (RFC 3339, in the future);
+    /// absent: never, until revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub expires_at: Option<String>,
 }
 
 /// A token as listed: never its secret.
@@ -92,7 +97,13 @@ pub struct ApiTokenView {
     pub name: String,
     pub scopes: Vec<String>,
     pub created_by: String,
+    /// The creator's display name.
+    pub created_by_name: String,
+    /// The creator's account is disabled: a token acts for its creator, so
+    /// it does not work until they are enabled again (or a new one is made).
+    pub creator_disabled: bool,
     pub created_at: String,
+    pub expires_at: Option<String>,
     pub last_used_at: Option<String>,
     pub revoked_at: Option<String>,
 }

@@ -238,8 +238,10 @@ pub struct AuditEventView {
     pub action: String,
     pub subject_type: String,
     pub subject_id: String,
-    /// The client's address.
-    pub source: String,
+    /// The client's address; shown only to owners and admins (those who
+    /// may read the whole audit log), absent for everyone else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     pub details: BTreeMap<String, String>,
 }
 

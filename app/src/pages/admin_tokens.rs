@@ -1,8 +1,9 @@
-//! `/admin/tokens`: the clinic's API tokens (paged) with their scopes and
-//! when each was last used; create one with a name and scopes (its secret
-//! shown once, in a dialog with a Copy button), revoke one after a confirm
-//! step. Owners and admins only: for anyone else the server's 403 reason is
-//! the page.
+//! `/admin/tokens`: the clinic's API tokens (paged) with their scopes, who
+//! made them, when each expires and was last used, and a warning on those
+//! stopped because their maker is disabled; create one with a name, scopes
+//! and a lifetime (its secret shown once, in a dialog with a Copy button),
+//! revoke one after a confirm step. Owners and admins only: for anyone else
+//! the server's 403 reason is the page.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -26,6 +27,16 @@ const SCOPES: [Choice; 3] = [
     Choice { value: "write", label: "Write", hint: "Create and change cases, upload files." },
     Choice { value: "production", label: "Production", hint: "Run production: plates, print jobs, printers." },
 ];
+
+/// How long a new token lasts: the form's choices, in days (0: until revoked).
+const LIFETIMES: [(&str, &str); 4] = [("30", "30 days"), ("90", "90 days"), ("365", "1 year"), ("0", "Until revoked")];
+
+/// The moment `days` from now, as RFC 3339; `None` for 0 (no expiry).
+fn expiry_in(days: &str) -> Option<String> {
+    let days: f64 = days.parse().ok().filter(|days| *days > 0.0)?;
+    let at = js_sys::Date::new(&(js_sys::Date::now() + days * 86_400_000.0).into());
+    Some(String::from(at.to_iso_string()))
+}
 
 #[component]
 pub(crate) fn AdminTokensPage() -> impl IntoView {
@@ -109,6 +120,7 @@ fn NewToken(on_created: Callback<CreatedToken>) -> impl IntoView {
     let name = FieldState::new("");
     let scopes = RwSignal::new(vec!["read"]);
     let scopes_error = RwSignal::new(None::<String>);
+    let lifetime = RwSignal::new("365".to_owned());
     let errors = FormErrors { fields: [("name", name)], form: RwSignal::new(None) };
     let busy = RwSignal::new(false);
     let submit = move |ev: SubmitEvent| {
@@ -121,6 +133,7 @@ fn NewToken(on_created: Callback<CreatedToken>) -> impl IntoView {
         let request = NewTokenRequest {
             name: name.value.get_untracked().trim().to_owned(),
             scopes: scopes.get_untracked().into_iter().map(str::to_owned).collect(),
+            expires_at: expiry_in(&lifetime.get_untracked()),
         };
         busy.set(true);
         spawn_local(async move {
@@ -141,6 +154,21 @@ fn NewToken(on_created: Callback<CreatedToken>) -> impl IntoView {
             <h2>"Create a token"</h2>
             <FormField id="token_name" label="Name" state=name placeholder="Lab system" hint="Which program uses it." autocomplete="off" />
             <CheckboxGroup id="token-scopes" legend="Scopes" choices=SCOPES.to_vec() chosen=scopes error=scopes_error />
+            <div class="form-field">
+                <label for="token_lifetime">"Works for"</label>
+                <p class="field-hint" id="token_lifetime-hint">
+                    "After that it stops by itself. A token also stops while the person who made it is disabled."
+                </p>
+                <select
+                    id="token_lifetime"
+                    data-testid="token-lifetime"
+                    aria-describedby="token_lifetime-hint"
+                    on:change=move |ev| lifetime.set(event_target_value(&ev))
+                    prop:value=move || lifetime.get()
+                >
+                    {LIFETIMES.iter().map(|(days, label)| view! { <option value=*days>{*label}</option> }).collect_view()}
+                </select>
+            </div>
             {move || errors.form.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             <div class="form-actions">
                 <SubmitButton busy=busy testid="create-token" label="Create token" busy_label="Creating…" />
@@ -170,17 +198,39 @@ fn TokenRow(token: ApiTokenView, on_revoked: Callback<()>) -> impl IntoView {
         .as_deref()
         .map_or_else(|| "Never used".to_owned(), |at| format!("Last used {}", human_date_time(at)));
     let revoked = token.revoked_at.clone();
+    let expiry = token.expires_at.as_deref().map_or_else(
+        || "Works until revoked".to_owned(),
+        |at| {
+            let expired = js_sys::Date::new(&at.into()).get_time() <= js_sys::Date::now();
+            format!("{} {}", if expired { "Expired" } else { "Expires" }, human_date_time(at))
+        },
+    );
+    let state = match (&revoked, token.creator_disabled) {
+        (Some(at), _) => format!("Revoked {}", human_date_time(at)),
+        (None, true) => "Stopped".to_owned(),
+        (None, false) => "Active".to_owned(),
+    };
+    let stopped = (revoked.is_none() && token.creator_disabled).then(|| {
+        format!(
+            "{} is disabled, so this token does not work. Enable them again, or create a new token and revoke this one.",
+            token.created_by_name
+        )
+    });
     view! {
         <li class="admin-row" data-testid="token-row" data-name=token.name.clone() data-revoked=revoked.is_some().to_string()>
             <div class="admin-row-main">
                 <span class="admin-row-title">{token.name.clone()}</span>
                 <span class="admin-row-sub" data-testid="token-scopes">{format!("Scopes: {scopes}")}</span>
-                <span class="admin-row-sub">{format!("Created {}", human_date_time(&token.created_at))}</span>
+                <span class="admin-row-sub">
+                    {format!("Created by {} {}", token.created_by_name, human_date_time(&token.created_at))}
+                </span>
+                <span class="admin-row-sub" data-testid="token-expiry">{expiry}</span>
                 <span class="admin-row-sub">{used}</span>
+                {stopped.map(|why| view! { <span class="row-warning" role="note" data-testid="token-stopped">{why}</span> })}
             </div>
             <div class="admin-row-facts">
-                <span class="state-badge" class:off=revoked.is_some() data-testid="token-state">
-                    {revoked.as_deref().map_or_else(|| "Active".to_owned(), |at| format!("Revoked {}", human_date_time(at)))}
+                <span class="state-badge" class:off=revoked.is_some() || token.creator_disabled data-testid="token-state">
+                    {state}
                 </span>
             </div>
             <div class="admin-row-actions">

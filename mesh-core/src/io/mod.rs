@@ -22,6 +22,20 @@ pub use threemf::{ThreeMfObject, ThreeMfWriteError, write_3mf};
 
 use crate::IndexedMesh;
 
+/// About the most memory reading a file of `len` bytes that starts with
+/// `head` takes at once, the file's bytes included: a 3MF package its
+/// largest unpacked part besides (bounded, see `threemf`), any file about
+/// twice its size (measured: a 50 MB binary STL peaks near 80 MB). For a
+/// server to bound how many files it reads at once.
+pub fn read_memory_bound(head: &[u8], len: u64) -> u64 {
+    let own = len.saturating_mul(2);
+    if head.starts_with(b"PK\x03\x04") {
+        own.saturating_add(threemf::part_budget(usize::try_from(len).unwrap_or(usize::MAX)))
+    } else {
+        own
+    }
+}
+
 /// A colour as 8-bit red, green, blue.
 pub type Rgb = [u8; 3];
 

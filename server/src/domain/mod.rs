@@ -4,7 +4,8 @@
 //! may do with patient data (`access`), cases' statuses and codes, who
 //! may change whose account (`account`), what a valid preparation recipe
 //! is (`recipe`), and what webhooks are made of and
-//! how their deliveries are signed (`webhook`, `webhook_signature`).
+//! how their deliveries are signed (`webhook`, `webhook_signature`), and
+//! where deliveries may go (`webhook_receiver`).
 
 pub mod access;
 pub mod account;
@@ -18,6 +19,7 @@ pub mod recipe;
 pub mod role;
 pub mod scope;
 pub mod webhook;
+pub mod webhook_receiver;
 pub mod webhook_signature;
 
 pub use access::Access;
@@ -33,4 +35,5 @@ pub use recipe::recipe_text;
 pub use role::Role;
 pub use scope::{Scope, Scopes};
 pub use webhook::{WebhookEvent, WebhookEvents, WebhookUrl};
+pub use webhook_receiver::{ReceiverError, ReceiverPolicy};
 pub use webhook_signature::SigningSecret;

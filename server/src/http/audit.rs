@@ -51,7 +51,12 @@ pub(super) async fn list(
     let page = page(query.page, query.limit)?;
     let filter = AuditFilter { subject_id: query.subject_id, case_id: None };
     let (events, total) = audit::list(&state.db, identity.clinic_id, &filter, page).await?;
-    Ok(Json(Page { items: events.iter().map(view).collect(), page: page.number, limit: page.limit, total }))
+    Ok(Json(Page {
+        items: events.iter().map(|event| view(event, true)).collect(),
+        page: page.number,
+        limit: page.limit,
+        total,
+    }))
 }
 
 /// What happened to a case and its files, newest first.
@@ -82,10 +87,13 @@ pub(super) async fn case_activity(
     let page = page(query.page, query.limit)?;
     let filter = AuditFilter { subject_id: None, case_id: Some(id) };
     let (events, total) = audit::list(&state.db, identity.clinic_id, &filter, page).await?;
-    Ok(Json(Page { items: events.iter().map(view).collect(), page: page.number, limit: page.limit, total }))
+    // Where colleagues connected from is for those who read the whole log.
+    let show_source = Access::ReadAudit.allows(&identity);
+    let items = events.iter().map(|event| view(event, show_source)).collect();
+    Ok(Json(Page { items, page: page.number, limit: page.limit, total }))
 }
 
-fn view(event: &AuditEvent) -> AuditEventView {
+fn view(event: &AuditEvent, show_source: bool) -> AuditEventView {
     AuditEventView {
         id: event.id.to_string(),
         at: rfc3339(event.at),
@@ -95,7 +103,7 @@ fn view(event: &AuditEvent) -> AuditEventView {
         action: event.action.clone(),
         subject_type: event.subject_type.clone(),
         subject_id: event.subject_id.clone(),
-        source: event.source.clone(),
+        source: show_source.then(|| event.source.clone()),
         details: event.details.clone(),
     }
 }

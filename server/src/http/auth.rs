@@ -28,6 +28,7 @@ use super::rate_limit::LoginLimiter;
 use super::users::{rfc3339, user_view};
 use super::{ApiError, AppState};
 use crate::domain::{AuthMethod, Email, Identity, PasswordHash, SecretToken, TokenHash};
+use crate::storage::audit::{self, Entry};
 use crate::storage::{clinics, sessions, users};
 
 /// What sign-in needs beyond the database.
@@ -65,8 +66,11 @@ impl AuthState {
 ///
 /// Sets the session cookie (HttpOnly, SameSite=Lax) and the script-readable
 /// `trayforge_csrf` cookie; the CSRF token is also in the body. Sessions last
-/// 12 hours. Attempts are limited per client address and per account. A
-/// disabled account answers 403 `account_disabled`, to its right password only.
+/// 12 hours. Attempts are limited per client address; an account's failed
+/// attempts stop the addresses they came from (429) but not a right
+/// password from elsewhere. Sign-ins and failed ones are in the audit log.
+/// A disabled account answers 403 `account_disabled`, to its right password
+/// only.
 #[utoipa::path(
     post, path = "/auth/login", tag = "auth", operation_id = "login",
     request_body = LoginRequest,
@@ -86,7 +90,12 @@ pub(super) async fn login(
     JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let account = request.email.trim().to_lowercase();
-    state.auth.limit(&[format!("ip:{address}"), format!("account:{account}")], Instant::now())?;
+    let limiter = &state.auth.limiter;
+    let now = Instant::now();
+    state.auth.limit(&[format!("ip:{address}")], now)?;
+    limiter
+        .account_open(&account, &address, now)
+        .map_err(|wait| ApiError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })?;
 
     let found = match Email::parse(&request.email) {
         Ok(email) => users::find_for_login(&state.db, &email).await?,
@@ -110,17 +119,33 @@ pub(super) async fn login(
     // they cannot sign in and whom to ask, instead of retrying a password
     // that is right until the limiter stops them.
     let user = match user {
-        Some(user) if verified && user.disabled => return Err(ApiError::account_disabled()),
-        Some(user) if verified => user,
-        _ => return Err(ApiError::invalid_credentials()),
+        Some(user) if verified && !user.disabled => user,
+        user => {
+            limiter.failed(&account, &address, now);
+            let disabled = user.as_ref().is_some_and(|user| verified && user.disabled);
+            if let Some(user) = &user {
+                let reason = if disabled { "account disabled" } else { "wrong password" };
+                let entry = Entry::user("auth.sign_in_failed", user.id).with("reason", reason);
+                let mut tx = state.db.begin_write().await?;
+                audit::record_sign_in(&mut tx, user.clinic_id, None, &address, entry).await?;
+                tx.commit().await?;
+            }
+            tracing::info!(%address, known = user.is_some(), "sign-in refused");
+            return Err(if disabled { ApiError::account_disabled() } else { ApiError::invalid_credentials() });
+        }
     };
+    limiter.succeeded(&account);
     let clinic = clinics::get(&state.db, user.clinic_id)
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("user {} has no clinic", user.id)))?;
 
     let new_secret = || SecretToken::generate().map_err(|e| ApiError::Internal(e.into()));
     let (session, csrf) = (new_secret()?, new_secret()?);
-    let expires_at = sessions::create(&state.db, user.id, &session.hash(), &csrf.hash()).await?;
+    let mut tx = state.db.begin_write().await?;
+    let expires_at = sessions::create(&mut tx, user.id, &session.hash(), &csrf.hash()).await?;
+    let entry = Entry::user("auth.sign_in", user.id);
+    audit::record_sign_in(&mut tx, user.clinic_id, Some(user.id), &address, entry).await?;
+    tx.commit().await?;
     tracing::info!(user = %user.id, clinic = %clinic.id, "signed in");
 
     let secure = state.auth.secure(&headers);

@@ -4,6 +4,11 @@
 //! Caching: names carrying Trunk's content hash never change, so they are
 //! cached for a year; everything else (`index.html`, the manifest, the
 //! service worker) is revalidated on every load, so a deploy is seen at once.
+//!
+//! Every file carries the client's Content-Security-Policy (workers and the
+//! service worker take theirs from their own script's response); the page
+//! itself allows its inline scripts by their hashes, read from the page
+//! served, so a new build needs no configuration.
 
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
@@ -13,7 +18,9 @@ use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use tower::util::BoxCloneSyncService;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
+
+use super::security_headers::{app_policy, inline_script_hashes};
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
@@ -31,17 +38,40 @@ async fn serve(dist_dir: PathBuf, request: Request<Body>) -> Result<Response, In
     let file_name = request.uri().path().rsplit('/').next().unwrap_or_default().to_owned();
     // A path whose last segment has an extension asks for a file, and a
     // missing file is a 404; any other path is a client route.
-    let response = if file_name.contains('.') {
-        ServeDir::new(&dist_dir).oneshot(request).await.map(IntoResponse::into_response)
+    let mut response = if file_name.contains('.') && file_name != "index.html" {
+        let Ok(response) = ServeDir::new(&dist_dir).oneshot(request).await.map(IntoResponse::into_response);
+        response
     } else {
-        ServeFile::new(&index).oneshot(request).await.map(IntoResponse::into_response)
+        page(&index).await
     };
-    let Ok(mut response) = response;
     if response.status().is_success() {
         let policy = if is_content_hashed(&file_name) { IMMUTABLE } else { REVALIDATE };
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
+    if !response.headers().contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(policy) = HeaderValue::from_str(&app_policy(&[]))
+    {
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     Ok(response)
+}
+
+/// `index.html`, with the policy that lets its own inline scripts run.
+async fn page(index: &Path) -> Response {
+    let html = match tokio::fs::read_to_string(index).await {
+        Ok(html) => html,
+        Err(error) => {
+            tracing::error!(index = %index.display(), %error, "cannot read the client's page");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "The client's page cannot be read; see the server's log.")
+                .into_response();
+        }
+    };
+    let policy = app_policy(&inline_script_hashes(&html));
+    let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+    if let Ok(policy) = HeaderValue::from_str(&policy) {
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    response
 }
 
 fn client_not_built(dist_dir: &Path) -> Response {

@@ -7,13 +7,14 @@
 //! `X-CSRF-Token` header hashes to the session's CSRF hash. Bearer tokens
 //! need no CSRF token: a browser never sends them on its own.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
+use ipnet::IpNet;
 use serde::de::DeserializeOwned;
 
 use super::{ApiError, AppState};
@@ -73,17 +74,39 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
     })
 }
 
-/// The address of the peer that connected (the reverse proxy's, behind one).
+/// The client's address: the peer that connected, or, when that peer is
+/// a trusted proxy (`[server] trusted_proxies`), the address its
+/// `X-Forwarded-For` gives for the client.
 #[derive(Debug, Clone)]
 pub struct ClientAddress(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<ClientAddress, Self::Rejection> {
-        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(address)| address.ip());
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<ClientAddress, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(address)| address.ip());
+        let address = peer.map(|peer| client_ip(peer, &parts.headers, &state.trusted_proxies));
         Ok(ClientAddress(address.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())))
     }
+}
+
+/// The client behind `peer`: `peer` itself unless it is a trusted proxy;
+/// else the rightmost `X-Forwarded-For` entry that is not a trusted proxy
+/// (each proxy appends the address it saw, so entries left of it could be
+/// made up by the client), or the leftmost when all are trusted.
+fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|entry| entry.trim().parse().ok())
+        .collect();
+    forwarded.iter().rev().find(|ip| !is_trusted(ip)).or(forwarded.first()).copied().unwrap_or(peer)
 }
 
 /// `axum::Json` whose rejections are `ApiError::BadRequest` with the reason.
@@ -125,4 +148,39 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
 
 fn query_problem(rejection: &QueryRejection) -> String {
     format!("{}; check the query parameters against /api/v1/openapi.json", rejection.body_text())
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    fn forwarded(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_from_a_trusted_proxy() {
+        let proxies: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let headers = forwarded("203.0.113.7");
+        assert_eq!(client_ip(ip("198.51.100.2"), &headers, &proxies), ip("198.51.100.2"));
+        assert_eq!(client_ip(ip("10.1.2.3"), &headers, &proxies), ip("203.0.113.7"));
+        assert_eq!(client_ip(ip("10.1.2.3"), &HeaderMap::new(), &proxies), ip("10.1.2.3"));
+    }
+
+    #[test]
+    fn a_client_cannot_choose_its_address_by_sending_the_header_itself() {
+        let proxies: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        // The client sent "1.2.3.4"; the proxy appended the address it saw, then another proxy its own.
+        let headers = forwarded("1.2.3.4, 203.0.113.7, 10.0.0.5");
+        assert_eq!(client_ip(ip("10.0.0.9"), &headers, &proxies), ip("203.0.113.7"));
+        assert_eq!(client_ip(ip("10.0.0.9"), &forwarded("10.0.0.5, junk"), &proxies), ip("10.0.0.5"));
+    }
 }

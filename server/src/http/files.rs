@@ -349,6 +349,9 @@ fn human_size(bytes: u64) -> String {
 /// Reads the stored model with mesh-core and reports on it; a file that
 /// is not a readable model is a 422 saying why.
 async fn read_model(state: &AppState, blob: &BlobRef) -> Result<MeshReport, ApiError> {
+    // Held until the model is read: its bytes and mesh are the memory counted.
+    let head = blob_head(state, blob, 4).await?;
+    let _memory = state.mesh_reads.admit(mesh_core::io::read_memory_bound(&head, blob.size)).await;
     let bytes = blob_bytes(state, blob).await?;
     let read = tokio::task::spawn_blocking(move || {
         mesh_core::read(&bytes).map(|outcome| mesh_command::report(&outcome, None))

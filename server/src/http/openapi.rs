@@ -23,8 +23,10 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -32,6 +34,7 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToResponse, ToSchema};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::extract::SESSION_COOKIE_PLAIN;
+use super::security_headers::DOCS_POLICY;
 
 /// Where the document is served, and where Swagger UI fetches it from.
 pub const DOCUMENT_PATH: &str = "/api/v1/openapi.json";
@@ -144,7 +147,7 @@ pub struct NotFound(pub trayforge_wire::ErrorBody);
 #[derive(Debug, ToResponse)]
 #[response(
     description = "A conflict with what exists; `code` says which and `field` names the field.",
-    example = json!({"error": {"code": "email_taken", "message": "a user with this email address exists already", "field": "email"}})
+    example = json!({"error": {"code": "email_unavailable", "message": "this email address cannot be used for a new account; use another address", "field": "email"}})
 )]
 pub struct Conflict(pub trayforge_wire::ErrorBody);
 
@@ -197,7 +200,9 @@ pub(super) fn routes<S: Clone + Send + Sync + 'static>(document: utoipa::openapi
     // No online validator: it would send the document's address to swagger.io.
     let config =
         Config::new([DOCUMENT_PATH]).validator_url("none").try_it_out_enabled(true).persist_authorization(true);
-    let swagger = SwaggerUi::new(DOCS_PATH).config(config);
+    let swagger: Router<S> = Router::new().merge(SwaggerUi::new(DOCS_PATH).config(config)).layer(
+        SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DOCS_POLICY)),
+    );
     Router::new()
         .route(
             DOCUMENT_PATH,

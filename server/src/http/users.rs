@@ -9,17 +9,20 @@ use time::format_description::well_known::Rfc3339;
 use trayforge_wire::{NewUserRequest, Page, UserView};
 
 use super::access::require;
-use super::extract::{JsonBody, QueryParams};
+use super::extract::{ClientAddress, JsonBody, QueryParams};
 use super::openapi::{BadRequest, Conflict, Forbidden, Unauthenticated, ValidationFailed};
 use super::paging::PageQuery;
 use super::{ApiError, AppState};
 use crate::domain::{Access, DisplayName, Email, Identity, Password, PasswordHash, Role};
+use crate::storage::audit::{self, Actor, Entry};
 use crate::storage::users::{self, NewUser, User, UserError};
 
 /// Add a user to the caller's clinic.
 ///
 /// Owners and admins, signed in; only an owner may give the role `owner`.
-/// Emails are unique whatever their case.
+/// An email address signs in to one account in the whole deployment, so it
+/// is unique across clinics whatever its case; a taken address is refused
+/// with 409 `email_unavailable`, which does not say where it is used.
 #[utoipa::path(
     post, path = "/users", tag = "users", operation_id = "create_user",
     request_body = NewUserRequest,
@@ -36,6 +39,7 @@ use crate::storage::users::{self, NewUser, User, UserError};
 pub(super) async fn create(
     State(state): State<AppState>,
     identity: Identity,
+    ClientAddress(source): ClientAddress,
     JsonBody(request): JsonBody<NewUserRequest>,
 ) -> Result<(StatusCode, Json<UserView>), ApiError> {
     require(&identity, Access::ManageUsers)?;
@@ -56,14 +60,20 @@ pub(super) async fn create(
         .map_err(|e| ApiError::Internal(e.into()))?;
     let new = NewUser { email, display_name, role, password_hash };
     // The clinic is the creator's: never one named by the request.
-    let user = users::create(&state.db, identity.clinic_id, new).await.map_err(|e| match e {
+    let mut tx = state.db.begin_write().await?;
+    let user = users::create(&mut tx, identity.clinic_id, new).await.map_err(|e| match e {
+        // The same answer whether the address is this clinic's or another's.
         UserError::EmailTaken => ApiError::Conflict {
-            code: "email_taken",
-            message: "a user with this email address exists already".into(),
+            code: "email_unavailable",
+            message: "this email address cannot be used for a new account; use another address".into(),
             field: Some("email"),
         },
         UserError::Database(e) => e.into(),
     })?;
+    let entry =
+        Entry::user("user.create", user.id).with("email", user.email.to_string()).with("role", user.role.as_str());
+    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, entry).await?;
+    tx.commit().await?;
     tracing::info!(user = %user.id, clinic = %user.clinic_id, role = %user.role, "user created");
     Ok((StatusCode::CREATED, Json(user_view(&user))))
 }

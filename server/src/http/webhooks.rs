@@ -8,18 +8,22 @@ use axum::http::StatusCode;
 use trayforge_wire::{CreatedWebhook, DeliveryAttemptView, DeliveryFailureView, NewWebhookRequest, WebhookView};
 
 use super::access::{path_id, require};
-use super::extract::JsonBody;
+use super::extract::{ClientAddress, JsonBody};
 use super::openapi::{BadRequest, Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed};
 use super::users::rfc3339;
 use super::{ApiError, AppState};
-use crate::domain::{Access, Identity, SigningSecret, WebhookEvents, WebhookUrl};
+use crate::domain::{Access, Identity, ReceiverError, ReceiverPolicy, SigningSecret, WebhookEvents, WebhookUrl};
+use crate::storage::audit::{self, Actor, Entry};
 use crate::storage::webhooks::{self, Webhook, WebhookError};
 
 /// Register a URL to be told of events.
 ///
 /// Each delivery is a signed POST (`X-Trayforge-Signature`, HMAC-SHA256
 /// with the secret answered here, once), retried with backoff until the
-/// receiver answers 2xx. At most 20 webhooks per clinic (409).
+/// receiver answers 2xx. At most 20 webhooks per clinic (409). Receivers
+/// on this machine, a private network or a cloud's metadata address are
+/// refused (422), unless the deployment allows the host; deliveries check
+/// the address again after resolving the name.
 #[utoipa::path(
     post, path = "/webhooks", tag = "webhooks", operation_id = "create_webhook",
     request_body = NewWebhookRequest,
@@ -36,23 +40,30 @@ use crate::storage::webhooks::{self, Webhook, WebhookError};
 pub(super) async fn create(
     State(state): State<AppState>,
     identity: Identity,
+    ClientAddress(source): ClientAddress,
     JsonBody(request): JsonBody<NewWebhookRequest>,
 ) -> Result<(StatusCode, Json<CreatedWebhook>), ApiError> {
     require(&identity, Access::ManageWebhooks)?;
     let url = WebhookUrl::parse(&request.url).map_err(|e| ApiError::validation("url", e))?;
+    check_receiver(&state.receivers, &url).await?;
     let events = WebhookEvents::parse_names(request.events.iter().map(String::as_str))
         .map_err(|e| ApiError::validation("events", e))?;
     let created_by = identity.user_id.ok_or_else(|| ApiError::forbidden("a token cannot manage webhooks"))?;
     let secret = SigningSecret::generate().map_err(|e| ApiError::Internal(e.into()))?;
     // The clinic is the creator's: never one named by the request.
-    let hook = webhooks::create(&state.db, identity.clinic_id, created_by, &url, events, &secret).await.map_err(
-        |e| match e {
-            WebhookError::TooMany => {
-                ApiError::Conflict { code: "too_many_webhooks", message: e.to_string(), field: None }
-            }
-            WebhookError::Database(e) => e.into(),
-        },
-    )?;
+    let mut tx = state.db.begin_write().await?;
+    let hook =
+        webhooks::create(&mut tx, identity.clinic_id, created_by, &url, events, &secret).await.map_err(
+            |e| match e {
+                WebhookError::TooMany => {
+                    ApiError::Conflict { code: "too_many_webhooks", message: e.to_string(), field: None }
+                }
+                WebhookError::Database(e) => e.into(),
+            },
+        )?;
+    let entry = Entry::webhook("webhook.create", hook.id).with("url", url.as_str()).with("events", events.to_string());
+    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, entry).await?;
+    tx.commit().await?;
     tracing::info!(webhook = %hook.id, clinic = %hook.clinic_id, events = %hook.events, "webhook registered");
     let created = CreatedWebhook { webhook: webhook_view(&hook), secret: secret.expose().to_owned() };
     Ok((StatusCode::CREATED, Json(created)))
@@ -95,16 +106,33 @@ pub(super) async fn list(
 pub(super) async fn delete(
     State(state): State<AppState>,
     identity: Identity,
+    ClientAddress(source): ClientAddress,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     require(&identity, Access::ManageWebhooks)?;
     let id = path_id(&id)?;
-    if webhooks::delete(&state.db, identity.clinic_id, id).await? {
-        tracing::info!(webhook = %id, clinic = %identity.clinic_id, "webhook deleted");
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::NotFound)
+    let mut tx = state.db.begin_write().await?;
+    let url = webhooks::delete(&mut tx, identity.clinic_id, id).await?.ok_or(ApiError::NotFound)?;
+    let entry = Entry::webhook("webhook.delete", id).with("url", url);
+    audit::record(&mut tx, &Actor { identity: &identity, source: &source }, entry).await?;
+    tx.commit().await?;
+    tracing::info!(webhook = %id, clinic = %identity.clinic_id, "webhook deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Refuses a receiver inside: an internal address in the URL, or a name
+/// that resolves to one now. A name that does not resolve yet is accepted
+/// (the receiver may not be set up): deliveries check it again.
+async fn check_receiver(policy: &ReceiverPolicy, url: &WebhookUrl) -> Result<(), ApiError> {
+    policy.check_url(url).map_err(|e| ApiError::validation("url", e))?;
+    let parsed = url::Url::parse(url.as_str()).map_err(|e| ApiError::validation("url", e))?;
+    if let (Some(url::Host::Domain(name)), Some(port)) = (parsed.host(), parsed.port_or_known_default()) {
+        match policy.resolve(name, port).await {
+            Err(refused @ ReceiverError::Internal { .. }) => return Err(ApiError::validation("url", refused)),
+            Err(ReceiverError::Unresolved { .. }) | Ok(_) => {}
+        }
     }
+    Ok(())
 }
 
 fn webhook_view(hook: &Webhook) -> WebhookView {

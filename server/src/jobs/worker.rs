@@ -21,7 +21,8 @@ use uuid::Uuid;
 
 use super::prepare_case::{self, PrepareContext};
 use super::retry::{Backoff, random_jitter};
-use super::{Attempt, JobError, JobSignal, webhook_delivery};
+use super::webhook_delivery::{self, Deliveries};
+use super::{Attempt, JobError, JobSignal};
 use crate::config::JobSettings;
 use crate::storage::jobs::{self, Claim, Job, Lease};
 use crate::storage::prepare_runs::PREPARE_JOB;
@@ -67,7 +68,7 @@ pub struct Worker {
     blobs: BlobStore,
     settings: WorkerSettings,
     /// For webhook deliveries; shared by the workers of a process.
-    http: reqwest::Client,
+    deliveries: Deliveries,
     signal: JobSignal,
 }
 
@@ -77,12 +78,12 @@ impl Worker {
         db: Database,
         blobs: BlobStore,
         settings: WorkerSettings,
-        http: reqwest::Client,
+        deliveries: Deliveries,
         signal: JobSignal,
     ) -> Worker {
         let start = Uuid::new_v4().simple().to_string();
         let id = format!("worker-{number}-pid{}-{}", std::process::id(), &start[..8]);
-        Worker { id, db, blobs, settings, http, signal }
+        Worker { id, db, blobs, settings, deliveries, signal }
     }
 
     /// Claims and runs jobs until `stop` says `true` (or its sender is gone).
@@ -181,7 +182,7 @@ impl Worker {
 
     async fn execute(&self, job: &Job, attempt: Attempt) -> Result<(), JobError> {
         match job.kind.as_str() {
-            DELIVERY_JOB => webhook_delivery::deliver(&self.db, &self.http, job, attempt).await,
+            DELIVERY_JOB => webhook_delivery::deliver(&self.db, &self.deliveries, job, attempt).await,
             PREPARE_JOB => {
                 let context = PrepareContext { db: &self.db, blobs: &self.blobs, signal: &self.signal };
                 prepare_case::run(context, job, attempt).await

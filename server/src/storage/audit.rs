@@ -71,6 +71,14 @@ impl Entry {
         Entry { action, subject_type: "user", subject_id: user_id, case_id: None, details: Vec::new() }
     }
 
+    pub fn token(action: &'static str, token_id: Uuid) -> Entry {
+        Entry { action, subject_type: "token", subject_id: token_id, case_id: None, details: Vec::new() }
+    }
+
+    pub fn webhook(action: &'static str, webhook_id: Uuid) -> Entry {
+        Entry { action, subject_type: "webhook", subject_id: webhook_id, case_id: None, details: Vec::new() }
+    }
+
     pub fn with(mut self, key: &'static str, value: impl Into<String>) -> Entry {
         self.details.push((key, value.into()));
         self
@@ -79,6 +87,31 @@ impl Entry {
 
 /// Records `entry` inside the caller's transaction.
 pub async fn record(tx: &mut WriteTx, actor: &Actor<'_>, entry: Entry) -> Result<(), sqlx::Error> {
+    let identity = actor.identity;
+    let by = By { clinic_id: identity.clinic_id, user_id: identity.user_id, token_id: identity.token_id() };
+    insert(tx, &by, actor.source, &entry).await
+}
+
+/// Records a sign-in or a failed one for an account of `clinic_id`: the
+/// actor is the account's user once signed in, nobody known before.
+pub async fn record_sign_in(
+    tx: &mut WriteTx,
+    clinic_id: Uuid,
+    user_id: Option<Uuid>,
+    source: &str,
+    entry: Entry,
+) -> Result<(), sqlx::Error> {
+    insert(tx, &By { clinic_id, user_id, token_id: None }, source, &entry).await
+}
+
+/// The clinic whose log it is, and who acted.
+struct By {
+    clinic_id: Uuid,
+    user_id: Option<Uuid>,
+    token_id: Option<Uuid>,
+}
+
+async fn insert(tx: &mut WriteTx, by: &By, source: &str, entry: &Entry) -> Result<(), sqlx::Error> {
     let details: BTreeMap<&str, &str> = entry.details.iter().map(|(key, value)| (*key, value.as_str())).collect();
     on_tx!(tx, conn => {
         sqlx::query(
@@ -86,15 +119,15 @@ pub async fn record(tx: &mut WriteTx, actor: &Actor<'_>, entry: Entry) -> Result
              subject_id, case_id, source, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(DbId(Uuid::new_v4()))
-        .bind(DbId(actor.identity.clinic_id))
+        .bind(DbId(by.clinic_id))
         .bind(DbTime(now()))
-        .bind(actor.identity.user_id.map(DbId))
-        .bind(actor.identity.token_id().map(DbId))
+        .bind(by.user_id.map(DbId))
+        .bind(by.token_id.map(DbId))
         .bind(entry.action)
         .bind(entry.subject_type)
         .bind(entry.subject_id.to_string())
         .bind(entry.case_id.map(DbId))
-        .bind(actor.source)
+        .bind(source)
         .bind(Json(&details))
         .execute(&mut **conn)
         .await?;

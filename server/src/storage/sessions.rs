@@ -4,8 +4,9 @@
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::Database;
 use super::backend::{BeginWrite, DbId, now, on_pool};
+use super::transaction::on_tx;
+use super::{Database, WriteTx};
 use crate::domain::{Role, TokenHash};
 
 /// How long a session lasts from sign-in, whatever the activity: a working day and some.
@@ -29,17 +30,17 @@ pub struct ActiveSession {
     pub expires_at: OffsetDateTime,
 }
 
-/// Stores a new session for `user_id`; returns when it expires.
+/// Stores a new session for `user_id` in the caller's transaction; returns
+/// when it expires.
 pub async fn create(
-    db: &Database,
+    tx: &mut WriteTx,
     user_id: Uuid,
     token: &TokenHash,
     csrf: &TokenHash,
 ) -> Result<OffsetDateTime, sqlx::Error> {
     let created_at = now();
     let expires_at = created_at + SESSION_LIFETIME;
-    on_pool!(db, pool => {
-        let mut tx = pool.begin_write().await?;
+    on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_hash, created_at, last_seen_at, expires_at) \
              VALUES ($1, $2, $3, $4, $4, $5)",
@@ -49,9 +50,8 @@ pub async fn create(
         .bind(&csrf.0)
         .bind(created_at)
         .bind(expires_at)
-        .execute(&mut *tx)
+        .execute(&mut **conn)
         .await?;
-        tx.commit().await?;
     });
     Ok(expires_at)
 }

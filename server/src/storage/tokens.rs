@@ -1,15 +1,22 @@
 //! API tokens of a clinic: named, scoped, kept as a SHA-256 hash, revocable,
-//! with the time they were last used.
+//! with an optional expiry and the time they were last used.
 //!
-//! Invariant: a token of another clinic is never found, listed or revoked;
-//! to the caller it does not exist.
+//! Invariants: a token of another clinic is never found, listed or revoked;
+//! to the caller it does not exist. A token acts for the person who created
+//! it: it works only while that person's account is enabled (disabling
+//! someone stops their tokens with their sessions; enabling them again
+//! brings the tokens back unless revoked), and not after its expiry.
 
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::backend::{BeginWrite, DbId, now, on_pool};
-use super::{Database, Page};
+use super::backend::{DbId, now, on_pool};
+use super::transaction::on_tx;
+use super::{Database, Page, WriteTx};
 use crate::domain::{Scopes, TokenHash};
+
+/// `last_used_at` is written at most this often, so that reads stay reads.
+const LAST_USED_GRANULARITY: Duration = Duration::minutes(1);
 
 /// A token as listed: everything but the secret, which is never stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -23,57 +30,58 @@ pub struct ApiToken {
     pub scopes: Scopes,
     #[sqlx(try_from = "DbId")]
     pub created_by: Uuid,
+    /// The creator's display name.
+    pub created_by_name: String,
+    /// The creator's account is disabled: the token does not work meanwhile.
+    pub creator_disabled: bool,
     pub created_at: OffsetDateTime,
+    pub expires_at: Option<OffsetDateTime>,
     pub last_used_at: Option<OffsetDateTime>,
     pub revoked_at: Option<OffsetDateTime>,
 }
 
-const TOKEN_COLUMNS: &str = "id, clinic_id, name, scopes, created_by, created_at, last_used_at, revoked_at";
+const TOKEN_SELECT: &str = "SELECT t.id, t.clinic_id, t.name, t.scopes, t.created_by, \
+     u.display_name AS created_by_name, u.disabled AS creator_disabled, t.created_at, t.expires_at, \
+     t.last_used_at, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.created_by";
 
-pub async fn create(
-    db: &Database,
-    clinic_id: Uuid,
-    created_by: Uuid,
-    name: &str,
-    scopes: Scopes,
-    hash: &TokenHash,
-) -> Result<ApiToken, sqlx::Error> {
-    let token = ApiToken {
-        id: Uuid::new_v4(),
-        clinic_id,
-        name: name.trim().to_owned(),
-        scopes,
-        created_by,
-        created_at: now(),
-        last_used_at: None,
-        revoked_at: None,
-    };
-    on_pool!(db, pool => {
-        let mut tx = pool.begin_write().await?;
+/// A token to create: the clinic and creator come from the caller's identity.
+#[derive(Debug, Clone)]
+pub struct NewToken<'a> {
+    pub clinic_id: Uuid,
+    pub created_by: Uuid,
+    pub name: &'a str,
+    pub scopes: Scopes,
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+/// Stores a new token in the caller's transaction.
+pub async fn create(tx: &mut WriteTx, new: &NewToken<'_>, hash: &TokenHash) -> Result<ApiToken, sqlx::Error> {
+    let id = Uuid::new_v4();
+    let created_at = now();
+    on_tx!(tx, conn => {
         sqlx::query(
-            "INSERT INTO api_tokens (id, clinic_id, name, token_hash, scopes, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO api_tokens (id, clinic_id, name, token_hash, scopes, created_by, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(DbId(token.id))
-        .bind(DbId(clinic_id))
-        .bind(&token.name)
+        .bind(DbId(id))
+        .bind(DbId(new.clinic_id))
+        .bind(new.name.trim())
         .bind(&hash.0)
-        .bind(scopes.to_string())
-        .bind(DbId(created_by))
-        .bind(token.created_at)
-        .execute(&mut *tx)
+        .bind(new.scopes.to_string())
+        .bind(DbId(new.created_by))
+        .bind(created_at)
+        .bind(new.expires_at)
+        .execute(&mut **conn)
         .await?;
-        tx.commit().await?;
-    });
-    Ok(token)
+        let sql = format!("{TOKEN_SELECT} WHERE t.id = $1");
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(DbId(id)).fetch_one(&mut **conn).await
+    })
 }
 
 /// One page of the clinic's tokens, revoked ones included, oldest first,
 /// and how many there are.
 pub async fn list(db: &Database, clinic_id: Uuid, page: Page) -> Result<(Vec<ApiToken>, u64), sqlx::Error> {
-    let sql = format!(
-        "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE clinic_id = $1 ORDER BY created_at, name LIMIT $2 OFFSET $3"
-    );
+    let sql = format!("{TOKEN_SELECT} WHERE t.clinic_id = $1 ORDER BY t.created_at, t.name LIMIT $2 OFFSET $3");
     on_pool!(db, pool => {
         let tokens = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(DbId(clinic_id))
@@ -89,45 +97,50 @@ pub async fn list(db: &Database, clinic_id: Uuid, page: Page) -> Result<(Vec<Api
     })
 }
 
-/// Revokes the clinic's token `id`; `false` when the clinic has no such
-/// token. Revoking twice keeps the first revocation time.
-pub async fn revoke(db: &Database, clinic_id: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {
-    on_pool!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        let found: Option<DbId> = sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = $1 AND clinic_id = $2")
+/// Revokes the clinic's token `id` in the caller's transaction; the token
+/// as it was, or `None` when the clinic has no such token. Revoking twice
+/// keeps the first revocation time.
+pub async fn revoke(tx: &mut WriteTx, clinic_id: Uuid, id: Uuid) -> Result<Option<ApiToken>, sqlx::Error> {
+    let sql = format!("{TOKEN_SELECT} WHERE t.id = $1 AND t.clinic_id = $2");
+    on_tx!(tx, conn => {
+        let found: Option<ApiToken> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(DbId(id))
             .bind(DbId(clinic_id))
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **conn)
             .await?;
         if found.is_some() {
             sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND clinic_id = $3 AND revoked_at IS NULL")
                 .bind(now())
                 .bind(DbId(id))
                 .bind(DbId(clinic_id))
-                .execute(&mut *tx)
+                .execute(&mut **conn)
                 .await?;
         }
-        tx.commit().await?;
-        Ok(found.is_some())
+        Ok(found)
     })
 }
 
-/// The live token with this hash, after noting that it was used now.
+/// The token with this hash if it works now — not revoked, not expired,
+/// its creator enabled — after noting that it was used (at most once a
+/// minute, so that a client's reads stay reads).
 pub async fn authenticate(db: &Database, hash: &TokenHash) -> Result<Option<ApiToken>, sqlx::Error> {
-    let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL");
+    let sql = format!("{TOKEN_SELECT} WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND NOT u.disabled");
     let found: Option<ApiToken> =
         on_pool!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&hash.0).fetch_optional(pool).await?);
-    let Some(mut token) = found else { return Ok(None) };
-    let used_at = now();
-    on_pool!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(used_at)
-            .bind(DbId(token.id))
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-    });
-    token.last_used_at = Some(used_at);
+    let now = now();
+    // Expiry is compared here, not in SQL: SQLite keeps timestamps as text.
+    let Some(mut token) = found.filter(|token| token.expires_at.is_none_or(|expires| expires > now)) else {
+        return Ok(None);
+    };
+    if token.last_used_at.is_none_or(|used| now - used >= LAST_USED_GRANULARITY) {
+        on_pool!(db, pool => {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(DbId(token.id))
+                .execute(pool)
+                .await?;
+        });
+        token.last_used_at = Some(now);
+    }
     Ok(Some(token))
 }

@@ -6,7 +6,7 @@
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::backend::{BeginWrite, DbId, is_unique_violation, now, on_pool};
+use super::backend::{DbId, is_unique_violation, now, on_pool};
 use super::sessions::{REVOKE_OTHER_USER_SESSIONS, REVOKE_USER_SESSIONS};
 use super::transaction::on_tx;
 use super::{Database, Page, WriteTx};
@@ -82,12 +82,12 @@ pub(crate) const INSERT_USER: &str = "INSERT INTO users \
 
 const USER_COLUMNS: &str = "id, clinic_id, email, display_name, role, created_at, disabled";
 
-/// Creates a user in `clinic_id`; `EmailTaken` when the address is in use
-/// in any clinic (an email signs in to one clinic).
-pub async fn create(db: &Database, clinic_id: Uuid, new: NewUser) -> Result<User, UserError> {
+/// Creates a user in `clinic_id` in the caller's transaction; `EmailTaken`
+/// when the address is in use in any clinic (an email signs in to one
+/// clinic).
+pub async fn create(tx: &mut WriteTx, clinic_id: Uuid, new: NewUser) -> Result<User, UserError> {
     let user = new.to_user(clinic_id);
-    on_pool!(db, pool => {
-        let mut tx = pool.begin_write().await?;
+    on_tx!(tx, conn => {
         sqlx::query(INSERT_USER)
             .bind(DbId(user.id))
             .bind(DbId(user.clinic_id))
@@ -96,10 +96,9 @@ pub async fn create(db: &Database, clinic_id: Uuid, new: NewUser) -> Result<User
             .bind(user.role.as_str())
             .bind(&new.password_hash.0)
             .bind(user.created_at)
-            .execute(&mut *tx)
+            .execute(&mut **conn)
             .await
             .map_err(UserError::from_insert)?;
-        tx.commit().await?;
     });
     Ok(user)
 }

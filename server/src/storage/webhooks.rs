@@ -92,9 +92,10 @@ pub enum WebhookError {
     Database(#[from] sqlx::Error),
 }
 
-/// Registers a hook for `clinic_id`; `TooMany` past [`MAX_WEBHOOKS_PER_CLINIC`].
+/// Registers a hook for `clinic_id` in the caller's transaction; `TooMany`
+/// past [`MAX_WEBHOOKS_PER_CLINIC`].
 pub async fn create(
-    db: &Database,
+    tx: &mut WriteTx,
     clinic_id: Uuid,
     created_by: Uuid,
     url: &WebhookUrl,
@@ -116,9 +117,8 @@ pub async fn create(
     };
     // Counted and inserted with the clinic locked, so that two requests at
     // once cannot both take the last place.
-    let mut tx = db.begin_write().await?;
     tx.lock_clinic(clinic_id).await?;
-    on_tx!(&mut tx, conn => {
+    on_tx!(tx, conn => {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhooks WHERE clinic_id = $1")
             .bind(DbId(clinic_id))
             .fetch_one(&mut **conn)
@@ -140,7 +140,6 @@ pub async fn create(
         .execute(&mut **conn)
         .await?;
     });
-    tx.commit().await?;
     Ok(hook)
 }
 
@@ -150,18 +149,24 @@ pub async fn list(db: &Database, clinic_id: Uuid) -> Result<Vec<Webhook>, sqlx::
     on_pool!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(DbId(clinic_id)).fetch_all(pool).await)
 }
 
-/// Deletes the clinic's hook `id`; `false` when the clinic has none such.
-/// Deliveries still queued for it are dropped when their turn comes.
-pub async fn delete(db: &Database, clinic_id: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {
-    on_pool!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        let deleted = sqlx::query("DELETE FROM webhooks WHERE id = $1 AND clinic_id = $2")
+/// Deletes the clinic's hook `id` in the caller's transaction; its URL, or
+/// `None` when the clinic has none such. Deliveries still queued for it are
+/// dropped when their turn comes.
+pub async fn delete(tx: &mut WriteTx, clinic_id: Uuid, id: Uuid) -> Result<Option<String>, sqlx::Error> {
+    on_tx!(tx, conn => {
+        let url: Option<String> = sqlx::query_scalar("SELECT url FROM webhooks WHERE id = $1 AND clinic_id = $2")
             .bind(DbId(id))
             .bind(DbId(clinic_id))
-            .execute(&mut *tx)
+            .fetch_optional(&mut **conn)
             .await?;
-        tx.commit().await?;
-        Ok(deleted.rows_affected() == 1)
+        if url.is_some() {
+            sqlx::query("DELETE FROM webhooks WHERE id = $1 AND clinic_id = $2")
+                .bind(DbId(id))
+                .bind(DbId(clinic_id))
+                .execute(&mut **conn)
+                .await?;
+        }
+        Ok(url)
     })
 }
 

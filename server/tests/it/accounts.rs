@@ -49,7 +49,8 @@ async fn an_owner_renames_changes_the_role_of_and_disables_a_user() {
                 .unwrap();
         let entries: Vec<(&str, &BTreeMap<String, String>)> =
             audit.items.iter().map(|event| (event.action.as_str(), &event.details)).collect();
-        assert_eq!(entries.len(), 2, "{entries:?}");
+        assert_eq!(entries.len(), 3, "{entries:?}");
+        assert_eq!(entries[2].0, "user.create");
         assert_eq!(entries[0].0, "user.update");
         assert_eq!(entries[0].1["role"], "clinician → technician");
         assert_eq!(entries[0].1["disabled"], "true");
@@ -470,24 +471,24 @@ async fn tokens_read_me_whatever_their_scopes_and_never_manage_people_tokens_or_
 }
 
 #[tokio::test]
-async fn login_is_limited_per_account_from_any_address_and_per_address_for_any_account() {
+async fn login_failures_stop_the_guessing_addresses_and_attempts_are_limited_per_address() {
     for database in test_databases().await {
         seed_owner(&database, "Smile Lab", "owner@smile.example").await;
         let app = spawn_app_with(Some(&database), |settings| settings.server.login_attempts_per_minute = 3).await;
         let owner = login(&app, "owner@smile.example").await;
         add_user(&app, &owner, "ana@smile.example", "clinician").await;
 
-        // Three guesses at the owner from one address use up the account…
+        // Three failed guesses at the owner from one address stop that address at that account…
         let guesser = client_from([127, 0, 0, 2]);
-        for _ in 0..2 {
+        for _ in 0..3 {
             assert_eq!(login_from(&guesser, &app, "owner@smile.example", "a wrong guess").await.status(), 401);
         }
-        let elsewhere = client_from([127, 0, 0, 3]);
-        // (the owner's own sign-in above was the first of the three)
-        let limited = login_from(&elsewhere, &app, "Owner@Smile.example", PASSWORD).await;
-        assert_eq!(limited.status(), 429, "the account is limited from every address");
+        let limited = login_from(&guesser, &app, "Owner@Smile.example", PASSWORD).await;
+        assert_eq!(limited.status(), 429, "the guessing address waits");
         assert_eq!(error(limited).await.error.code, "rate_limited");
-        // …and only the account: that address signs another person in.
+        // …not the owner elsewhere, nor another account from there.
+        let elsewhere = client_from([127, 0, 0, 3]);
+        assert_eq!(login_from(&elsewhere, &app, "Owner@Smile.example", PASSWORD).await.status(), 200);
         assert_eq!(login_from(&elsewhere, &app, "ana@smile.example", PASSWORD).await.status(), 200);
 
         // Three attempts from one address use it up, whatever the accounts.

@@ -263,12 +263,18 @@ async fn only_owners_and_admins_manage_users_and_tokens() {
 async fn new_users_are_checked_and_emails_are_unique_whatever_their_case() {
     for database in test_databases().await {
         seed_owner(&database, "Smile Lab", "owner@smile.example").await;
+        seed_owner(&database, "Other Lab", "owner@other.example").await;
         let app = spawn(&database).await;
         let owner = login(&app, "owner@smile.example").await;
         let taken = create_user(&app, &owner, "OWNER@Smile.example", "clinician").await;
         assert_eq!(taken.status(), 409);
         let taken: ErrorBody = taken.json().await.unwrap();
-        assert_eq!((taken.error.code.as_str(), taken.error.field.as_deref()), ("email_taken", Some("email")));
+        assert_eq!((taken.error.code.as_str(), taken.error.field.as_deref()), ("email_unavailable", Some("email")));
+        // Another clinic's address gets the very same answer: nothing says where it is used.
+        let elsewhere = create_user(&app, &owner, "owner@other.example", "clinician").await;
+        assert_eq!(elsewhere.status(), 409);
+        let elsewhere: ErrorBody = elsewhere.json().await.unwrap();
+        assert_eq!((elsewhere.error.code, elsewhere.error.message), (taken.error.code, taken.error.message));
 
         let short = as_session(&app, &owner, Method::POST, "/api/v1/users", true)
             .json(&json!({ "email": "ana@smile.example", "role": "clinician", "password": "short" }))

@@ -253,7 +253,7 @@ const MATRIX: &[Row] = &[
 
 /// A webhook that refuses connections (port 9, discard, is closed): deliveries fail fast and stay local.
 fn webhook_body() -> Value {
-    json!({ "url": "http://127.0.0.1:9/trayforge", "events": ["case.created"] })
+    json!({ "url": "https://pms.example/trayforge", "events": ["case.created"] })
 }
 
 /// A closed tetrahedron as binary STL: a model any upload accepts.

@@ -31,6 +31,8 @@ async fn spawn_fast(database: &TestDatabase, webhook_max_attempts: u32) -> TestA
         settings.jobs.backoff_base_ms = 20;
         settings.jobs.backoff_max_secs = 1;
         settings.jobs.webhook_max_attempts = webhook_max_attempts;
+        // The receivers here are on this machine, as an on-premise one would be.
+        settings.webhooks.allow_internal_hosts = vec!["127.0.0.1".to_owned()];
     })
     .await
 }
@@ -407,11 +409,15 @@ async fn a_delivery_queued_for_a_hook_deleted_since_is_dropped_unsent() {
         let mut receiver = receiver(&[]).await;
         let url = WebhookUrl::parse(&receiver.url).unwrap();
         let events = WebhookEvents::parse_names(["case.updated"]).unwrap();
+        let mut tx = db.begin_write().await.unwrap();
         let hook =
-            webhooks::create(&db, clinic, owner, &url, events, &SigningSecret::generate().unwrap()).await.unwrap();
+            webhooks::create(&mut tx, clinic, owner, &url, events, &SigningSecret::generate().unwrap()).await.unwrap();
+        tx.commit().await.unwrap();
         let data = json!({ "case": "c-17" });
         let published = webhooks::publish(&db, clinic, WebhookEvent::CaseUpdated, data).await.unwrap();
-        assert!(webhooks::delete(&db, clinic, hook.id).await.unwrap());
+        let mut tx = db.begin_write().await.unwrap();
+        assert!(webhooks::delete(&mut tx, clinic, hook.id).await.unwrap().is_some());
+        tx.commit().await.unwrap();
 
         let _app = spawn_fast(&database, 8).await;
         let done = wait_for("the dropped delivery's job to be done", || async {
@@ -431,7 +437,9 @@ async fn an_event_published_in_a_rolled_back_transaction_is_never_delivered() {
         let url = WebhookUrl::parse("https://pms.example/in").unwrap();
         let events = WebhookEvents::parse_names(["case.created"]).unwrap();
         let secret = SigningSecret::generate().unwrap();
-        webhooks::create(&db, clinic, owner, &url, events, &secret).await.unwrap();
+        let mut tx = db.begin_write().await.unwrap();
+        webhooks::create(&mut tx, clinic, owner, &url, events, &secret).await.unwrap();
+        tx.commit().await.unwrap();
 
         let rolled_back = publish_in_transaction(&db, clinic, false).await;
         assert_eq!(rolled_back.len(), 1, "enqueued inside the transaction");

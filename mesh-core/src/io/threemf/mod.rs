@@ -156,7 +156,7 @@ fn model_relationship_target(rels: &[u8]) -> Option<String> {
 }
 
 /// How much one part of a package of `package_len` bytes may unpack to.
-fn part_budget(package_len: usize) -> u64 {
+pub(crate) fn part_budget(package_len: usize) -> u64 {
     (package_len as u64).saturating_mul(MAX_EXPANSION).clamp(MIN_PART_BUDGET, MAX_PART_BYTES)
 }
 
