@@ -79,7 +79,7 @@ test('the owner adds a technician and a clinician (temporary passwords shown onc
   await page.getByTestId('add-person-submit').click();
   const emailError = page.getByTestId('new_user_email-error');
   await emailError.waitFor();
-  assert.equal(await emailError.innerText(), 'A user with this email address exists already.');
+  assert.equal(await emailError.innerText(), 'This email address cannot be used for a new account; use another address.');
   assert.equal(await page.getByTestId('new_user_email').getAttribute('aria-invalid'), 'true');
 
   // The clinician, with a password of the owner's choosing.

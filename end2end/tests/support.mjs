@@ -120,9 +120,17 @@ export async function launchBrowser() {
   };
 }
 
-/** A new page that records console errors and uncaught exceptions. */
+/**
+ * A new page that records console errors, uncaught exceptions and
+ * Content-Security-Policy violations (every test runs under the server's policy).
+ */
 export async function openPage(context, url) {
   const page = await context.newPage();
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}`);
+    });
+  });
   const problems = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);

@@ -19,9 +19,6 @@ use crate::jobs::webhook_delivery::Deliveries;
 use crate::jobs::{JobSignal, Worker, WorkerSettings};
 use crate::storage::{BlobStore, Database};
 
-/// An upload's temporary older than this was cut short: no upload takes a day.
-const STALE_UPLOAD: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
-
 #[derive(Debug)]
 pub struct Application {
     listener: TcpListener,
@@ -46,7 +43,7 @@ impl Application {
         let blobs = BlobStore::open(&settings.blob_location(), settings.blobs.max_upload_bytes).await?;
         tracing::info!("blobs are kept in the {}", blobs.name());
         // What uploads cut short by a crash left behind: never visible, only space.
-        match blobs.sweep_temporaries(STALE_UPLOAD).await {
+        match blobs.sweep_at_start().await {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "removed temporaries of uploads cut short"),
             Err(error) => tracing::warn!(%error, "could not sweep the temporaries of uploads cut short"),

@@ -94,7 +94,7 @@ pub(super) async fn upload_model(
     let report = match read_model(&state, &blob).await {
         Ok(report) => report,
         Err(error) => {
-            forget(&state, &blob.sha256).await;
+            forget(&state, blob).await;
             return Err(error);
         }
     };
@@ -152,7 +152,7 @@ pub(super) async fn upload_photo(
     let content_type = match photo_type(&state, &blob).await {
         Ok(content_type) => content_type,
         Err(error) => {
-            forget(&state, &blob.sha256).await;
+            forget(&state, blob).await;
             return Err(error);
         }
     };
@@ -322,7 +322,7 @@ async fn store(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Blob
         other => ApiError::Internal(other.into()),
     })?;
     if blob.size == 0 {
-        forget(state, &blob.sha256).await;
+        forget(state, blob).await;
         return Err(empty());
     }
     Ok(blob)
@@ -424,10 +424,12 @@ fn file_name(given: Option<&str>, default: &str) -> Result<String, ApiError> {
     Ok(if name.is_empty() { default.to_owned() } else { name.to_owned() })
 }
 
-/// Removes a refused upload's blob unless a stored file shares it.
-async fn forget(state: &AppState, sha256: &BlobHash) {
-    let unused = matches!(case_files::blob_in_use(&state.db, sha256).await, Ok(false));
-    if unused && let Err(error) = state.blobs.delete(sha256).await {
+/// Removes a refused upload's blob unless a stored file or another upload
+/// in flight shares it.
+async fn forget(state: &AppState, blob: BlobRef) {
+    let sha256 = blob.sha256.clone();
+    let in_use = async { !matches!(case_files::blob_in_use(&state.db, &sha256).await, Ok(false)) };
+    if let Err(error) = state.blobs.delete_unless_used(blob, in_use).await {
         tracing::warn!(%sha256, %error, "could not remove a refused upload");
     }
 }

@@ -14,8 +14,10 @@
 //! upload that is too large, fails or is interrupted is aborted and leaves
 //! no object behind; one cut short by a crash leaves at most a temporary.
 
+use std::collections::HashMap;
 use std::error::Error as StdError;
 use std::fmt;
+use std::future::Future;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -111,11 +113,65 @@ impl fmt::Debug for BlobHash {
     }
 }
 
-/// A stored blob: its name and its size in bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A stored blob: its name and its size in bytes. While a `BlobRef` from
+/// `put_stream` (or a clone) lives, this process holds the blob: a refused
+/// upload of the same content cannot remove it (`delete_unless_used`)
+/// before the holder has named it in a row.
+#[derive(Debug, Clone)]
 pub struct BlobRef {
     pub sha256: BlobHash,
     pub size: u64,
+    _hold: Arc<Hold>,
+}
+
+impl PartialEq for BlobRef {
+    fn eq(&self, other: &BlobRef) -> bool {
+        (&self.sha256, self.size) == (&other.sha256, other.size)
+    }
+}
+
+impl Eq for BlobRef {}
+
+/// How many `BlobRef`s of this process hold each blob.
+#[derive(Debug, Default)]
+struct Holds {
+    counts: std::sync::Mutex<HashMap<BlobHash, usize>>,
+    /// Taken by "store or find" and by "delete when unused", so that a blob
+    /// found already stored cannot vanish before it is held.
+    gate: tokio::sync::Mutex<()>,
+}
+
+impl Holds {
+    fn counts(&self) -> std::sync::MutexGuard<'_, HashMap<BlobHash, usize>> {
+        // A poisoned lock only means a panic mid-update of a count; the counts are still usable.
+        self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// One hold of a blob, given back when dropped.
+#[derive(Debug)]
+struct Hold {
+    holds: Arc<Holds>,
+    sha256: BlobHash,
+}
+
+impl Hold {
+    fn new(holds: &Arc<Holds>, sha256: &BlobHash) -> Hold {
+        *holds.counts().entry(sha256.clone()).or_insert(0) += 1;
+        Hold { holds: Arc::clone(holds), sha256: sha256.clone() }
+    }
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        let mut counts = self.holds.counts();
+        if let Some(count) = counts.get_mut(&self.sha256) {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.sha256);
+            }
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -163,6 +219,7 @@ pub struct BlobStore {
     max_upload_bytes: u64,
     /// The folder of a local store, whose staged upload parts only a walk of the folder sees.
     local_dir: Option<PathBuf>,
+    holds: Arc<Holds>,
 }
 
 impl fmt::Debug for BlobStore {
@@ -183,7 +240,13 @@ impl BlobStore {
                     .map_err(|e| folder(std::io::Error::other(e)))?
                     .with_fsync(true);
                 let name = format!("local folder {}", dir.display());
-                Ok(BlobStore { store: Arc::new(store), name, max_upload_bytes, local_dir: Some(dir.clone()) })
+                Ok(BlobStore {
+                    store: Arc::new(store),
+                    name,
+                    max_upload_bytes,
+                    local_dir: Some(dir.clone()),
+                    holds: Arc::default(),
+                })
             }
             BlobLocation::S3(s3) => {
                 let name = if s3.endpoint.is_empty() {
@@ -193,7 +256,13 @@ impl BlobStore {
                 };
                 // The check at start does not retry: a wrong endpoint should fail now, not in minutes.
                 let probe = s3_store(s3, RetryConfig { max_retries: 0, ..RetryConfig::default() })?;
-                let store = BlobStore { store: Arc::new(probe), name, max_upload_bytes, local_dir: None };
+                let store = BlobStore {
+                    store: Arc::new(probe),
+                    name,
+                    max_upload_bytes,
+                    local_dir: None,
+                    holds: Arc::default(),
+                };
                 store.check_reachable().await?;
                 let retry = RetryConfig {
                     backoff: BackoffConfig::default(),
@@ -256,6 +325,8 @@ impl BlobStore {
 
         let sha256 = BlobHash::from_digest(&hasher.finalize());
         let key = sha256.key();
+        let _gate = self.holds.gate.lock().await;
+        let hold = Arc::new(Hold::new(&self.holds, &sha256));
         let moved = if self.exists_at(&key).await? {
             // Identical content is already stored: keep that one.
             Ok(())
@@ -267,7 +338,7 @@ impl BlobStore {
             self.remove_temporary(&temporary).await;
         }
         moved?;
-        Ok(BlobRef { sha256, size })
+        Ok(BlobRef { sha256, size, _hold: hold })
     }
 
     /// Stores `bytes` made by the server (a prepared model), as an upload
@@ -304,6 +375,22 @@ impl BlobStore {
         self.exists_at(&sha256.key()).await
     }
 
+    /// Removes the blob of a refused upload — `blob`, which the caller
+    /// holds — unless another request of this process holds it too or
+    /// `in_use` (asked only then) says a row names it. `Ok(true)` when removed.
+    pub async fn delete_unless_used(
+        &self,
+        blob: BlobRef,
+        in_use: impl Future<Output = bool>,
+    ) -> Result<bool, BlobError> {
+        let _gate = self.holds.gate.lock().await;
+        let held_elsewhere = self.holds.counts().get(&blob.sha256).copied().unwrap_or(0) > 1;
+        if held_elsewhere || in_use.await {
+            return Ok(false);
+        }
+        self.delete(&blob.sha256).await.map(|()| true)
+    }
+
     /// Removes the blob; removing one that is not there is not an error.
     pub async fn delete(&self, sha256: &BlobHash) -> Result<(), BlobError> {
         match self.store.delete(&sha256.key()).await {
@@ -323,6 +410,17 @@ impl BlobStore {
             .map_err(|e| self.failed("list objects", e))?;
         keys.sort();
         Ok(keys)
+    }
+
+    /// What uploads cut short by a crash left behind, removed when the
+    /// server starts: in a folder all of it — a folder is one server's (a
+    /// `trayforge worker` beside it whose write is caught fails that try,
+    /// and its job is retried) — and in a bucket what is older than a day,
+    /// since other servers may be uploading into it. Returns how many.
+    pub async fn sweep_at_start(&self) -> Result<usize, BlobError> {
+        const SHARED_BUCKET_STALE: Duration = Duration::from_secs(24 * 60 * 60);
+        let age = if self.local_dir.is_some() { Duration::ZERO } else { SHARED_BUCKET_STALE };
+        self.sweep_temporaries(age).await
     }
 
     /// Removes what uploads cut short by a crash left under `tmp/` (never
