@@ -3,6 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Every role, in order of what it may do (the server's `Role` names).
+pub const ROLES: [&str; 4] = ["owner", "admin", "clinician", "technician"];
+/// Every API token scope (the server's `Scope` names).
+pub const SCOPES: [&str; 3] = ["read", "write", "production"];
+
 /// `POST /api/v1/auth/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -33,12 +38,13 @@ pub struct ClinicView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserView {
+    #[cfg_attr(feature = "openapi", schema(format = "uuid"))]
     pub id: String,
     pub clinic_id: String,
     pub email: String,
     pub display_name: String,
     /// `owner`, `admin`, `clinician` or `technician`.
-    #[cfg_attr(feature = "openapi", schema(example = "clinician"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::names::Role, example = "clinician"))]
     pub role: String,
     pub created_at: String,
     pub disabled: bool,
@@ -63,14 +69,19 @@ pub struct Me {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewUserRequest {
+    /// `name@example.com`, at most 254 characters; unique in Trayforge whatever its case.
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254, example = "ana@smile.example"))]
     pub email: String,
-    /// Defaults to the part of the email before `@`.
+    /// Defaults to the part of the email before `@`; else at most 100
+    /// characters (spaces round it trimmed), on one line.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"))]
     pub display_name: String,
     /// `owner` (only an owner may give it), `admin`, `clinician` or `technician`.
-    #[cfg_attr(feature = "openapi", schema(example = "clinician"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::names::Role, example = "clinician"))]
     pub role: String,
-    /// At least 12 characters.
+    /// 12 to 1024 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 1024))]
     pub password: String,
 }
 
@@ -78,9 +89,14 @@ pub struct NewUserRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewTokenRequest {
+    /// 1 to 100 characters, spaces round it trimmed.
+    #[cfg_attr(feature = "openapi", schema(max_length = 100, pattern = r"\S", example = "practice system"))]
     pub name: String,
     /// One or more of `read`, `write`, `production`.
-    #[cfg_attr(feature = "openapi", schema(example = json!(["read", "write"])))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Vec<crate::names::Scope>, min_items = 1, example = json!(["read", "write"]))
+    )]
     pub scopes: Vec<String>,
     /// When the token stops working by itself (RFC 3339, in the future);
     /// absent: never, until revoked.
@@ -93,8 +109,10 @@ pub struct NewTokenRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiTokenView {
+    #[cfg_attr(feature = "openapi", schema(format = "uuid"))]
     pub id: String,
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::names::Scope>))]
     pub scopes: Vec<String>,
     pub created_by: String,
     /// The creator's display name.

@@ -8,6 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::MeshReport;
 
+/// The arches a stage belongs to (the server's `Arch` names).
+pub const ARCHES: [&str; 2] = ["upper", "lower"];
+/// The last stage a case can have: stages run from 0 (the starting position) to this.
+pub const MAX_STAGE_INDEX: i32 = 999;
+
 /// Where a case stands in production, in the order cases move through it;
 /// `CaseView::status` carries its name (`models_ready`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,23 +83,33 @@ impl TryFrom<String> for CaseStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewCaseRequest {
+    /// An existing patient of the clinic (404 naming `patient_id` when there
+    /// is none); give this or `patient`, not both.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "uuid"))]
     pub patient_id: Option<String>,
     #[serde(default)]
     pub patient: Option<NewPatient>,
-    /// Defaults to "Treatment".
+    /// At most 200 characters, spaces round it trimmed; defaults to
+    /// "Treatment" (also when blank).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub title: Option<String>,
     /// The day the first aligner is worn, `YYYY-MM-DD`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub start_date: Option<String>,
     /// 1–60, default 14.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 60))]
     pub days_per_aligner: Option<i32>,
     /// 1–20, default 3.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 20))]
     pub aligners_per_appointment: Option<i32>,
+    /// At most 10 000 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
     pub notes: Option<String>,
 }
 
@@ -103,10 +118,13 @@ pub struct NewCaseRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewPatient {
+    /// At most 200 characters, spaces round it trimmed.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub full_name: Option<String>,
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`, from 1900-01-01 to today (the server's date, UTC).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date, pattern = "^(19|[2-9][0-9])"))]
     pub date_of_birth: Option<String>,
 }
 
@@ -115,24 +133,44 @@ pub struct NewPatient {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CaseUpdate {
+    /// At most 200 characters, not blank; spaces round it trimmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 200,
+            pattern = r"[^\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+        )
+    )]
     pub title: Option<String>,
     /// new, models_ready, prepared, printing, in_production, delivered or cancelled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<CaseStatus>))]
     pub status: Option<String>,
+    /// `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub start_date: Option<String>,
+    /// 1–60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 60))]
     pub days_per_aligner: Option<i32>,
+    /// 1–20.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 20))]
     pub aligners_per_appointment: Option<i32>,
+    /// At most 10 000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
     pub notes: Option<String>,
 }
 
+/// A patient as a case shows them (`Patient` in the OpenAPI document, so
+/// that `patient_id` names what produces it: a case's `patient.id`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Patient))]
 pub struct PatientView {
+    #[cfg_attr(feature = "openapi", schema(format = "uuid"))]
     pub id: String,
     /// The pseudonym on labels, e.g. `K7Q-4M2`.
     pub code: String,
@@ -145,9 +183,11 @@ pub struct PatientView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseView {
+    #[cfg_attr(feature = "openapi", schema(format = "uuid"))]
     pub id: String,
     pub patient: PatientView,
     pub title: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = CaseStatus))]
     pub status: String,
     pub start_date: Option<String>,
     pub days_per_aligner: i32,
@@ -173,8 +213,10 @@ pub struct CaseDetail {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageView {
+    #[cfg_attr(feature = "openapi", schema(format = "uuid"))]
     pub id: String,
     /// `upper` or `lower`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::names::Arch))]
     pub arch: String,
     /// 0 is the starting position, then aligner 1, 2, …
     pub index: i32,
@@ -189,6 +231,7 @@ pub struct StageView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileView {
+    #[cfg_attr(feature = "openapi", schema(format = "uuid"))]
     pub id: String,
     /// `model` or `photo`.
     pub kind: String,

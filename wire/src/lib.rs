@@ -10,16 +10,19 @@ use serde::{Deserialize, Serialize};
 
 mod auth;
 mod cases;
+#[cfg(feature = "openapi")]
+pub mod names;
 mod prepare;
 mod users;
 mod webhooks;
 
 pub use auth::{
-    ApiTokenView, ClinicView, CreatedToken, LoginRequest, LoginResponse, Me, NewTokenRequest, NewUserRequest, UserView,
+    ApiTokenView, ClinicView, CreatedToken, LoginRequest, LoginResponse, Me, NewTokenRequest, NewUserRequest, ROLES,
+    SCOPES, UserView,
 };
 pub use cases::{
-    AuditEventView, CaseDetail, CaseStatus, CaseUpdate, CaseView, FileView, NewCaseRequest, NewPatient, Page,
-    PatientView, StageView,
+    ARCHES, AuditEventView, CaseDetail, CaseStatus, CaseUpdate, CaseView, FileView, MAX_STAGE_INDEX, NewCaseRequest,
+    NewPatient, Page, PatientView, StageView,
 };
 pub use mesh_core::prepare::{BaseRecipe, HollowRecipe, LabelRecipe, Recipe, TrimRecipe};
 pub use prepare::{PrepareRequest, PrepareRunView, StageFailure, StageRef};

@@ -16,8 +16,10 @@ pub struct PrepareRequest {
     /// The recipe to run; absent: the clinic's (`GET /api/v1/recipe`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipe: Option<Recipe>,
-    /// The stages to prepare; absent: every stage of the case that has a model.
+    /// The stages to prepare, at least one, each with a model (else 409);
+    /// absent: every stage of the case that has a model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub stages: Option<Vec<StageRef>>,
 }
 
@@ -27,8 +29,10 @@ pub struct PrepareRequest {
 #[serde(deny_unknown_fields)]
 pub struct StageRef {
     /// `upper` or `lower`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::names::Arch))]
     pub arch: String,
     /// 0 is the starting position, then aligner 1, 2, … (up to 999).
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 999))]
     pub index: i32,
 }
 
@@ -37,7 +41,9 @@ pub struct StageRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrepareRunView {
+    #[cfg_attr(feature = "openapi", schema(format = "uuid"))]
     pub id: String,
+    #[cfg_attr(feature = "openapi", schema(format = "uuid"))]
     pub case_id: String,
     /// `queued`, `running`, `done` (stages whose recipe failed are listed
     /// in `failed`) or `failed` (the run as a whole could not run; see `error`).

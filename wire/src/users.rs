@@ -12,11 +12,16 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
-    /// 1 to 100 characters, trimmed.
+    /// 1 to 100 characters, spaces round it trimmed, on one line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 100, pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\x00-\x1F\x7F-\x9F\s][^\x00-\x1F\x7F-\x9F]*$")
+    )]
     pub display_name: Option<String>,
     /// `owner`, `admin`, `clinician` or `technician`; only an owner grants or takes away `owner`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::names::Role>))]
     pub role: Option<String>,
     /// `true` signs the person out everywhere and stops them signing in; `false` lets them in again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28,7 +33,8 @@ pub struct UpdateUserRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePasswordRequest {
     pub current_password: String,
-    /// At least 12 characters.
+    /// 12 to 1024 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 1024))]
     pub new_password: String,
 }
 
@@ -37,6 +43,7 @@ pub struct ChangePasswordRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResetPasswordRequest {
-    /// At least 12 characters.
+    /// 12 to 1024 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 1024))]
     pub new_password: String,
 }

@@ -10,10 +10,23 @@ pub const WEBHOOK_EVENTS: [&str; 4] = ["case.created", "case.updated", "files.up
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewWebhookRequest {
-    /// An absolute `http://` or `https://` URL.
+    /// An absolute `http://` or `https://` URL with a host and no user name
+    /// or password, at most 2000 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            format = "uri",
+            max_length = 2000,
+            pattern = "^[Hh][Tt][Tt][Pp][Ss]?://",
+            example = "https://pms.example/trayforge"
+        )
+    )]
     pub url: String,
     /// One or more of [`WEBHOOK_EVENTS`]: `case.created`, `case.updated`, `files.uploaded`, `stage.updated`.
-    #[cfg_attr(feature = "openapi", schema(example = json!(["case.created", "files.uploaded"])))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Vec<crate::names::WebhookEvent>, min_items = 1, example = json!(["case.created", "files.uploaded"]))
+    )]
     pub events: Vec<String>,
 }
 
@@ -21,9 +34,11 @@ pub struct NewWebhookRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookView {
+    #[cfg_attr(feature = "openapi", schema(format = "uuid"))]
     pub id: String,
     pub url: String,
     /// In the order of [`WEBHOOK_EVENTS`].
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::names::WebhookEvent>))]
     pub events: Vec<String>,
     pub created_by: String,
     pub created_at: String,

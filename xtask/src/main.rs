@@ -13,6 +13,7 @@
 // A build tool talks to its user on the terminal.
 #![allow(clippy::print_stdout)]
 
+mod api;
 mod bench;
 mod cmd;
 mod postgres;

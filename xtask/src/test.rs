@@ -77,6 +77,13 @@ const STAGES: &[Stage] = &[
         run: server,
     },
     Stage {
+        name: "api",
+        what: "schemathesis (all checks, all phases) against the real server's OpenAPI document, on SQLite and PostgreSQL",
+        needs: &["server"],
+        prepare: crate::api::prepare,
+        run: crate::api::run,
+    },
+    Stage {
         name: "e2e",
         what: "npm test in end2end/ (Chromium against the real server)",
         needs: &["trunk", "server"],

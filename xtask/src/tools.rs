@@ -9,7 +9,9 @@
 //! so that a new release cannot raise its `rust-version` past ours.
 //! moto (`moto_server`, the S3 the blob tests talk to) is pinned so that
 //! the tests meet the same S3 every time; trimesh (the anchor of the
-//! preparation benchmark) so that the ratio compares with the same code.
+//! preparation benchmark) so that the ratio compares with the same code;
+//! Schemathesis (the `api` stage) so that a new release's checks cannot
+//! fail a build that changed nothing.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,6 +27,8 @@ pub(crate) const CARGO_DENY_VERSION: &str = "0.20.2";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// PyPI `moto[server]`: a local S3 for the blob store's tests.
 pub(crate) const MOTO_VERSION: &str = "5.2.5";
+/// PyPI schemathesis: property-based tests of the API against its OpenAPI document.
+pub(crate) const SCHEMATHESIS_VERSION: &str = "4.32.5";
 /// PyPI trimesh and what its capped plane slice imports, as measured
 /// against; and Manifold's own Python binding (C++), the anchor of the union.
 const TRIMESH_PACKAGES: &[(&str, &str)] = &[
@@ -112,6 +116,19 @@ pub(crate) fn ensure_moto() -> Result<PathBuf> {
         Ok(moto_server)
     } else {
         Err(format!("moto was installed but {} is missing", moto_server.display()))
+    }
+}
+
+/// `schemathesis` from PyPI, in a virtualenv cached at
+/// `~/.cache/trayforge/schemathesis-venv`; returns the path of the program.
+pub(crate) fn ensure_schemathesis() -> Result<PathBuf> {
+    let venv =
+        ensure_python_packages("schemathesis-venv", &[("schemathesis", SCHEMATHESIS_VERSION)], "about 1 minute, once")?;
+    let program = venv.join("bin/schemathesis");
+    if program.is_file() {
+        Ok(program)
+    } else {
+        Err(format!("schemathesis was installed but {} is missing", program.display()))
     }
 }
 

@@ -40,6 +40,7 @@ pub const MIN_MODULE_MM: f32 = 0.6;
 /// Raised from the face, or cut into it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "lowercase"))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Relief {
     /// Letters and dark modules stand `depth_mm` out of the face.
     #[default]

@@ -91,26 +91,37 @@ impl std::fmt::Display for RecipeField {
     }
 }
 
-/// A number's allowed range, inclusive, in the field's unit.
-struct Range {
-    field: RecipeField,
-    min: f32,
-    max: f32,
-    unit: &'static str,
-}
+impl RecipeField {
+    /// The field's allowed values, inclusive, and their unit; `None` for
+    /// `label`, which is a rule (a label needs a base), not a number. The
+    /// server's OpenAPI document states the same bounds (its tests compare).
+    pub fn range(self) -> Option<(f32, f32, &'static str)> {
+        use RecipeField::*;
+        Some(match self {
+            // The proposal needs a line above the lowest tooth points (`TrimError::Offset`).
+            TrimOffset => (0.1, 10.0, "mm"),
+            BaseCutHeight => (0.0, 30.0, "mm"),
+            BaseHeight => (0.1, 30.0, "mm"),
+            BaseChamfer => (0.0, 10.0, "mm"),
+            HollowWall => (MIN_WALL_MM, MAX_WALL_MM, "mm"),
+            HollowDrain => (MIN_DRAIN_MM, MAX_DRAIN_MM, "mm"),
+            Label => return None,
+            LabelLetterHeight => (0.5, 30.0, "mm"),
+            LabelDepth => (0.1, 5.0, "mm"),
+            LabelModule => (0.6, 5.0, "mm"),
+            LabelOffset => (-200.0, 200.0, "mm"),
+            LabelRotation => (-360.0, 360.0, "degrees"),
+        })
+    }
 
-const fn range(field: RecipeField, min: f32, max: f32, unit: &'static str) -> Range {
-    Range { field, min, max, unit }
-}
-
-impl Range {
-    fn check(&self, value: f32) -> Result<(), RecipeProblem> {
-        if value.is_finite() && (self.min..=self.max).contains(&value) {
+    /// `value` when it is finite and in [`RecipeField::range`].
+    fn check(self, value: f32) -> Result<(), RecipeProblem> {
+        let Some((min, max, unit)) = self.range() else { return Ok(()) };
+        if value.is_finite() && (min..=max).contains(&value) {
             return Ok(());
         }
-        let (min, max, unit) = (self.min, self.max, self.unit);
         Err(RecipeProblem {
-            field: self.field,
+            field: self,
             message: format!("{value} is out of range; use a number from {min} to {max} {unit}"),
         })
     }
@@ -121,29 +132,28 @@ impl Range {
 pub fn check_recipe(recipe: &Recipe) -> Result<(), RecipeProblem> {
     use RecipeField::*;
     if let Some(trim) = &recipe.trim {
-        // The proposal needs a line above the lowest tooth points (`TrimError::Offset`).
-        range(TrimOffset, 0.1, 10.0, "mm").check(trim.offset_mm)?;
+        TrimOffset.check(trim.offset_mm)?;
     }
     if let Some(base) = &recipe.base {
-        range(BaseCutHeight, 0.0, 30.0, "mm").check(base.cut_height_mm)?;
-        range(BaseHeight, 0.1, 30.0, "mm").check(base.base_height_mm)?;
-        range(BaseChamfer, 0.0, 10.0, "mm").check(base.chamfer_mm)?;
+        BaseCutHeight.check(base.cut_height_mm)?;
+        BaseHeight.check(base.base_height_mm)?;
+        BaseChamfer.check(base.chamfer_mm)?;
     }
     if let Some(hollow) = &recipe.hollow {
-        range(HollowWall, MIN_WALL_MM, MAX_WALL_MM, "mm").check(hollow.wall_mm)?;
-        range(HollowDrain, MIN_DRAIN_MM, MAX_DRAIN_MM, "mm").check(hollow.drain_diameter_mm)?;
+        HollowWall.check(hollow.wall_mm)?;
+        HollowDrain.check(hollow.drain_diameter_mm)?;
     }
     if let Some(label) = &recipe.label {
         if recipe.base.is_none() {
             return Err(RecipeProblem { field: Label, message: PrepareError::LabelNeedsBase.to_string() });
         }
-        range(LabelLetterHeight, 0.5, 30.0, "mm").check(label.letter_height_mm)?;
-        range(LabelDepth, 0.1, 5.0, "mm").check(label.depth_mm)?;
-        range(LabelModule, 0.6, 5.0, "mm").check(label.module_mm)?;
+        LabelLetterHeight.check(label.letter_height_mm)?;
+        LabelDepth.check(label.depth_mm)?;
+        LabelModule.check(label.module_mm)?;
         for offset in label.offset_mm {
-            range(LabelOffset, -200.0, 200.0, "mm").check(offset)?;
+            LabelOffset.check(offset)?;
         }
-        range(LabelRotation, -360.0, 360.0, "degrees").check(label.rotation_deg)?;
+        LabelRotation.check(label.rotation_deg)?;
     }
     Ok(())
 }

@@ -28,5 +28,7 @@ pub use error::{PrepareError, Step};
 pub use part::Part;
 pub use placement::Placement;
 pub use polyline::write_polyline;
+#[cfg(feature = "openapi")]
+pub use recipe::LabelOffsetMm;
 pub use recipe::{BaseRecipe, HollowRecipe, LabelRecipe, Recipe, TrimRecipe};
 pub use run::{Prepared, prepare};

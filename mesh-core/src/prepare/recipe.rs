@@ -24,6 +24,7 @@ pub struct TrimRecipe {
     /// an arch with gums, below it (the gum kept under the teeth); on
     /// crowns without gums, above their lowest points. A line placed by
     /// hand for one model ([`Part::trim_line`](super::Part)) replaces the proposal.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.1, maximum = 10.0))]
     pub offset_mm: f32,
 }
 
@@ -33,10 +34,13 @@ pub struct TrimRecipe {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BaseRecipe {
     /// How far above the model's lowest point the model is cut, in mm.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 30.0))]
     pub cut_height_mm: f32,
     /// The base's height below the cut, in mm.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.1, maximum = 30.0))]
     pub base_height_mm: f32,
     /// The chamfer round the base's bottom edge, in mm (0 for none).
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 10.0))]
     pub chamfer_mm: f32,
     /// One plate under the whole model, 2 mm wider than it all round (the
     /// crowns of an arch exported as separate pieces all stand on it), or
@@ -50,8 +54,10 @@ pub struct BaseRecipe {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HollowRecipe {
     /// The wall left round the hollow, in mm.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.5, maximum = 10.0))]
     pub wall_mm: f32,
     /// The diameter of the drain holes through the base, in mm.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1.0, maximum = 10.0))]
     pub drain_diameter_mm: f32,
 }
 
@@ -62,19 +68,25 @@ pub struct HollowRecipe {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LabelRecipe {
     /// `engrave` (cut in, the default: the model still stands flat) or `emboss`.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "engrave"))]
+    #[cfg_attr(feature = "openapi", schema(example = "engrave"))]
     pub relief: Relief,
     /// The height of a capital letter, in mm.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.5, maximum = 30.0))]
     pub letter_height_mm: f32,
     /// How far letters and modules are cut in or stand out, in mm.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.1, maximum = 5.0))]
     pub depth_mm: f32,
     /// Add the Data Matrix beside the text.
     pub code: bool,
     /// The side of one code module, in mm (at least 0.6).
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.6, maximum = 5.0))]
     pub module_mm: f32,
-    /// Where the label's centre goes from the centre of the base's bottom, in mm.
+    /// Where the label's centre goes from the centre of the base's bottom,
+    /// in mm: across and along the bottom, each from -200 to 200.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<LabelOffsetMm>, min_items = 2, max_items = 2))]
     pub offset_mm: [f32; 2],
     /// The reading direction, in degrees.
+    #[cfg_attr(feature = "openapi", schema(minimum = -360.0, maximum = 360.0))]
     pub rotation_deg: f32,
 }
 
@@ -127,3 +139,25 @@ impl Default for LabelRecipe {
         }
     }
 }
+
+/// One coordinate of [`LabelRecipe::offset_mm`] in the OpenAPI document: a
+/// single-precision number from -200 to 200 (mm).
+#[cfg(feature = "openapi")]
+#[derive(Debug)]
+pub struct LabelOffsetMm;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for LabelOffsetMm {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::Number)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Float)))
+            .minimum(Some(-200.0))
+            .maximum(Some(200.0))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for LabelOffsetMm {}

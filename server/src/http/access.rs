@@ -16,3 +16,9 @@ pub(super) fn require(identity: &Identity, access: Access) -> Result<(), ApiErro
 pub(super) fn path_id(id: &str) -> Result<Uuid, ApiError> {
     id.parse().map_err(|_| ApiError::NotFound)
 }
+
+/// An id named in a body or query: a UUID written as the document's
+/// `format: uuid` says (hyphenated, 36 characters), else `None`.
+pub(super) fn reference_id(text: &str) -> Option<Uuid> {
+    if text.len() == 36 { text.parse().ok() } else { None }
+}

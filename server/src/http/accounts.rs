@@ -34,7 +34,7 @@ use crate::storage::users::{self, AccountUpdate, AccountUpdateError, PasswordSet
 /// themselves (409).
 #[utoipa::path(
     patch, path = "/users/{id}", tag = "users", operation_id = "update_user",
-    params(("id" = String, Path, description = "The user's id (a UUID).")),
+    params(("id" = String, Path, format = "uuid", description = "The user's id (a UUID).")),
     request_body = UpdateUserRequest,
     security(("session_cookie" = ["owner", "admin"], "csrf_token" = [])),
     responses(
@@ -74,7 +74,7 @@ pub(super) async fn update(
 /// one's own password is changed with `POST /api/v1/me/password` (409 here).
 #[utoipa::path(
     post, path = "/users/{id}/password", tag = "users", operation_id = "reset_password",
-    params(("id" = String, Path, description = "The user's id (a UUID).")),
+    params(("id" = String, Path, format = "uuid", description = "The user's id (a UUID).")),
     request_body = ResetPasswordRequest,
     security(("session_cookie" = ["owner", "admin"], "csrf_token" = [])),
     responses(

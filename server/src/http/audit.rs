@@ -24,8 +24,10 @@ pub(super) struct AuditQuery {
     /// Only the events of this case, file or user.
     subject_id: Option<String>,
     /// From 1 (the default).
+    #[param(minimum = 1, maximum = 4294967295.0)]
     page: Option<u32>,
     /// Items per page: 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
 }
 
@@ -64,7 +66,7 @@ pub(super) async fn list(
 /// The case's part of the audit log, for everyone who may read the case.
 #[utoipa::path(
     get, path = "/cases/{id}/activity", tag = "audit", operation_id = "case_activity",
-    params(("id" = String, Path, description = "The case's id (a UUID)."), PageQuery),
+    params(("id" = String, Path, format = "uuid", description = "The case's id (a UUID)."), PageQuery),
     security(("bearer_token" = ["read"]), ("session_cookie" = [])),
     responses(
         (status = 200, description = "A page of the case's events.", body = Page<AuditEventView>),

@@ -164,13 +164,12 @@ pub(super) async fn login(
 /// End this browser session.
 ///
 /// The session is revoked in the database and its cookies cleared. An API
-/// token is refused (400): revoke it with `DELETE /api/v1/tokens/{id}`.
+/// token is refused (403): revoke it with `DELETE /api/v1/tokens/{id}`.
 #[utoipa::path(
     post, path = "/auth/logout", tag = "auth", operation_id = "logout",
     security(("session_cookie" = [], "csrf_token" = [])),
     responses(
         (status = 204, description = "Signed out; the cookies are cleared."),
-        (status = 400, response = BadRequest),
         (status = 401, response = Unauthenticated),
         (status = 403, response = Forbidden),
     ),
@@ -181,8 +180,8 @@ pub(super) async fn logout(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if identity.via != AuthMethod::Session {
-        return Err(ApiError::BadRequest(
-            "logout ends a browser session; revoke an API token with DELETE /api/v1/tokens/{id}".into(),
+        return Err(ApiError::forbidden(
+            "logout ends a browser session; revoke an API token with DELETE /api/v1/tokens/{id}",
         ));
     }
     if let Some(secret) = session_cookie(&headers) {

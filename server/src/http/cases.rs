@@ -11,7 +11,7 @@ use time::format_description::well_known::Iso8601;
 use trayforge_wire::{CaseDetail, CaseUpdate, CaseView, NewCaseRequest, Page, PatientView, StageView};
 use uuid::Uuid;
 
-use super::access::{path_id, require};
+use super::access::{path_id, reference_id, require};
 use super::extract::{ClientAddress, JsonBody, QueryParams};
 use super::files::file_view;
 use super::openapi::{BadRequest, Forbidden, NotFound, Unauthenticated, ValidationFailed};
@@ -24,8 +24,12 @@ use crate::storage::case_files::{self, FileKind};
 use crate::storage::cases::{self, CaseChanges, CaseError, CaseFilter, CaseRecord, NewCase, PatientChoice, Schedule};
 use crate::storage::{WriteTx, webhooks};
 
-const MAX_TEXT_CHARS: usize = 200;
-const MAX_NOTES_CHARS: usize = 10_000;
+// The document states these bounds too (`trayforge_wire::NewCaseRequest`,
+// `CaseUpdate`); `http/openapi.rs`'s tests hold the two together.
+pub(super) const MAX_TEXT_CHARS: usize = 200;
+pub(super) const MAX_NOTES_CHARS: usize = 10_000;
+pub(super) const DAYS_PER_ALIGNER: std::ops::RangeInclusive<i32> = 1..=60;
+pub(super) const ALIGNERS_PER_APPOINTMENT: std::ops::RangeInclusive<i32> = 1..=20;
 const DEFAULT_DAYS_PER_ALIGNER: i32 = 14;
 const DEFAULT_ALIGNERS_PER_APPOINTMENT: i32 = 3;
 
@@ -38,10 +42,20 @@ const DEFAULT_ALIGNERS_PER_APPOINTMENT: i32 = 3;
     request_body = NewCaseRequest,
     security(("bearer_token" = ["write"]), ("session_cookie" = ["owner", "admin", "clinician"], "csrf_token" = [])),
     responses(
-        (status = 201, description = "The new case with its patient.", body = CaseDetail),
+        (status = 201, description = "The new case with its patient.", body = CaseDetail, links(
+            ("GetCase" = (operation_id = "get_case", parameters(("id" = "$response.body#/id")))),
+            ("UpdateCase" = (operation_id = "update_case", parameters(("id" = "$response.body#/id")))),
+            ("DeleteCase" = (operation_id = "delete_case", parameters(("id" = "$response.body#/id")))),
+            ("CaseActivity" = (operation_id = "case_activity", parameters(("id" = "$response.body#/id")))),
+            ("UploadModel" = (operation_id = "upload_model", parameters(("id" = "$response.body#/id")))),
+            ("UploadPhoto" = (operation_id = "upload_photo", parameters(("id" = "$response.body#/id")))),
+            ("PrepareCase" = (operation_id = "prepare_case", parameters(("id" = "$response.body#/id")))),
+            ("ExportCase" = (operation_id = "export_case", parameters(("id" = "$response.body#/id")))),
+        )),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthenticated),
         (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
         (status = 422, response = ValidationFailed),
     ),
 )]
@@ -55,7 +69,7 @@ pub(super) async fn create(
     let new = new_case(&request, &identity)?;
     let mut tx = state.db.begin_write().await?;
     let created = cases::create(&mut tx, identity.clinic_id, &new).await.map_err(|e| match e {
-        CaseError::UnknownPatient => ApiError::validation("patient_id", "your clinic has no patient with this id"),
+        CaseError::UnknownPatient => unknown_patient(),
         other => ApiError::Internal(other.into()),
     })?;
     let id = created.id;
@@ -74,9 +88,12 @@ fn new_case(request: &NewCaseRequest, identity: &Identity) -> Result<NewCase, Ap
         (Some(_), Some(_)) => {
             return Err(ApiError::validation("patient", "give either patient_id or patient, not both"));
         }
-        (Some(id), None) => PatientChoice::Existing(
-            id.parse().map_err(|_| ApiError::validation("patient_id", "your clinic has no patient with this id"))?,
-        ),
+        (Some(id), None) => PatientChoice::Existing(reference_id(id).ok_or_else(|| {
+            ApiError::validation(
+                "patient_id",
+                format!("`{id}` is not a patient id (a UUID such as a case's patient.id)"),
+            )
+        })?),
         (None, patient) => {
             let patient = patient.clone().unwrap_or_default();
             PatientChoice::New {
@@ -105,14 +122,18 @@ fn new_case(request: &NewCaseRequest, identity: &Identity) -> Result<NewCase, Ap
     })
 }
 
+/// 404 naming `patient_id`: the id is well formed but not a patient of the caller's clinic.
+fn unknown_patient() -> ApiError {
+    ApiError::UnknownReference { field: "patient_id", message: "your clinic has no patient with this id".into() }
+}
+
+/// The text trimmed, `None` when blank; at most `max` characters as sent
+/// (the document's `maxLength`, which counts the spaces too).
 fn optional_text(field: &'static str, text: Option<&str>, max: usize) -> Result<Option<String>, ApiError> {
-    let text = text.map(str::trim).filter(|text| !text.is_empty());
-    match text {
-        Some(text) if text.chars().count() > max => {
-            Err(ApiError::validation(field, format!("keep it to {max} characters")))
-        }
-        text => Ok(text.map(str::to_owned)),
+    if text.is_some_and(|text| text.chars().count() > max) {
+        return Err(ApiError::validation(field, format!("keep it to {max} characters")));
     }
+    Ok(text.map(str::trim).filter(|text| !text.is_empty()).map(str::to_owned))
 }
 
 fn notes(text: &str) -> Result<String, ApiError> {
@@ -122,9 +143,18 @@ fn notes(text: &str) -> Result<String, ApiError> {
     Ok(text.to_owned())
 }
 
+/// A calendar date written exactly `YYYY-MM-DD` (RFC 3339's full-date, the
+/// document's `format: date`): no spaces, signs, week or ordinal dates.
 fn date(field: &'static str, text: &str) -> Result<Date, ApiError> {
-    Date::parse(text.trim(), &Iso8601::DATE)
-        .map_err(|_| ApiError::validation(field, format!("`{text}` is not a date; write it as YYYY-MM-DD")))
+    let shaped = text.len() == 10
+        && text
+            .bytes()
+            .enumerate()
+            .all(|(at, byte)| if at == 4 || at == 7 { byte == b'-' } else { byte.is_ascii_digit() });
+    shaped
+        .then(|| Date::parse(text, &Iso8601::DATE).ok())
+        .flatten()
+        .ok_or_else(|| ApiError::validation(field, format!("`{text}` is not a date; write it as YYYY-MM-DD")))
 }
 
 fn birth_date(field: &'static str, text: &str) -> Result<Date, ApiError> {
@@ -137,7 +167,7 @@ fn birth_date(field: &'static str, text: &str) -> Result<Date, ApiError> {
 }
 
 fn days_per_aligner(days: i32) -> Result<i32, ApiError> {
-    if (1..=60).contains(&days) {
+    if DAYS_PER_ALIGNER.contains(&days) {
         Ok(days)
     } else {
         Err(ApiError::validation("days_per_aligner", "an aligner is worn for 1 to 60 days"))
@@ -145,7 +175,7 @@ fn days_per_aligner(days: i32) -> Result<i32, ApiError> {
 }
 
 fn aligners_per_appointment(count: i32) -> Result<i32, ApiError> {
-    if (1..=20).contains(&count) {
+    if ALIGNERS_PER_APPOINTMENT.contains(&count) {
         Ok(count)
     } else {
         Err(ApiError::validation("aligners_per_appointment", "hand out 1 to 20 aligners per appointment"))
@@ -160,10 +190,13 @@ pub(super) struct CaseQuery {
     /// Part of a case code, title or patient name (names not for technicians).
     q: Option<String>,
     /// new, models_ready, prepared, printing, in_production, delivered or cancelled.
+    #[param(value_type = Option<trayforge_wire::CaseStatus>)]
     status: Option<String>,
     /// From 1 (the default).
+    #[param(minimum = 1, maximum = 4294967295.0)]
     page: Option<u32>,
     /// Items per page: 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
 }
 
@@ -205,7 +238,7 @@ pub(super) async fn list(
 /// Patient names and dates of birth are left out for technicians.
 #[utoipa::path(
     get, path = "/cases/{id}", tag = "cases", operation_id = "get_case",
-    params(("id" = String, Path, description = "The case's id (a UUID).")),
+    params(("id" = String, Path, format = "uuid", description = "The case's id (a UUID).")),
     security(("bearer_token" = ["read"]), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The case.", body = CaseDetail),
@@ -226,7 +259,7 @@ pub(super) async fn get(
 /// Change a case: only the fields sent change.
 #[utoipa::path(
     patch, path = "/cases/{id}", tag = "cases", operation_id = "update_case",
-    params(("id" = String, Path, description = "The case's id (a UUID).")),
+    params(("id" = String, Path, format = "uuid", description = "The case's id (a UUID).")),
     request_body = CaseUpdate,
     security(("bearer_token" = ["write"]), ("session_cookie" = ["owner", "admin", "clinician"], "csrf_token" = [])),
     responses(
@@ -292,7 +325,7 @@ fn changed_fields(request: &CaseUpdate) -> Vec<(&'static str, String)> {
 /// Delete a case with its stages and files.
 #[utoipa::path(
     delete, path = "/cases/{id}", tag = "cases", operation_id = "delete_case",
-    params(("id" = String, Path, description = "The case's id (a UUID).")),
+    params(("id" = String, Path, format = "uuid", description = "The case's id (a UUID).")),
     security(("bearer_token" = ["write"]), ("session_cookie" = ["owner", "admin", "clinician"], "csrf_token" = [])),
     responses(
         (status = 204, description = "Deleted."),

@@ -16,6 +16,11 @@ pub enum ApiError {
     /// A 404 that says what is missing and what to do (nothing to export yet, say).
     #[error("{0}")]
     Missing(String),
+    /// A 404 for an id that a body or query field names and the caller's
+    /// clinic does not have: like `NotFound` for an id in the path, with
+    /// the field.
+    #[error("{message}")]
+    UnknownReference { field: &'static str, message: String },
     /// The request cannot be read (malformed JSON, wrong content type).
     #[error("{0}")]
     BadRequest(String),
@@ -42,7 +47,9 @@ pub enum ApiError {
 impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
-            ApiError::NotFound | ApiError::Missing(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::NotFound | ApiError::Missing(_) | ApiError::UnknownReference { .. } => {
+                (StatusCode::NOT_FOUND, "not_found")
+            }
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Unauthorized { code, .. } => (StatusCode::UNAUTHORIZED, code),
             ApiError::Forbidden { code, .. } => (StatusCode::FORBIDDEN, code),
@@ -113,9 +120,9 @@ impl IntoResponse for ApiError {
             other => other.to_string(),
         };
         let field = match &self {
-            ApiError::Validation { field, .. } | ApiError::Conflict { field: Some(field), .. } => {
-                Some((*field).to_owned())
-            }
+            ApiError::Validation { field, .. }
+            | ApiError::Conflict { field: Some(field), .. }
+            | ApiError::UnknownReference { field, .. } => Some((*field).to_owned()),
             _ => None,
         };
         let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message, field } };

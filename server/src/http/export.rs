@@ -10,13 +10,14 @@ use std::io::{Cursor, Write};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use mesh_core::ThreeMfWriteError;
 use serde::Deserialize;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use super::access::{path_id, require};
 use super::extract::{ClientAddress, QueryParams};
-use super::openapi::{BadRequest, FileBytes, Forbidden, NotFound, Unauthenticated, ValidationFailed};
+use super::openapi::{BadRequest, Conflict, FileBytes, Forbidden, NotFound, Unauthenticated, ValidationFailed};
 use super::{ApiError, AppState};
 use crate::domain::{Access, Arch, Identity};
 use crate::storage::audit::{self, Actor, Entry};
@@ -27,11 +28,24 @@ use crate::storage::{BlobHash, case_files, cases};
 #[serde(deny_unknown_fields)]
 pub(super) struct ExportQuery {
     /// `zip` (binary STL files, the default) or `3mf` (one object per model).
+    #[param(value_type = Option<ExportFormat>, inline)]
     format: Option<String>,
     /// Only this arch: `upper` or `lower`.
+    #[param(value_type = Option<trayforge_wire::names::Arch>)]
     arch: Option<String>,
     /// Only this stage index (0 to 999).
+    #[param(minimum = 0, maximum = 999)]
     stage: Option<i32>,
+}
+
+/// The export formats, for the document (`ExportQuery::format` is read as text).
+#[derive(Debug, utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code, reason = "only its schema is used")]
+enum ExportFormat {
+    Zip,
+    #[schema(rename = "3mf")]
+    ThreeMf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,16 +62,17 @@ enum Format {
 /// `{CASECODE}_{U|L}{NN}_not-prepared`. The download is audited. Every signed-in role; tokens with `read`.
 #[utoipa::path(
     get, path = "/cases/{id}/export", tag = "preparation", operation_id = "export_case",
-    params(("id" = String, Path, description = "The case's id (a UUID)."), ExportQuery),
+    params(("id" = String, Path, format = "uuid", description = "The case's id (a UUID)."), ExportQuery),
     security(("bearer_token" = ["read"]), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The export, as an attachment named `{CASECODE}.zip` or `{CASECODE}.3mf`.",
-            content_type = "application/octet-stream", body = inline(FileBytes),
+            content((inline(FileBytes) = "application/zip"), (inline(FileBytes) = "model/3mf")),
             headers(("Content-Disposition" = String, description = "`attachment` with the file's name."))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthenticated),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
         (status = 422, response = ValidationFailed),
     ),
 )]
@@ -79,7 +94,7 @@ pub(super) async fn export(
     };
     let arch: Option<Arch> =
         query.arch.as_deref().map(str::parse).transpose().map_err(|e| ApiError::validation("arch", e))?;
-    if let Some(stage) = query.stage.filter(|stage| !(0..=999).contains(stage)) {
+    if let Some(stage) = query.stage.filter(|stage| !super::files::STAGE_INDEXES.contains(stage)) {
         return Err(ApiError::validation("stage", format!("`{stage}` is not a stage number from 0 to 999")));
     }
     let case = cases::get(&state.db, identity.clinic_id, case_id).await?.ok_or(ApiError::NotFound)?;
@@ -106,8 +121,7 @@ pub(super) async fn export(
     }
     let package = tokio::task::spawn_blocking(move || package(format, &models))
         .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(ApiError::Internal)?;
+        .map_err(|e| ApiError::Internal(e.into()))??;
 
     let mut tx = state.db.begin_write().await?;
     let file_ids: Vec<String> = versions.iter().map(|(_, _, file)| file.id.to_string()).collect();
@@ -140,28 +154,46 @@ fn selection(arch: Option<Arch>, stage: Option<i32>) -> String {
     }
 }
 
-/// The models (name, stored bytes) read by mesh-core and written as one package.
-fn package(format: Format, models: &[(String, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
+/// The models (name, stored bytes) read by mesh-core and written as one
+/// package. A model 3MF cannot hold (no triangle with an area: uploads
+/// take such a file, and its report says so) is a 409 naming `format`;
+/// anything else that fails is a fault.
+fn package(format: Format, models: &[(String, Vec<u8>)]) -> Result<Vec<u8>, ApiError> {
+    let fault = |e: anyhow::Error| ApiError::Internal(e);
     let mut meshes = Vec::with_capacity(models.len());
     for (name, bytes) in models {
         // Every stored model was read when it was added; failing now is a fault.
-        let outcome = mesh_core::read(bytes).map_err(|e| anyhow::anyhow!("stored model {name} cannot be read: {e}"))?;
+        let outcome =
+            mesh_core::read(bytes).map_err(|e| fault(anyhow::anyhow!("stored model {name} cannot be read: {e}")))?;
         meshes.push((name.as_str(), outcome.mesh));
     }
     match format {
         Format::ThreeMf => {
             let objects: Vec<mesh_core::ThreeMfObject<'_>> =
                 meshes.iter().map(|(name, mesh)| mesh_core::ThreeMfObject { name, mesh }).collect();
-            Ok(mesh_core::write_3mf(&objects)?)
+            mesh_core::write_3mf(&objects).map_err(|e| match e {
+                ThreeMfWriteError::EmptyObject { name, .. } => ApiError::Conflict {
+                    code: "not_exportable",
+                    message: format!(
+                        "model {name} has no triangle with an area, which a 3MF cannot hold; export as zip, \
+                         or upload a model of the stage that has one"
+                    ),
+                    field: Some("format"),
+                },
+                other => fault(other.into()),
+            })
         }
         Format::Zip => {
-            let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-            let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-            for (name, mesh) in &meshes {
-                zip.start_file(format!("{name}.stl"), options)?;
-                zip.write_all(&mesh_core::write_binary_stl(mesh))?;
-            }
-            Ok(zip.finish()?.into_inner())
+            let zip = || -> anyhow::Result<Vec<u8>> {
+                let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+                let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+                for (name, mesh) in &meshes {
+                    zip.start_file(format!("{name}.stl"), options)?;
+                    zip.write_all(&mesh_core::write_binary_stl(mesh))?;
+                }
+                Ok(zip.finish()?.into_inner())
+            };
+            zip().map_err(fault)
         }
     }
 }

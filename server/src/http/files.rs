@@ -15,7 +15,7 @@ use serde_json::json;
 use trayforge_wire::{FileView, MeshReport};
 use uuid::Uuid;
 
-use super::access::{path_id, require};
+use super::access::{path_id, reference_id, require};
 use super::extract::{ClientAddress, QueryParams};
 use super::openapi::{BadRequest, FileBytes, Forbidden, NotFound, PayloadTooLarge, Unauthenticated, ValidationFailed};
 use super::users::rfc3339;
@@ -26,18 +26,36 @@ use crate::storage::audit::{self, Actor, Entry};
 use crate::storage::case_files::{self, CaseFile, FileKind, NewFile};
 use crate::storage::{BlobError, BlobHash, BlobRef, cases, webhooks};
 
-const MAX_FILE_NAME_CHARS: usize = 200;
+/// The document's `maxLength` of `file_name` (`UploadQuery`).
+pub(super) const MAX_FILE_NAME_CHARS: usize = 200;
+/// The document's bounds of a stage index (`upload_model`'s `index`).
+pub(super) const STAGE_INDEXES: std::ops::RangeInclusive<i32> = 0..=trayforge_wire::MAX_STAGE_INDEX;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct UploadQuery {
-    /// The name the file had on the uploader's machine.
+    /// The name the file had on the uploader's machine, at most 200
+    /// characters (folders and control characters are dropped).
+    #[param(max_length = 200)]
     file_name: Option<String>,
     /// Models only: the id of the version of the same stage this file was
     /// prepared from (by the browser's Prepare page); the upload becomes a
-    /// new version marked as prepared, and the original stays as it is.
+    /// new version marked as prepared, and the original stays as it is. 404
+    /// naming `prepared_from` when it is no model version of that stage.
+    #[param(format = "uuid")]
     prepared_from: Option<String>,
+}
+
+/// A photo's query: its name only (`prepared_from` is for models, and refused here).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PhotoQuery {
+    /// The name the file had on the uploader's machine, at most 200
+    /// characters (folders and control characters are dropped).
+    #[param(max_length = 200)]
+    file_name: Option<String>,
 }
 
 /// Upload a stage's model: it becomes the stage's next version.
@@ -49,15 +67,34 @@ pub(super) struct UploadQuery {
 #[utoipa::path(
     post, path = "/cases/{id}/stages/{arch}/{index}/models", tag = "files", operation_id = "upload_model",
     params(
-        ("id" = String, Path, description = "The case's id (a UUID)."),
-        ("arch" = String, Path, description = "`upper` or `lower`."),
-        ("index" = i32, Path, description = "The stage: 0 is the starting position, then aligner 1, 2, … (up to 999)."),
+        ("id" = String, Path, format = "uuid", description = "The case's id (a UUID)."),
+        ("arch" = trayforge_wire::names::Arch, Path, description = "`upper` or `lower`."),
+        ("index" = i32, Path, minimum = 0, maximum = 999,
+            description = "The stage: 0 is the starting position, then aligner 1, 2, … (up to 999)."),
         UploadQuery,
     ),
-    request_body(content = inline(FileBytes), content_type = "application/octet-stream", description = "The model file's bytes."),
+    request_body(
+        content = inline(FileBytes), content_type = "application/octet-stream",
+        description = "The model file's bytes: binary or ASCII STL, OBJ, PLY or 3MF, told by its content \
+                       (the `Content-Type` header is not read). A file mesh-core cannot read is refused (422).",
+    ),
     security(("bearer_token" = ["write"]), ("session_cookie" = [], "csrf_token" = [])),
     responses(
-        (status = 201, description = "The stored version, with the server's report on the model.", body = FileView),
+        (status = 201, description = "The stored version, with the server's report on the model.", body = FileView, links(
+            ("DownloadFile" = (operation_id = "download_file", parameters(("id" = "$response.body#/id")))),
+            ("UploadPreparedVersion" = (operation_id = "upload_model", parameters(
+                ("id" = "$request.path.id"),
+                ("arch" = "$request.path.arch"),
+                ("index" = "$request.path.index"),
+                ("prepared_from" = "$response.body#/id"),
+            ))),
+            ("PrepareCase" = (operation_id = "prepare_case", parameters(("id" = "$request.path.id")))),
+            ("ExportStage" = (operation_id = "export_case", parameters(
+                ("id" = "$request.path.id"),
+                ("arch" = "$request.path.arch"),
+                ("stage" = "$request.path.index"),
+            ))),
+        )),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthenticated),
         (status = 403, response = Forbidden),
@@ -81,7 +118,7 @@ pub(super) async fn upload_model(
     let index: i32 = index
         .parse()
         .ok()
-        .filter(|index| (0..=999).contains(index))
+        .filter(|index| STAGE_INDEXES.contains(index))
         .ok_or_else(|| ApiError::validation("index", format!("`{index}` is not a stage number from 0 to 999")))?;
     ensure_case(&state, &identity, case_id).await?;
     let prepared_from = match query.prepared_from.as_deref() {
@@ -123,11 +160,21 @@ pub(super) async fn upload_model(
 /// bytes. Clinicians, admins and owners; tokens with `write`.
 #[utoipa::path(
     post, path = "/cases/{id}/photos", tag = "files", operation_id = "upload_photo",
-    params(("id" = String, Path, description = "The case's id (a UUID)."), UploadQuery),
-    request_body(content = inline(FileBytes), content_type = "application/octet-stream", description = "The photo's bytes."),
+    params(("id" = String, Path, format = "uuid", description = "The case's id (a UUID)."), PhotoQuery),
+    request_body(
+        content(
+            (inline(FileBytes) = "image/jpeg"),
+            (inline(FileBytes) = "image/png"),
+            (inline(FileBytes) = "image/heic"),
+        ),
+        description = "The photo's bytes: JPEG, PNG or HEIC/HEIF, told by its first bytes (the `Content-Type` \
+                       header is not read). Anything else is refused (422).",
+    ),
     security(("bearer_token" = ["write"]), ("session_cookie" = ["owner", "admin", "clinician"], "csrf_token" = [])),
     responses(
-        (status = 201, description = "The stored photo.", body = FileView),
+        (status = 201, description = "The stored photo.", body = FileView, links(
+            ("DownloadFile" = (operation_id = "download_file", parameters(("id" = "$response.body#/id")))),
+        )),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthenticated),
         (status = 403, response = Forbidden),
@@ -141,7 +188,7 @@ pub(super) async fn upload_photo(
     identity: Identity,
     ClientAddress(source): ClientAddress,
     Path(case_id): Path<String>,
-    QueryParams(query): QueryParams<UploadQuery>,
+    QueryParams(query): QueryParams<PhotoQuery>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, axum::Json<FileView>), ApiError> {
@@ -214,10 +261,20 @@ async fn add_file(
 /// Download a file's bytes, as an attachment; the download is audited.
 #[utoipa::path(
     get, path = "/files/{id}/content", tag = "files", operation_id = "download_file",
-    params(("id" = String, Path, description = "The file's id (a UUID), as in `FileView.id`.")),
+    params(("id" = String, Path, format = "uuid", description = "The file's id (a UUID), as in `FileView.id`.")),
     security(("bearer_token" = ["read"]), ("session_cookie" = [])),
     responses(
-        (status = 200, description = "The file as uploaded, with its content type and name.", content_type = "application/octet-stream", body = inline(FileBytes),
+        (status = 200, description = "The file as uploaded, with its content type (`FileView.content_type`: a \
+                                       model's from its format, a photo's from its first bytes) and name.",
+            content(
+                (inline(FileBytes) = "model/stl"),
+                (inline(FileBytes) = "model/obj"),
+                (inline(FileBytes) = "model/3mf"),
+                (inline(FileBytes) = "application/octet-stream"),
+                (inline(FileBytes) = "image/jpeg"),
+                (inline(FileBytes) = "image/png"),
+                (inline(FileBytes) = "image/heic"),
+            ),
             headers(("Content-Disposition" = String, description = "`attachment` with the file's name."))),
         (status = 401, response = Unauthenticated),
         (status = 403, response = Forbidden),
@@ -268,8 +325,8 @@ fn attachment(name: &str) -> String {
 
 /// The original that `prepared_from` names: a model version of stage
 /// `arch` `index` of this case, in the caller's clinic (a prepared version
-/// stands for the original it was made from). Anything else is a 422
-/// naming the field.
+/// stands for the original it was made from). Not a UUID: 422; a UUID of
+/// anything else: 404; both naming the field.
 async fn original_of(
     state: &AppState,
     identity: &Identity,
@@ -278,21 +335,18 @@ async fn original_of(
     arch: Arch,
     index: i32,
 ) -> Result<Uuid, ApiError> {
-    let wrong = || {
-        ApiError::validation(
-            "prepared_from",
-            format!(
-                "`{prepared_from}` is not a model version of {arch} stage {index} of this case; name the id of \
-                 the stage's version the model was prepared from (as in its FileView), or leave prepared_from out"
-            ),
-        )
+    let what = format!(
+        "is not a model version of {arch} stage {index} of this case; name the id of the stage's version the \
+         model was prepared from (as in its FileView), or leave prepared_from out"
+    );
+    let Some(id) = reference_id(prepared_from) else {
+        return Err(ApiError::validation("prepared_from", format!("`{prepared_from}` {what}")));
     };
-    let id: Uuid = prepared_from.parse().map_err(|_| wrong())?;
     match case_files::model_with_stage(&state.db, identity.clinic_id, id).await? {
         Some((file, file_arch, file_index)) if file.case_id == case_id && (file_arch, file_index) == (arch, index) => {
             Ok(file.prepared_from.unwrap_or(file.id))
         }
-        _ => Err(wrong()),
+        _ => Err(ApiError::UnknownReference { field: "prepared_from", message: format!("`{prepared_from}` {what}") }),
     }
 }
 
@@ -414,13 +468,15 @@ fn model_content_type(format: &str) -> &'static str {
 
 /// The uploader's file name without folders or control characters; the
 /// default when none is given.
+/// `given` is measured as sent (the document's `maxLength`).
 fn file_name(given: Option<&str>, default: &str) -> Result<String, ApiError> {
-    let name = given.unwrap_or_default().rsplit(['/', '\\']).next().unwrap_or_default();
-    let name: String = name.chars().filter(|c| !c.is_control()).collect();
-    let name = name.trim();
-    if name.chars().count() > MAX_FILE_NAME_CHARS {
+    let given = given.unwrap_or_default();
+    if given.chars().count() > MAX_FILE_NAME_CHARS {
         return Err(ApiError::validation("file_name", format!("keep file names to {MAX_FILE_NAME_CHARS} characters")));
     }
+    let name = given.rsplit(['/', '\\']).next().unwrap_or_default();
+    let name: String = name.chars().filter(|c| !c.is_control()).collect();
+    let name = name.trim();
     Ok(if name.is_empty() { default.to_owned() } else { name.to_owned() })
 }
 

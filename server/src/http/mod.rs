@@ -12,6 +12,7 @@ mod export;
 pub mod extract;
 mod files;
 mod health;
+mod json;
 mod mesh_reads;
 pub mod openapi;
 mod paging;

@@ -16,6 +16,15 @@
 //! write adds `csrf_token` to the session's requirement. No `security` at
 //! all means anyone may call.
 //!
+//! Constraints are part of the document: bounds, lengths, formats and
+//! closed lists on the types and parameters (`#[schema(…)]`,
+//! `#[param(…)]`, `trayforge_wire::names`), the content types of every
+//! body, and, for the rules between fields that the derives cannot state,
+//! [`RULES`], added when the document is served. `cargo xtask test api`
+//! runs Schemathesis against the real server to hold the document and the
+//! server to each other; the tests below compare the document's numbers
+//! with the constants the checks use.
+//!
 //! Invariant: every `/api/v1` route but `openapi.json` itself is in the
 //! document: `api_v1` in `http/mod.rs` is built only with `routes!`.
 
@@ -26,6 +35,7 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use serde_json::json;
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
@@ -139,7 +149,8 @@ pub struct Forbidden(pub trayforge_wire::ErrorBody);
 
 #[derive(Debug, ToResponse)]
 #[response(
-    description = "`not_found`: no such resource in the caller's clinic (another clinic's answers the same).",
+    description = "`not_found`: no such resource in the caller's clinic (another clinic's answers the same); \
+                   `field` names the body or query field when the id was given there.",
     example = json!({"error": {"code": "not_found", "message": "no such resource; check the path against /api/v1/openapi.json"}})
 )]
 pub struct NotFound(pub trayforge_wire::ErrorBody);
@@ -196,7 +207,7 @@ impl ToSchema for FileBytes {}
 /// (`vendored`: nothing is fetched from elsewhere, at build time or in the
 /// browser).
 pub(super) fn routes<S: Clone + Send + Sync + 'static>(document: utoipa::openapi::OpenApi) -> Router<S> {
-    let document = Arc::new(document);
+    let document = Arc::new(with_rules(document));
     // No online validator: it would send the document's address to swagger.io.
     let config =
         Config::new([DOCUMENT_PATH]).validator_url("none").try_it_out_enabled(true).persist_authorization(true);
@@ -214,6 +225,201 @@ pub(super) fn routes<S: Clone + Send + Sync + 'static>(document: utoipa::openapi
         .merge(swagger)
 }
 
-fn serve_document(document: &utoipa::openapi::OpenApi) -> Response {
+fn serve_document(document: &serde_json::Value) -> Response {
     Json(document).into_response()
+}
+
+/// A rule between fields of a request schema, in JSON Schema, and the
+/// sentence appended to the schema's description.
+struct Rule {
+    schema: &'static str,
+    any_of: fn() -> serde_json::Value,
+    says: &'static str,
+}
+
+/// The rules between fields that the server checks and the derives cannot
+/// state. Each is an `anyOf` whose branches only constrain fields that are
+/// present, so a field left out keeps its meaning (its default).
+const RULES: &[Rule] = &[
+    Rule {
+        schema: "NewCaseRequest",
+        any_of: || {
+            json!([
+                {"properties": {"patient_id": {"type": "null"}}},
+                {"properties": {"patient": {"type": "null"}}},
+            ])
+        },
+        says: "Give `patient_id` or `patient`, not both (422 `patient`).",
+    },
+    Rule {
+        schema: "Recipe",
+        any_of: || {
+            json!([
+                {"properties": {"base": {"type": "object"}}},
+                {"properties": {"label": {"type": "null"}}, "required": ["label"]},
+            ])
+        },
+        says: "A label needs the base it goes on: with `base` null, `label` must be null too (422 `label`).",
+    },
+    Rule {
+        schema: "UpdateUserRequest",
+        any_of: || {
+            json!([
+                {"properties": {"display_name": {"type": "string"}}, "required": ["display_name"]},
+                {"properties": {"role": {"type": "string"}}, "required": ["role"]},
+                {"properties": {"disabled": {"type": "boolean"}}, "required": ["disabled"]},
+            ])
+        },
+        says: "At least one field to change (else 400).",
+    },
+];
+
+/// The document as served: the generated one with [`RULES`] added.
+fn with_rules(document: utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut document = serde_json::to_value(document).unwrap_or_default();
+    for rule in RULES {
+        let Some(schema) = document.pointer_mut(&format!("/components/schemas/{}", rule.schema)) else {
+            // The tests below name every rule's schema; a rule for a missing schema states nothing.
+            tracing::error!(schema = rule.schema, "an OpenAPI rule names a schema the document lacks");
+            continue;
+        };
+        schema["anyOf"] = (rule.any_of)();
+        let description = schema["description"].as_str().unwrap_or_default();
+        schema["description"] = json!(format!("{description}\n\n{}", rule.says).trim_start());
+    }
+    document
+}
+
+#[cfg(test)]
+mod tests {
+    //! The document's bounds and lists are the ones the checks use.
+
+    use mesh_core::prepare::RecipeField;
+    use serde_json::Value;
+
+    use super::{RULES, with_rules};
+    use crate::domain::webhook::MAX_URL_CHARS;
+    use crate::domain::{Arch, Role, Scope, account::MAX_DISPLAY_NAME_CHARS, password::MIN_PASSWORD_CHARS};
+    use crate::http::{cases, files};
+    use crate::storage::Page;
+
+    fn document() -> Value {
+        let (_, document) = super::super::api_v1().split_for_parts();
+        with_rules(document)
+    }
+
+    fn schema<'a>(document: &'a Value, name: &str) -> &'a Value {
+        let schema = &document["components"]["schemas"][name];
+        assert!(schema.is_object(), "no schema {name}");
+        schema
+    }
+
+    /// The query or path parameter `name` of the operation at `path`, `method`.
+    fn parameter<'a>(document: &'a Value, path: &str, method: &str, name: &str) -> &'a Value {
+        let parameters = document["paths"][path][method]["parameters"].as_array().expect("parameters");
+        let found = parameters.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{method} {path}: {name}"));
+        &found["schema"]
+    }
+
+    fn number(value: &Value) -> f64 {
+        value.as_f64().unwrap_or(f64::NAN)
+    }
+
+    fn names(schema: &Value) -> Vec<&str> {
+        schema["enum"].as_array().expect("enum").iter().filter_map(Value::as_str).collect()
+    }
+
+    #[test]
+    fn paging_bounds_are_the_checks_bounds() {
+        let document = document();
+        for (path, method) in [
+            ("/cases", "get"),
+            ("/users", "get"),
+            ("/tokens", "get"),
+            ("/audit", "get"),
+            ("/cases/{id}/activity", "get"),
+        ] {
+            assert_eq!(number(&parameter(&document, path, method, "page")["minimum"]), 1.0, "{path}");
+            let limit = parameter(&document, path, method, "limit");
+            assert_eq!(number(&limit["minimum"]), 1.0, "{path}");
+            assert_eq!(number(&limit["maximum"]), f64::from(Page::MAX_LIMIT), "{path}");
+        }
+    }
+
+    #[test]
+    fn case_and_upload_bounds_are_the_checks_bounds() {
+        let document = document();
+        for name in ["NewCaseRequest", "CaseUpdate"] {
+            let properties = &schema(&document, name)["properties"];
+            assert_eq!(properties["title"]["maxLength"], cases::MAX_TEXT_CHARS, "{name}");
+            assert_eq!(properties["notes"]["maxLength"], cases::MAX_NOTES_CHARS, "{name}");
+            for (field, range) in [
+                ("days_per_aligner", cases::DAYS_PER_ALIGNER),
+                ("aligners_per_appointment", cases::ALIGNERS_PER_APPOINTMENT),
+            ] {
+                assert_eq!(number(&properties[field]["minimum"]), f64::from(*range.start()), "{name}.{field}");
+                assert_eq!(number(&properties[field]["maximum"]), f64::from(*range.end()), "{name}.{field}");
+            }
+        }
+        let patient = &schema(&document, "NewPatient")["properties"];
+        assert_eq!(patient["full_name"]["maxLength"], cases::MAX_TEXT_CHARS);
+        let upload = "/cases/{id}/stages/{arch}/{index}/models";
+        let index = parameter(&document, upload, "post", "index");
+        assert_eq!(number(&index["minimum"]), f64::from(*files::STAGE_INDEXES.start()));
+        assert_eq!(number(&index["maximum"]), f64::from(*files::STAGE_INDEXES.end()));
+        assert_eq!(parameter(&document, upload, "post", "file_name")["maxLength"], files::MAX_FILE_NAME_CHARS);
+        let stage = parameter(&document, "/cases/{id}/export", "get", "stage");
+        assert_eq!(number(&stage["maximum"]), f64::from(*files::STAGE_INDEXES.end()));
+        assert_eq!(number(&schema(&document, "StageRef")["properties"]["index"]["maximum"]), 999.0);
+    }
+
+    #[test]
+    fn people_bounds_are_the_checks_bounds() {
+        let document = document();
+        let user = &schema(&document, "NewUserRequest")["properties"];
+        assert_eq!(user["password"]["minLength"], MIN_PASSWORD_CHARS);
+        assert_eq!(user["display_name"]["maxLength"], MAX_DISPLAY_NAME_CHARS);
+        assert_eq!(schema(&document, "NewWebhookRequest")["properties"]["url"]["maxLength"], MAX_URL_CHARS);
+    }
+
+    #[test]
+    fn every_recipe_range_is_in_the_document() {
+        let document = document();
+        for field in RecipeField::ALL {
+            let Some((min, max, _)) = field.range() else { continue };
+            let (part, name) = field.path().split_once('.').expect("a recipe number is part.field");
+            let component = match part {
+                "trim" => "TrimRecipe",
+                "base" => "BaseRecipe",
+                "hollow" => "HollowRecipe",
+                _ => "LabelRecipe",
+            };
+            let mut property = &schema(&document, component)["properties"][name];
+            if let Some(item) = property["items"]["$ref"].as_str() {
+                property = document.pointer(item.trim_start_matches('#')).expect("the item schema");
+            }
+            // The document says the decimal; the check compares single-precision numbers.
+            #[allow(clippy::cast_possible_truncation, reason = "the bounds are single-precision numbers")]
+            let bounds = (number(&property["minimum"]) as f32, number(&property["maximum"]) as f32);
+            assert_eq!(bounds, (min, max), "{field}");
+        }
+    }
+
+    #[test]
+    fn closed_lists_are_the_domains_lists() {
+        let document = document();
+        assert_eq!(names(schema(&document, "Arch")), [Arch::Upper, Arch::Lower].map(Arch::as_str));
+        assert_eq!(names(schema(&document, "Role")), Role::ALL.map(Role::as_str));
+        assert_eq!(names(schema(&document, "Scope")), Scope::ALL.map(Scope::as_str));
+        let statuses = trayforge_wire::CaseStatus::ALL.map(trayforge_wire::CaseStatus::as_str);
+        assert_eq!(names(schema(&document, "CaseStatus")), statuses);
+    }
+
+    #[test]
+    fn every_rule_names_a_schema_of_the_document() {
+        let document = document();
+        for rule in RULES {
+            assert!(schema(&document, rule.schema)["anyOf"].is_array(), "{}", rule.schema);
+        }
+    }
 }

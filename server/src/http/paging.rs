@@ -1,5 +1,10 @@
 //! Paging of lists: `?page=&limit=` in the query, checked against the
 //! API's bounds; lists answer `{items, page, limit, total}`.
+//!
+//! The bounds are in the document too (`#[param(minimum, maximum)]` here,
+//! on `CaseQuery` and on `AuditQuery`): page 0 and limit 0 are refused
+//! (422), and the document says so; `http/openapi.rs`'s tests compare its
+//! numbers with `storage::Page::MAX_LIMIT`.
 
 use serde::Deserialize;
 
@@ -12,8 +17,10 @@ use crate::storage;
 #[serde(deny_unknown_fields)]
 pub(super) struct PageQuery {
     /// From 1 (the default).
+    #[param(minimum = 1, maximum = 4294967295.0)]
     pub(super) page: Option<u32>,
     /// Items per page: 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub(super) limit: Option<u32>,
 }
 

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::access::{path_id, require};
 use super::extract::ClientAddress;
-use super::openapi::{BadRequest, Forbidden, NotFound, Unauthenticated, ValidationFailed};
+use super::openapi::{BadRequest, Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed};
 use super::recipes::invalid;
 use super::users::rfc3339;
 use super::{ApiError, AppState};
@@ -35,15 +35,21 @@ use crate::storage::{cases, recipes};
 /// signed-in role; tokens with `write`.
 #[utoipa::path(
     post, path = "/cases/{id}/prepare", tag = "preparation", operation_id = "prepare_case",
-    params(("id" = String, Path, description = "The case's id (a UUID).")),
-    request_body(content = PrepareRequest, description = "Optional: the recipe and the stages."),
+    params(("id" = String, Path, format = "uuid", description = "The case's id (a UUID).")),
+    request_body(content = Option<PrepareRequest>, description = "Optional: the recipe and the stages."),
     security(("bearer_token" = ["write"]), ("session_cookie" = [], "csrf_token" = [])),
     responses(
-        (status = 202, description = "The run, queued.", body = PrepareRunView),
+        (status = 202, description = "The run, queued.", body = PrepareRunView, links(
+            ("GetPrepareRun" = (operation_id = "get_prepare_run", parameters(
+                ("id" = "$request.path.id"),
+                ("run_id" = "$response.body#/id"),
+            ))),
+        )),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthenticated),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
         (status = 422, response = ValidationFailed),
     ),
 )]
@@ -97,8 +103,8 @@ pub(super) async fn start(
 #[utoipa::path(
     get, path = "/cases/{id}/prepare/{run_id}", tag = "preparation", operation_id = "get_prepare_run",
     params(
-        ("id" = String, Path, description = "The case's id (a UUID)."),
-        ("run_id" = String, Path, description = "The run's id, as `POST …/prepare` answered it."),
+        ("id" = String, Path, format = "uuid", description = "The case's id (a UUID)."),
+        ("run_id" = String, Path, format = "uuid", description = "The run's id, as `POST …/prepare` answered it."),
     ),
     security(("bearer_token" = ["read"]), ("session_cookie" = [])),
     responses(
@@ -120,14 +126,19 @@ pub(super) async fn get(
     Ok(Json(run_view(&run)))
 }
 
-/// The request, from an optional JSON body.
+/// The request, from an optional JSON body (none, or `null`, asks for the defaults).
 fn parse_request(body: &[u8]) -> Result<PrepareRequest, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(PrepareRequest::default());
     }
-    serde_json::from_slice(body).map_err(|e| {
+    let request = match serde_json::from_slice(body).map_err(|e| e.to_string()) {
+        Ok(serde_json::Value::Null) => return Ok(PrepareRequest::default()),
+        Ok(value) => super::json::from_object(value),
+        Err(problem) => Err(problem),
+    };
+    request.map_err(|problem| {
         ApiError::BadRequest(format!(
-            "the body is not a prepare request ({e}); send {{\"recipe\": …, \"stages\": [{{\"arch\": \"upper\", \
+            "the body is not a prepare request ({problem}); send {{\"recipe\": …, \"stages\": [{{\"arch\": \"upper\", \
              \"index\": 3}}]}}, both optional, or no body"
         ))
     })
@@ -152,8 +163,7 @@ async fn chosen_stages(
         .collect();
     let chosen: BTreeSet<(Arch, i32)> = match asked {
         None if stages.is_empty() => {
-            return Err(ApiError::validation(
-                "stages",
+            return Err(no_model(
                 "the case has no models yet; upload them first (POST /api/v1/cases/{id}/stages/{arch}/{index}/models)",
             ));
         }
@@ -168,14 +178,21 @@ async fn chosen_stages(
             let mut chosen = BTreeSet::new();
             for stage in asked {
                 let arch: Arch = stage.arch.parse().map_err(|e| ApiError::validation("stages", e))?;
-                if !stages.contains(&(arch, stage.index)) {
+                if !super::files::STAGE_INDEXES.contains(&stage.index) {
                     return Err(ApiError::validation(
                         "stages",
                         format!(
-                            "{arch} stage {} of this case has no model; upload one first, or leave it out",
-                            stage.index
+                            "`{}` is not a stage number from 0 to {}",
+                            stage.index,
+                            trayforge_wire::MAX_STAGE_INDEX
                         ),
                     ));
+                }
+                if !stages.contains(&(arch, stage.index)) {
+                    return Err(no_model(format!(
+                        "{arch} stage {} of this case has no model; upload one first, or leave it out",
+                        stage.index
+                    )));
                 }
                 chosen.insert((arch, stage.index));
             }
@@ -183,6 +200,12 @@ async fn chosen_stages(
         }
     };
     Ok(chosen.into_iter().map(|(arch, index)| StageRef { arch: arch.as_str().to_owned(), index }).collect())
+}
+
+/// 409 `no_model` naming `stages`: a well-formed request the case's
+/// models do not allow yet (upload first).
+fn no_model(message: impl Into<String>) -> ApiError {
+    ApiError::Conflict { code: "no_model", message: message.into(), field: Some("stages") }
 }
 
 /// `upper 1, lower 3` for the audit log.

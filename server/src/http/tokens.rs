@@ -100,7 +100,7 @@ pub(super) async fn list(
 /// not another clinic has it.
 #[utoipa::path(
     delete, path = "/tokens/{id}", tag = "tokens", operation_id = "revoke_token",
-    params(("id" = String, Path, description = "The token's id (a UUID).")),
+    params(("id" = String, Path, format = "uuid", description = "The token's id (a UUID).")),
     security(("session_cookie" = ["owner", "admin"], "csrf_token" = [])),
     responses(
         (status = 204, description = "Revoked."),

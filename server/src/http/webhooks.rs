@@ -94,7 +94,7 @@ pub(super) async fn list(
 /// another clinic has it.
 #[utoipa::path(
     delete, path = "/webhooks/{id}", tag = "webhooks", operation_id = "delete_webhook",
-    params(("id" = String, Path, description = "The webhook's id (a UUID).")),
+    params(("id" = String, Path, format = "uuid", description = "The webhook's id (a UUID).")),
     security(("session_cookie" = ["owner", "admin"], "csrf_token" = [])),
     responses(
         (status = 204, description = "Deleted."),

@@ -201,7 +201,7 @@ const MATRIX: &[Row] = &[
     row(POST,   "/auth/login",                               [200,  200,  200,  200,  200,  200,  200,  200,  200])
         .json(|_, _| json!({ "email": "technician@a.example", "password": PASSWORD })),
     // A token is refused for what it is: logout ends a browser session.
-    row(POST,   "/auth/logout",                              [204,  204,  204,  204,  204,  401,  400,  400,  400]).own_session(),
+    row(POST,   "/auth/logout",                              [204,  204,  204,  204,  204,  401,  403,  403,  403]).own_session(),
     row(GET,    "/me",                                       [200,  200,  200,  200,  200,  401,  200,  200,  200]),
     row(GET,    "/users",                                    [200,  200,  403,  403,  200,  401,  403,  403,  403]),
     row(POST,   "/users",                                    [201,  201,  403,  403,  201,  401,  403,  403,  403])

@@ -133,13 +133,22 @@ async fn bad_case_requests_name_the_field_and_change_nothing() {
             (json!({ "aligners_per_appointment": 21 }), "aligners_per_appointment"),
             (json!({ "patient": { "date_of_birth": "2999-01-01" } }), "patient.date_of_birth"),
             (json!({ "patient": {}, "patient_id": "8f0c1c1e-0000-4000-8000-000000000000" }), "patient"),
-            (json!({ "patient_id": "8f0c1c1e-0000-4000-8000-000000000000" }), "patient_id"),
+            (json!({ "patient_id": "8f0c1c1e" }), "patient_id"),
             (json!({ "title": "x".repeat(201) }), "title"),
+            (json!({ "title": format!(" {} ", "x".repeat(199)) }), "title"),
+            (json!({ "start_date": " 2026-05-01" }), "start_date"),
         ];
         for (body, field) in cases {
             let error = error_of(send(&app, &owner, Method::POST, "/api/v1/cases", body.clone()).await, 422).await;
             assert_eq!(error.error.field.as_deref(), Some(field), "{body}: {}", error.error.message);
         }
+        // A well-formed id of no patient of the clinic names nothing, like an unknown path id.
+        let nobody = json!({ "patient_id": "8f0c1c1e-0000-4000-8000-000000000000" });
+        let error = error_of(send(&app, &owner, Method::POST, "/api/v1/cases", nobody).await, 404).await;
+        assert_eq!(error.error.field.as_deref(), Some("patient_id"));
+        // An array is no case (serde alone would read one as the fields in order).
+        let array = send(&app, &owner, Method::POST, "/api/v1/cases", json!([null, null])).await;
+        assert_eq!(array.status(), 400);
         let unknown = send(&app, &owner, Method::POST, "/api/v1/cases", json!({ "colour": "blue" })).await;
         assert_eq!(unknown.status(), 400);
         let bad_query = send(&app, &owner, Method::GET, "/api/v1/cases?limit=5000", Value::Null).await;
@@ -148,6 +157,12 @@ async fn bad_case_requests_name_the_field_and_change_nothing() {
         assert!(error_of(bad_status, 422).await.error.message.contains("models_ready"));
         let listed = send(&app, &owner, Method::GET, "/api/v1/cases", Value::Null).await;
         assert_eq!(listed.json::<Page<CaseView>>().await.unwrap().total, 0);
+
+        // Whole numbers are integers however they are written (as JSON Schema reads them).
+        let written = json!({ "days_per_aligner": 10.0 });
+        let created = send(&app, &owner, Method::POST, "/api/v1/cases", written).await;
+        assert_eq!(created.status(), 201);
+        assert_eq!(created.json::<CaseDetail>().await.unwrap().case.days_per_aligner, 10);
     }
 }
 
@@ -383,7 +398,7 @@ async fn another_clinic_never_sees_or_touches_a_case_or_its_files() {
         assert_eq!(listed.total, 0);
         let patient_there =
             send(&app, &other, Method::POST, "/api/v1/cases", json!({ "patient_id": case.case.patient.id })).await;
-        assert_eq!(error_of(patient_there, 422).await.error.field.as_deref(), Some("patient_id"));
+        assert_eq!(error_of(patient_there, 404).await.error.field.as_deref(), Some("patient_id"));
         let audit: Page<AuditEventView> =
             send(&app, &other, Method::GET, "/api/v1/audit", Value::Null).await.json().await.unwrap();
         let actions: Vec<&str> = audit.items.iter().map(|event| event.action.as_str()).collect();

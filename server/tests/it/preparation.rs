@@ -135,11 +135,11 @@ async fn an_upload_prepared_from_a_version_of_its_stage_is_a_new_version_and_any
         assert_eq!(models.iter().map(|m| m.version).collect::<Vec<_>>(), [1, 2, 3], "the original is kept");
         assert_eq!(models[0], original);
 
-        // Another stage of the case, a file that is no id, another clinic's model: 422 naming the field.
-        let (field, message) = error_of(upload(&app, &owner, &case, "upper/4", &query, tetrahedron()).await, 422).await;
+        // Another stage of the case, another clinic's model: 404 naming the field; no id at all: 422.
+        let (field, message) = error_of(upload(&app, &owner, &case, "upper/4", &query, tetrahedron()).await, 404).await;
         assert_eq!(field.as_deref(), Some("prepared_from"));
         assert!(message.contains("upper stage 4") && message.contains("leave prepared_from out"), "{message}");
-        let (field, _) = error_of(upload(&app, &owner, &case, "lower/3", &query, tetrahedron()).await, 422).await;
+        let (field, _) = error_of(upload(&app, &owner, &case, "lower/3", &query, tetrahedron()).await, 404).await;
         assert_eq!(field.as_deref(), Some("prepared_from"));
         let (field, _) =
             error_of(upload(&app, &owner, &case, "upper/3", "?prepared_from=x", tetrahedron()).await, 422).await;
@@ -148,10 +148,10 @@ async fn an_upload_prepared_from_a_version_of_its_stage_is_a_new_version_and_any
         let theirs: FileView =
             json_of(upload(&app, &other, &their_case, "upper/3", "", tetrahedron()).await, 201).await;
         let foreign = format!("?prepared_from={}", theirs.id);
-        let (field, _) = error_of(upload(&app, &owner, &case, "upper/3", &foreign, tetrahedron()).await, 422).await;
+        let (field, _) = error_of(upload(&app, &owner, &case, "upper/3", &foreign, tetrahedron()).await, 404).await;
         assert_eq!(field.as_deref(), Some("prepared_from"));
         // And clinic B cannot mark its upload as prepared from clinic A's model.
-        let (field, _) = error_of(upload(&app, &other, &their_case, "upper/3", &query, tetrahedron()).await, 422).await;
+        let (field, _) = error_of(upload(&app, &other, &their_case, "upper/3", &query, tetrahedron()).await, 404).await;
         assert_eq!(field.as_deref(), Some("prepared_from"));
         assert_eq!(stages(&app, &owner, &case).await[0].models.len(), 3, "no refused upload was added");
     }
@@ -326,10 +326,11 @@ async fn a_recipe_that_fails_lists_each_stage_with_the_pipelines_message_and_add
         assert!(failure.message.starts_with("label: ") && failure.message.contains("smaller letters"), "{failure:?}");
         assert_eq!(stages(&app, &owner, &case).await[0].models.len(), 1);
 
-        // Requests the job could not run are refused before anything is queued.
+        // Requests the job could not run are refused before anything is queued: a stage
+        // without a model is a conflict with the case as it is (409), a bad recipe a 422.
         let path = format!("/cases/{case}/prepare");
         let missing = json!({ "stages": [{ "arch": "upper", "index": 2 }] });
-        let (field, message) = error_of(send(&app, &owner, Method::POST, &path, missing).await, 422).await;
+        let (field, message) = error_of(send(&app, &owner, Method::POST, &path, missing).await, 409).await;
         assert_eq!(field.as_deref(), Some("stages"));
         assert!(message.contains("upper stage 2") && message.contains("upload one first"), "{message}");
         let bad = json!({ "recipe": { "base": { "chamfer_mm": -1.0 } } });
@@ -338,7 +339,7 @@ async fn a_recipe_that_fails_lists_each_stage_with_the_pipelines_message_and_add
         assert_eq!(send(&app, &owner, Method::POST, &path, json!({ "stage": [] })).await.status(), 400);
         let (empty, _) = new_case(&app, &owner).await;
         let (field, message) =
-            error_of(send(&app, &owner, Method::POST, &format!("/cases/{empty}/prepare"), Value::Null).await, 422)
+            error_of(send(&app, &owner, Method::POST, &format!("/cases/{empty}/prepare"), Value::Null).await, 409)
                 .await;
         assert_eq!(field.as_deref(), Some("stages"));
         assert!(message.contains("no models yet"), "{message}");
