@@ -18,6 +18,8 @@
 //! corpus's open scan (149k) and plan of gum and teeth (205k). Natively,
 //! also the union of that plan against Manifold's C++ (`union_manifold.py`).
 //!
+//! `server` and `soak`: the server under load (`load.rs`).
+//!
 //! `app`: the client in headless Chromium (`end2end/bench/app.mjs`): a
 //! 22 MB file dropped on Inspect to its first frame, the main thread's long
 //! tasks during a 30-file plan import, and the wasm sizes.
@@ -26,9 +28,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::cmd::{self, Result, cargo};
-use crate::{corpus, root, test, tools};
+use crate::{corpus, load, root, test, tools};
 
-pub(crate) const USAGE: &str = "cargo xtask bench mesh|prep|app";
+pub(crate) const USAGE: &str = "cargo xtask bench mesh|prep|app|server|soak";
 
 pub(crate) fn bench(args: &[String]) -> Result {
     match args {
@@ -36,6 +38,8 @@ pub(crate) fn bench(args: &[String]) -> Result {
         [what] if what == "mesh" => mesh(&root()),
         [what] if what == "prep" => prep(&root()),
         [what] if what == "app" => app(&root()),
+        [what] if what == "server" => load::server(&root()),
+        [what] if what == "soak" => load::soak(&root()),
         _ => Err(format!("usage: {USAGE}")),
     }
 }

@@ -8,7 +8,9 @@
 //! - `cargo xtask bench mesh` prints the mesh benchmarks, native and in
 //!   the browser, each with a ratio against its anchor; `cargo xtask bench
 //!   prep` the model preparation's, against trimesh; `cargo xtask bench app` the
-//!   client in the browser (first frame, long tasks, wasm size).
+//!   client in the browser (first frame, long tasks, wasm size); `cargo xtask
+//!   bench server` the server's requests a second and latencies under wrk, and
+//!   `cargo xtask bench soak` ten minutes of mixed load with its memory.
 
 // A build tool talks to its user on the terminal.
 #![allow(clippy::print_stdout)]
@@ -16,16 +18,17 @@
 mod api;
 mod bench;
 mod cmd;
+mod load;
 mod postgres;
 mod run;
+mod serve;
 mod test;
 mod tools;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: cargo xtask run [--port N]\n       cargo xtask test [STAGE…]\n       cargo xtask bench mesh|prep|app";
+const USAGE: &str = "usage: cargo xtask run [--port N]\n       cargo xtask test [STAGE…]\n       cargo xtask bench mesh|prep|app|server|soak";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -116,8 +116,8 @@ async fn cookie_writes_need_the_csrf_token_and_bearer_tokens_do_not() {
         // A bearer token is never sent by a browser on its own: no CSRF token needed.
         let secret = create_token(&app, &session, &["read", "write"]).await["secret"].as_str().unwrap().to_owned();
         let write = as_token(&app, &secret, Method::POST, "/api/v1/auth/logout").send().await.unwrap();
-        assert_eq!(write.status(), 400, "refused for what it is, not for CSRF");
-        assert_eq!(error_code(write).await, "bad_request");
+        assert_eq!(write.status(), 403, "refused for what it is, not for CSRF");
+        assert_eq!(error_code(write).await, "forbidden");
     }
 }
 
