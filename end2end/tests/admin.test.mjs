@@ -224,6 +224,8 @@ test('an API token: its secret is shown once, works from outside the browser, an
 
   await page.getByTestId('token_name').fill('Lab system');
   assert.ok(await page.getByTestId('token-scopes-read').isChecked(), 'read is ticked to begin with');
+  assert.equal(await page.getByTestId('token-lifetime').inputValue(), '365', 'a year to begin with');
+  await page.getByTestId('token-lifetime').selectOption('90');
   await page.getByTestId('token_name').press('Enter');
   await page.locator('#token-dialog[open]').waitFor();
   const secret = await page.locator('#token-dialog [data-testid=secret-value]').inputValue();
@@ -239,6 +241,10 @@ test('an API token: its secret is shown once, works from outside the browser, an
   const row = page.locator('[data-testid=token-row][data-name="Lab system"]');
   await row.waitFor();
   assert.equal(await row.getByTestId('token-scopes').innerText(), 'Scopes: read');
+  const expires = (await row.getByTestId('token-expiry').innerText()).match(/^Expires (\d+ \w+ \d{4}), \d\d:\d\d UTC$/);
+  assert.ok(expires, 'the row says when it expires');
+  const days = (Date.parse(expires[1]) - Date.now()) / 86_400_000;
+  assert.ok(days > 88 && days < 91, `in about 90 days: ${expires[1]}`);
   assert.match(await page.getByTestId('pager').innerText(), /^← Previous\s+Page 1 of 1 · 1 token\s+Next →$/);
   assert.ok(await page.getByTestId('pager').getByRole('button', { name: 'Next →' }).isDisabled(), 'no next page');
   assert.ok(!(await page.locator('main').innerText()).includes(secret), 'the list never shows the secret');

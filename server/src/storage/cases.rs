@@ -106,12 +106,13 @@ pub enum CaseError {
     Database(#[from] sqlx::Error),
 }
 
-const CASE_SELECT: &str = "SELECT c.id, c.title, c.status, c.start_date, c.days_per_aligner, \
+/// A `CaseRecord`'s columns, from `CASE_FROM`.
+const CASE_COLUMNS: &str = "c.id, c.title, c.status, c.start_date, c.days_per_aligner, \
     c.aligners_per_appointment, c.notes, c.created_at, c.updated_at, \
     (SELECT COUNT(DISTINCT f.stage_id) FROM case_files f WHERE f.case_id = c.id AND f.kind = 'model') \
     AS stages_with_models, \
-    p.id AS patient_id, p.code, p.full_name, p.date_of_birth \
-    FROM cases c JOIN patients p ON p.id = c.patient_id";
+    p.id AS patient_id, p.code, p.full_name, p.date_of_birth";
+const CASE_FROM: &str = "cases c JOIN patients p ON p.id = c.patient_id";
 
 /// A case just made: its id and its patient's code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,7 +199,7 @@ async fn free_code(tx: &mut WriteTx, clinic_id: Uuid) -> Result<CaseCode, CaseEr
 }
 
 pub async fn get(db: &Database, clinic_id: Uuid, id: Uuid) -> Result<Option<CaseRecord>, sqlx::Error> {
-    let sql = format!("{CASE_SELECT} WHERE c.clinic_id = $1 AND c.id = $2");
+    let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_FROM} WHERE c.clinic_id = $1 AND c.id = $2");
     on_pool!(db, pool => {
         sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(DbId(clinic_id)).bind(DbId(id)).fetch_optional(pool).await
     })
@@ -234,10 +235,18 @@ pub async fn list(
     let code_pattern = text.map(|text| like_pattern(&text.replace(['-', ' '], "").to_uppercase()));
     let text_pattern = text.map(|text| like_pattern(&text.to_lowercase()));
     let status = filter.status.map(CaseStatus::as_str);
-    let rows_sql = format!("{CASE_SELECT} WHERE {condition} ORDER BY c.updated_at DESC, c.id LIMIT $5 OFFSET $6");
-    let count_sql = format!("SELECT COUNT(*) FROM cases c JOIN patients p ON p.id = c.patient_id WHERE {condition}");
+    // One query: the page's ids and the count of all matches (a window over
+    // the matches, taken before LIMIT), then the page's rows joined to them,
+    // so that per-case figures are computed for the page only.
+    let rows_sql = format!(
+        "WITH page AS (SELECT c.id AS page_id, COUNT(*) OVER () AS total FROM {CASE_FROM} WHERE {condition} \
+         ORDER BY c.updated_at DESC, c.id LIMIT $5 OFFSET $6) \
+         SELECT {CASE_COLUMNS}, page.total FROM {CASE_FROM} JOIN page ON page.page_id = c.id \
+         ORDER BY c.updated_at DESC, c.id"
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM {CASE_FROM} WHERE {condition}");
     on_pool!(db, pool => {
-        let rows = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
+        let rows: Vec<Listed> = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
             .bind(DbId(clinic_id))
             .bind(status)
             .bind(code_pattern.as_deref())
@@ -246,15 +255,27 @@ pub async fn list(
             .bind(page.offset_i64())
             .fetch_all(pool)
             .await?;
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
-            .bind(DbId(clinic_id))
-            .bind(status)
-            .bind(code_pattern.as_deref())
-            .bind(text_pattern.as_deref())
-            .fetch_one(pool)
-            .await?;
-        Ok((rows, u64::try_from(total).unwrap_or(0)))
+        let total = match rows.first() {
+            Some(first) => first.total,
+            // A page past the end has no row to carry the count.
+            None => sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
+                .bind(DbId(clinic_id))
+                .bind(status)
+                .bind(code_pattern.as_deref())
+                .bind(text_pattern.as_deref())
+                .fetch_one(pool)
+                .await?,
+        };
+        Ok((rows.into_iter().map(|row| row.record).collect(), u64::try_from(total).unwrap_or(0)))
     })
+}
+
+/// A row of a page of cases, with the count of all matches.
+#[derive(sqlx::FromRow)]
+struct Listed {
+    #[sqlx(flatten)]
+    record: CaseRecord,
+    total: i64,
 }
 
 /// `%text%` with LIKE's own characters escaped.

@@ -59,7 +59,12 @@ impl Database {
                 std::fs::create_dir_all(folder)
                     .map_err(|e| DatabaseError::Folder { folder: folder.display().to_string(), source: e })?;
             }
+            // Each SQLite connection runs on a thread of its own: more of them
+            // than cores only adds switching between threads (measured by
+            // `cargo xtask bench server`).
+            let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
             let pool = SqlitePoolOptions::new()
+                .max_connections(u32::try_from(cores * 2).unwrap_or(8))
                 .acquire_timeout(CONNECT_TIMEOUT)
                 .connect_with(options)
                 .await
