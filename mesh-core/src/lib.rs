@@ -22,8 +22,8 @@ pub use analysis::{
     problem_edges, readiness, validate,
 };
 pub use io::{
-    Body, ReadError, ReadOutcome, ReadWarning, Rgb, SourceFormat, ThreeMfObject, ThreeMfWriteError, read, write_3mf,
-    write_ascii_stl, write_binary_stl,
+    Body, ReadError, ReadOutcome, ReadWarning, Rgb, SourceFormat, ThreeMfObject, ThreeMfWriteError, detect_format,
+    read, read_as, write_3mf, write_ascii_stl, write_binary_stl,
 };
 pub use label::{CodePlacement, LabelError, LabelOptions, LabelShape, Labelled, Relief, label, label_shape};
 pub use mesh::{Bounds, IndexedMesh};

@@ -1,9 +1,9 @@
 //! Reading meshes from bytes: format detection, the readers, and what they
 //! report.
 //!
-//! Invariant: `read` never panics and never returns a silently partial mesh;
-//! anything it cannot read fully is an error, and anything it read but had
-//! to overlook is a warning.
+//! Invariant: `read` and `read_as` never panic and never return a silently
+//! partial mesh; anything they cannot read fully is an error, and anything
+//! they read but had to overlook is a warning.
 
 mod colour;
 mod decimal;
@@ -205,18 +205,34 @@ fn face_normal([a, b, c]: [[f32; 3]; 3]) -> [f32; 3] {
 /// content (never from a name, and never fooled by a binary STL whose header
 /// starts with `solid`).
 pub fn read(bytes: &[u8]) -> Result<ReadOutcome, ReadError> {
-    let mut outcome = match probe::probe(bytes)? {
-        probe::Format::BinaryStl => stl_binary::read(bytes)?,
-        probe::Format::AsciiStl => stl_ascii::read(bytes)?,
-        probe::Format::Obj => {
+    read_as(bytes, detect_format(bytes)?)
+}
+
+/// The format [`read`] would read the bytes as, or why it would read none
+/// (an empty file, a PDF, text that is no mesh format …).
+pub fn detect_format(bytes: &[u8]) -> Result<SourceFormat, ReadError> {
+    probe::probe(bytes)
+}
+
+/// Reads the bytes as `format`, without detecting it: for callers that
+/// know the format already. Whatever the bytes hold, the answer is a mesh
+/// or that format's error, as from [`read`].
+pub fn read_as(bytes: &[u8], format: SourceFormat) -> Result<ReadOutcome, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    let mut outcome = match format {
+        SourceFormat::BinaryStl => stl_binary::read(bytes)?,
+        SourceFormat::AsciiStl => stl_ascii::read(bytes)?,
+        SourceFormat::Obj => {
             let (mesh, warnings) = obj::read(bytes)?;
             ReadOutcome::single_body(mesh, SourceFormat::Obj, warnings)
         }
-        probe::Format::Ply => {
+        SourceFormat::Ply => {
             let (mesh, colors, warnings) = ply::read(bytes)?;
             ReadOutcome { colors, ..ReadOutcome::single_body(mesh, SourceFormat::Ply, warnings) }
         }
-        probe::Format::ThreeMf => {
+        SourceFormat::ThreeMf => {
             let (mesh, warnings) = threemf::read(bytes)?;
             ReadOutcome::single_body(mesh, SourceFormat::ThreeMf, warnings)
         }

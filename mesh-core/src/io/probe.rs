@@ -5,21 +5,12 @@
 //! says (many exporters write `solid` there); a file that starts with
 //! `solid` is ASCII only if what follows the first line reads as ASCII STL.
 
-use super::ReadError;
+use super::{ReadError, SourceFormat};
 
 pub(crate) const BINARY_HEADER_LEN: usize = 80;
 pub(crate) const BINARY_PREAMBLE_LEN: usize = 84;
 pub(crate) const BINARY_TRIANGLE_LEN: usize = 50;
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Format {
-    BinaryStl,
-    AsciiStl,
-    Obj,
-    Ply,
-    ThreeMf,
-}
 
 /// Signatures of files people pick by mistake, with what to call them.
 const FOREIGN_SIGNATURES: &[(&[u8], &str)] = &[
@@ -31,28 +22,28 @@ const FOREIGN_SIGNATURES: &[(&[u8], &str)] = &[
     (b"<?xml", "it is an XML document"),
 ];
 
-pub(crate) fn probe(bytes: &[u8]) -> Result<Format, ReadError> {
+pub(crate) fn probe(bytes: &[u8]) -> Result<SourceFormat, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
     if declared_binary_len(bytes) == Some(bytes.len() as u64) {
-        return Ok(Format::BinaryStl);
+        return Ok(SourceFormat::BinaryStl);
     }
     if bytes.starts_with(b"ply\n") || bytes.starts_with(b"ply\r\n") {
-        return Ok(Format::Ply);
+        return Ok(SourceFormat::Ply);
     }
     // Before the signatures: a 3MF is a ZIP, and other ZIPs stay "not an STL".
     if bytes.starts_with(b"PK\x03\x04") && super::threemf::is_package(bytes) {
-        return Ok(Format::ThreeMf);
+        return Ok(SourceFormat::ThreeMf);
     }
     if let Some((_, what)) = FOREIGN_SIGNATURES.iter().find(|(magic, _)| bytes.starts_with(magic)) {
         return Err(ReadError::NotStl { what });
     }
     if looks_like_ascii_stl(bytes) {
-        return Ok(Format::AsciiStl);
+        return Ok(SourceFormat::AsciiStl);
     }
     if is_mostly_text(bytes) && looks_like_obj(bytes) {
-        return Ok(Format::Obj);
+        return Ok(SourceFormat::Obj);
     }
     if is_mostly_text(bytes) {
         return Err(ReadError::NotStl { what: "it is a text file that does not start with `solid`" });
@@ -62,7 +53,7 @@ pub(crate) fn probe(bytes: &[u8]) -> Result<Format, ReadError> {
             Err(ReadError::NotStl { what: "it is too short to be a binary STL and is not ASCII STL" })
         }
         len if len < BINARY_PREAMBLE_LEN => Err(ReadError::HeaderWithoutCount { len }),
-        _ => Ok(Format::BinaryStl),
+        _ => Ok(SourceFormat::BinaryStl),
     }
 }
 
@@ -129,20 +120,20 @@ mod tests {
     #[test]
     fn binary_whose_header_starts_with_solid_is_binary() {
         let bytes = binary_with_header(b"solid exported by a CAD tool", 3, 3);
-        assert_eq!(probe(&bytes), Ok(Format::BinaryStl));
+        assert_eq!(probe(&bytes), Ok(SourceFormat::BinaryStl));
     }
 
     #[test]
     fn binary_with_solid_header_and_trailing_byte_is_binary() {
         let mut bytes = binary_with_header(b"solid part", 2, 2);
         bytes.push(0);
-        assert_eq!(probe(&bytes), Ok(Format::BinaryStl));
+        assert_eq!(probe(&bytes), Ok(SourceFormat::BinaryStl));
     }
 
     #[test]
     fn solid_then_facet_is_ascii_in_any_case() {
-        assert_eq!(probe(b"SOLID\r\n\tFACET NORMAL 0 0 1"), Ok(Format::AsciiStl));
-        assert_eq!(probe(b"\xEF\xBB\xBFsolid name\nendsolid name\n"), Ok(Format::AsciiStl));
+        assert_eq!(probe(b"SOLID\r\n\tFACET NORMAL 0 0 1"), Ok(SourceFormat::AsciiStl));
+        assert_eq!(probe(b"\xEF\xBB\xBFsolid name\nendsolid name\n"), Ok(SourceFormat::AsciiStl));
     }
 
     #[test]

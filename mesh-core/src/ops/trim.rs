@@ -87,6 +87,13 @@ pub enum TrimError {
     )]
     NotClosed { gap_mm: f32, tolerance_mm: f32 },
     #[error(
+        "the trim line is {length_mm:.0} mm long, too long to sample every {spacing_mm} mm (at most {} samples), \
+         where a line round an arch is a few hundred mm; check that the model is in millimetres and place the line \
+         on the arch",
+        super::trim_line::MAX_LINE_SAMPLES
+    )]
+    LineTooLong { length_mm: f32, spacing_mm: f32 },
+    #[error(
         "the trim line crosses itself near point {near_point} (seen along the arch's axis); move the points there so \
          that the line runs round the arch without crossing"
     )]

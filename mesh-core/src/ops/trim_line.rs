@@ -11,11 +11,20 @@
 //!
 //! Invariant: the line returned is closed (its last sample joins its first,
 //! not repeated) and simple seen along the axis: no two of its segments cross.
+//!
+//! Checking that takes time growing with the square of the samples, so a
+//! line of more than `MAX_LINE_SAMPLES` is refused before it is sampled:
+//! points kilometres apart (a model not in millimetres, noise in a file)
+//! would otherwise take hours, or more memory than there is.
 
 use super::height_field::Projection;
 use super::surface::Surface;
 use super::trim::TrimError;
 use crate::IndexedMesh;
+
+/// The most samples a trim line may have: 5 m at the default spacing,
+/// where a line round an arch is a few hundred millimetres.
+pub(crate) const MAX_LINE_SAMPLES: usize = 10_000;
 
 /// How points are made into a trim line.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,9 +51,9 @@ impl Default for TrimLineOptions {
 /// apart, on the surface where it is near, the first not repeated at the end.
 ///
 /// Errors: fewer than 3 points, a point that is not finite, a last point
-/// not back on the first, a line that crosses itself seen along `up` (named
-/// by the point before the crossing, counting from 1), or one that misses
-/// the model.
+/// not back on the first, a line of more than 10 000 samples (5 m at the default spacing),
+/// a line that crosses itself seen along `up` (named by the point before
+/// the crossing, counting from 1), or one that misses the model.
 pub fn smooth_trim_line(
     mesh: &IndexedMesh,
     points: &[[f32; 3]],
@@ -73,7 +82,14 @@ pub(crate) fn smooth_on(
         }
     }
     let control = closed_points(points, options.close_within_mm)?;
-    let curve = catmull_rom(&control.positions, f64::from(options.spacing_mm));
+    let spacing = f64::from(options.spacing_mm);
+    if sample_count(&control.positions, spacing) > MAX_LINE_SAMPLES as f64 {
+        let length: f64 = (0..control.positions.len())
+            .map(|i| distance_64(control.positions[i], control.positions[(i + 1) % control.positions.len()]))
+            .sum();
+        return Err(TrimError::LineTooLong { length_mm: length as f32, spacing_mm: options.spacing_mm });
+    }
+    let curve = catmull_rom(&control.positions, spacing);
     // A crossing of the curve itself is where the points were placed: the user's to move.
     let flat: Vec<[f64; 2]> = curve.iter().map(|&(_, p)| projection.flat(p.map(|c| c as f32))).collect();
     if let Some(segment) = first_crossing(&flat) {
@@ -187,6 +203,13 @@ fn distance_64(p: [f64; 3], q: [f64; 3]) -> f64 {
     (0..3).map(|i| (p[i] - q[i]).powi(2)).sum::<f64>().sqrt()
 }
 
+/// How many samples [`catmull_rom`] makes of `points` at `spacing`, as a
+/// float: it does not overflow however far apart the points are.
+fn sample_count(points: &[[f64; 3]], spacing: f64) -> f64 {
+    let n = points.len();
+    (0..n).map(|i| (distance_64(points[i], points[(i + 1) % n]) / spacing).ceil().max(1.0)).sum()
+}
+
 /// Samples of the closed centripetal Catmull-Rom spline through `points`
 /// (at least 3, neighbours different), about `spacing` apart: every point
 /// itself, then the samples between it and the next. Each comes with the
@@ -288,6 +311,14 @@ mod tests {
             let gap = distance_64(pair[0].1, pair[1].1);
             assert!(gap > 0.3 && gap < 0.8, "{gap}");
         }
+    }
+
+    #[test]
+    fn the_samples_are_counted_before_they_are_made() {
+        let square = [[0.0, 0.0, 0.0], [4.0, 0.0, 0.0], [4.0, 4.0, 0.0], [0.0, 4.0, 0.0]];
+        assert_eq!(sample_count(&square, 0.5), catmull_rom(&square, 0.5).len() as f64);
+        let far = [[0.0, 0.0, 0.0], [1e30, 0.0, 0.0], [0.0, 1e30, 0.0]];
+        assert!(sample_count(&far, 0.5) > 1e30);
     }
 
     #[test]

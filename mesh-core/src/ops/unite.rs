@@ -11,6 +11,14 @@
 //! not meet cannot cross, so they go into one operand together; the groups
 //! are united smallest first, and the largest piece (the gum) last, so it
 //! takes part in one boolean only.
+//!
+//! `boolmesh` 0.2 can panic inside a boolean of pieces that cross
+//! themselves (an index out of range while it tidies its result), where it
+//! should answer with an error. Each boolean is therefore run inside
+//! `catch_unwind`, and a panic becomes [`UniteError::Boolean`], so that
+//! such a model is refused like any other that cannot be united. (In the
+//! browser, built with `panic = "abort"`, the mesh worker still stops; the
+//! app starts a new one.)
 
 use boolmesh::prelude::{Manifold, OpType, compute_boolean};
 use parry3d::math::{Pose, Vector};
@@ -155,7 +163,10 @@ fn unite_all(pieces: &[IndexedMesh]) -> Result<IndexedMesh, UniteError> {
 }
 
 fn union(a: &Manifold, b: &Manifold) -> Result<Manifold, UniteError> {
-    compute_boolean(a, b, OpType::Add).map_err(UniteError::Boolean)
+    // Nothing the boolean could have left half-changed is used after a panic: it only reads `a` and `b`.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compute_boolean(a, b, OpType::Add)))
+        .unwrap_or_else(|_| Err("the boolean library stopped on this geometry".to_owned()))
+        .map_err(UniteError::Boolean)
 }
 
 fn manifold(piece: &IndexedMesh) -> Result<Manifold, UniteError> {

@@ -7,7 +7,8 @@ use mesh_core::prepare::{
     BaseRecipe, HollowRecipe, LabelRecipe, Part, PrepareError, Recipe, Step, TrimRecipe, prepare,
 };
 use mesh_core::{
-    Arch, TrimError, TrimLineOptions, TrimOptions, propose_trim_line, read, smooth_trim_line, trim, validate,
+    Arch, IndexedMesh, TrimError, TrimLineOptions, TrimOptions, UniteError, propose_trim_line, read, smooth_trim_line,
+    trim, validate,
 };
 
 use crate::corpus::corpus_dir;
@@ -246,4 +247,72 @@ fn the_full_recipe_trims_plates_and_labels_both_corpus_arches_at_any_offset_and_
             }
         }
     }
+}
+
+#[test]
+fn pieces_the_boolean_library_stops_on_are_refused_as_not_united() {
+    // Two boxes bent through themselves (from a fuzzer's input), on which
+    // boolmesh 0.2 panics inside the union instead of answering.
+    let bent = IndexedMesh {
+        positions: vec![
+            [0.0, 0.0, 13.67767],
+            [10.142136, -4.0, 21.67767],
+            [18.142136, -4.0, 21.67767],
+            [10.142136, -4.0, 13.67767],
+            [10.142136, 1.0, 13.67767],
+            [0.0, 0.0, 21.67767],
+            [18.142136, -4.0, 13.67767],
+            [18.142136, 1.0, 21.67767],
+        ],
+        triangles: vec![
+            [0, 2, 1],
+            [0, 3, 2],
+            [0, 1, 4],
+            [5, 6, 7],
+            [5, 1, 2],
+            [5, 7, 1],
+            [0, 6, 3],
+            [0, 4, 6],
+            [6, 4, 1],
+            [1, 7, 6],
+            [6, 2, 3],
+            [6, 5, 2],
+        ],
+    };
+    let stretched = IndexedMesh {
+        positions: vec![
+            [0.0, 0.0, 9.300802],
+            [12.934484, -4.0, 17.300802],
+            [20.934484, -4.0, 17.300802],
+            [12.934484, -4.0, 9.300802],
+            [12.934484, 1.0, 9.300802],
+            [0.0, 0.0, 17.300802],
+            [20.934484, -4.0, 9.300802],
+            [20.934484, 1.0, 17.300802],
+            [13244.911, -4.0, 9.300802],
+        ],
+        triangles: vec![
+            [0, 1, 2],
+            [0, 2, 3],
+            [0, 4, 1],
+            [5, 7, 6],
+            [5, 2, 1],
+            [5, 1, 7],
+            [0, 8, 6],
+            [0, 6, 4],
+            [6, 1, 4],
+            [1, 6, 7],
+            [8, 0, 5],
+            [5, 0, 3],
+            [5, 3, 2],
+            [8, 5, 6],
+        ],
+    };
+    let mut both = bent;
+    let offset = both.positions.len() as u32;
+    both.positions.extend(stretched.positions);
+    both.triangles.extend(stretched.triangles.iter().map(|t| t.map(|v| v + offset)));
+    let error = mesh_core::unite(&both).unwrap_err();
+    assert!(matches!(error, UniteError::Boolean(_)), "{error:?}");
+    assert!(error.to_string().contains("check the model for pieces crossing themselves"), "{error}");
 }

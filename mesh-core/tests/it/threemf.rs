@@ -446,3 +446,33 @@ fn a_model_part_that_inflates_far_past_the_file_is_refused_before_it_is_unpacked
     let budget_mib = (bomb.len() as u64 * 40).max(16 << 20) >> 20;
     assert!(error.contains(&format!("unpacks to more than {budget_mib} MiB")) && error.contains("ZIP bomb"), "{error}");
 }
+
+#[test]
+fn components_placing_millions_of_triangles_are_refused_before_any_is_placed() {
+    // A 15 × 15 grid (392 triangles) placed 9⁵ times through five levels of
+    // components: 23 million triangles from a package of a few kilobytes.
+    let n = 15;
+    let mut grid = String::from("<object id=\"1\" type=\"model\"><mesh><vertices>");
+    for i in 0..n * n {
+        grid += &format!("<vertex x=\"{}\" y=\"{}\" z=\"0\"/>", i % n, i / n);
+    }
+    grid += "</vertices><triangles>";
+    for i in (0..n * (n - 1)).filter(|i| i % n != n - 1) {
+        grid += &format!("<triangle v1=\"{i}\" v2=\"{}\" v3=\"{}\"/>", i + 1, i + n + 1);
+        grid += &format!("<triangle v1=\"{i}\" v2=\"{}\" v3=\"{}\"/>", i + n + 1, i + n);
+    }
+    grid += "</triangles></mesh></object>";
+    let mut resources = grid;
+    for level in 2..=6 {
+        resources += &format!("<object id=\"{level}\" type=\"model\"><components>");
+        for k in 0..9 {
+            let below = level - 1;
+            resources += &format!("<component objectid=\"{below}\" transform=\"1 0 0 0 1 0 0 0 1 {} 0 0\"/>", 20 * k);
+        }
+        resources += "</components></object>";
+    }
+    let package = package_with_model(&model("millimeter", &resources, r#"<item objectid="6"/>"#));
+    assert!(package.len() < 8 << 10, "{} bytes", package.len());
+    let error = error_of(&package);
+    assert!(error.contains("23147208 triangles") && error.contains("at most 20000000 of each"), "{error}");
+}

@@ -213,6 +213,12 @@ fn bad_lines_are_refused_saying_what_to_change() {
     assert!(matches!(error, TrimError::CrossesItself { near_point: 1..=3 }), "{error:?}");
     assert!(error.to_string().contains("crosses itself near point"), "{error}");
 
+    // Kilometres round (noise in a file, a model in µm): refused before it is sampled.
+    let huge: Vec<[f32; 3]> = on_sides.iter().map(|&[x, y, z]| [x * 1e6, y * 1e6, z]).collect();
+    let error = trim_cube(huge).unwrap_err();
+    assert!(matches!(error, TrimError::LineTooLong { length_mm, .. } if length_mm > 3.9e7), "{error:?}");
+    assert!(error.to_string().contains("check that the model is in millimetres"), "{error}");
+
     let far_away: Vec<[f32; 3]> = on_sides.iter().map(|&[x, y, z]| [x + 100.0, y, z]).collect();
     let error = trim_cube(far_away).unwrap_err();
     assert!(matches!(error, TrimError::MissesModel { distance_mm } if distance_mm > 89.0), "{error:?}");

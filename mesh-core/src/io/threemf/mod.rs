@@ -70,6 +70,11 @@ const MAX_EXPANSION: u64 = 40;
 const MIN_PART_BUDGET: u64 = 16 << 20;
 /// Placements of objects (build items and components, nested) in one model.
 const MAX_PLACEMENTS: usize = 100_000;
+/// Triangles, and vertices, once every placement is counted: a plate of a
+/// hundred arches. Components nested a few levels place an object millions
+/// of times from a file of a few kilobytes; such a model is refused before
+/// any of it is placed.
+const MAX_PLACED_ELEMENTS: usize = 20_000_000;
 const MAX_COMPONENT_DEPTH: usize = 64;
 /// A ZIP whose entries include a `3D/….model` part, or whose content types
 /// declare the 3MF model type (a 3MF that lost its model). A damaged ZIP

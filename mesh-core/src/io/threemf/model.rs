@@ -6,7 +6,10 @@ use quick_xml::name::{Namespace, QName, ResolveResult};
 use quick_xml::reader::NsReader;
 use rustc_hash::FxHashMap;
 
-use super::{CORE_NAMESPACE, GEOMETRY_NEUTRAL_EXTENSIONS, MAX_COMPONENT_DEPTH, MAX_PLACEMENTS, PRODUCTION_NAMESPACE};
+use super::{
+    CORE_NAMESPACE, GEOMETRY_NEUTRAL_EXTENSIONS, MAX_COMPONENT_DEPTH, MAX_PLACED_ELEMENTS, MAX_PLACEMENTS,
+    PRODUCTION_NAMESPACE,
+};
 use crate::IndexedMesh;
 use crate::io::ReadError;
 use crate::io::weld::Welder;
@@ -251,6 +254,16 @@ impl Model {
 
     /// Every build item's object, placed and in millimetres, as one mesh.
     pub(super) fn build(&self, xml: &[u8], part: &str) -> Result<IndexedMesh, ReadError> {
+        if let Some((triangles, vertices)) = self.placed_size()
+            && triangles.max(vertices) > MAX_PLACED_ELEMENTS
+        {
+            return Err(ReadError::ThreeMfUnsupported {
+                feature: format!(
+                    "{triangles} triangles and {vertices} vertices once every object is placed (at most \
+                     {MAX_PLACED_ELEMENTS} of each)"
+                ),
+            });
+        }
         let locate = Locator { xml, part };
         let mut mesh = IndexedMesh::default();
         let mut placements = 0;
@@ -297,6 +310,40 @@ impl Model {
             self.place(Placement { transform, ..*component }, depth + 1, placements, out, locate)?;
         }
         Ok(())
+    }
+
+    /// How many triangles and vertices the build places, every placement
+    /// counted (at most: `append` may share vertices), without placing any;
+    /// `None` where [`Model::place`] will name a problem instead (an object
+    /// that is not defined, components nested too deep).
+    fn placed_size(&self) -> Option<(usize, usize)> {
+        let mut known = FxHashMap::default();
+        let mut total = (0usize, 0usize);
+        for item in &self.items {
+            let (triangles, vertices) = self.object_size(item.object, 0, &mut known)?;
+            total = (total.0.saturating_add(triangles), total.1.saturating_add(vertices));
+        }
+        Some(total)
+    }
+
+    /// [`Model::placed_size`] of one object, each object counted once
+    /// however often it is placed (`known`), so a deep tree is counted in
+    /// time linear in the model's objects and components.
+    fn object_size(&self, id: u32, depth: usize, known: &mut FxHashMap<u32, (usize, usize)>) -> Option<(usize, usize)> {
+        if let Some(&size) = known.get(&id) {
+            return Some(size);
+        }
+        if depth > MAX_COMPONENT_DEPTH {
+            return None;
+        }
+        let object = self.objects.get(&id)?;
+        let mut size = object.mesh.as_ref().map_or((0, 0), |mesh| (mesh.triangle_count(), mesh.vertex_count()));
+        for component in &object.components {
+            let (triangles, vertices) = self.object_size(component.object, depth + 1, known)?;
+            size = (size.0.saturating_add(triangles), size.1.saturating_add(vertices));
+        }
+        known.insert(id, size);
+        Some(size)
     }
 }
 
