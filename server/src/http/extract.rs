@@ -139,6 +139,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<QueryParams<T>, ApiError> {
+        // As in bodies (`json.rs`): no text holds the NUL character.
+        if parts.uri.query().is_some_and(|query| query.to_ascii_lowercase().contains("%00")) {
+            return Err(ApiError::BadRequest("a query parameter holds the NUL character (%00); remove it".into()));
+        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(QueryParams(value)),
             Err(rejection) => Err(ApiError::BadRequest(query_problem(&rejection))),

@@ -2,7 +2,9 @@
 //! read from an object only (serde would also fill one from an array of
 //! its fields in order, which no schema here allows), and a number with no
 //! fraction is an integer wherever it is written (`14.0` is the integer 14
-//! in JSON Schema, which serde's integers refuse).
+//! in JSON Schema, which serde's integers refuse). Text holding the NUL
+//! character is refused: PostgreSQL cannot store it, and no field needs it
+//! (the document says so with a pattern on every free text).
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
 use serde_json::{Map, Number, Value};
@@ -13,10 +15,28 @@ pub(super) fn from_object<T: DeserializeOwned>(value: Value) -> Result<T, String
     let Value::Object(_) = value else {
         return Err(format!("the body is JSON {}, not an object; send {{…}} with the fields", kind(&value)));
     };
+    if let Some(at) = nul_at(&value, "") {
+        return Err(format!("{at}: text may not hold the NUL character (\\u0000); remove it"));
+    }
     serde_path_to_error::deserialize(Strict(integral(value))).map_err(|e| {
         let at = e.path().to_string();
         if at == "." { e.inner().to_string() } else { format!("{at}: {}", e.inner()) }
     })
+}
+
+/// Where `value` holds a string (or a key) with the NUL character, as a path.
+fn nul_at(value: &Value, path: &str) -> Option<String> {
+    match value {
+        Value::String(text) => {
+            text.contains('\0').then(|| if path.is_empty() { ".".to_owned() } else { path.to_owned() })
+        }
+        Value::Array(items) => items.iter().enumerate().find_map(|(n, item)| nul_at(item, &format!("{path}[{n}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(key, field)| {
+            let at = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            if key.contains('\0') { Some(at) } else { nul_at(field, &at) }
+        }),
+        _ => None,
+    }
 }
 
 /// `value` with every whole float within `i64` written as an integer.

@@ -287,7 +287,30 @@ fn with_rules(document: utoipa::openapi::OpenApi) -> serde_json::Value {
         let description = schema["description"].as_str().unwrap_or_default();
         schema["description"] = json!(format!("{description}\n\n{}", rule.says).trim_start());
     }
+    no_nul_in_free_text(&mut document);
     document
+}
+
+/// Free text (a string without a format, pattern or list of values) gets
+/// the pattern that keeps the NUL character out, as the body reader does
+/// (`json.rs`).
+fn no_nul_in_free_text(schema: &mut serde_json::Value) {
+    match schema {
+        serde_json::Value::Object(fields) => {
+            let is_string = match fields.get("type") {
+                Some(serde_json::Value::String(kind)) => kind == "string",
+                Some(serde_json::Value::Array(kinds)) => kinds.iter().any(|kind| kind == "string"),
+                _ => false,
+            };
+            let constrained = ["format", "pattern", "enum", "const"].iter().any(|key| fields.contains_key(*key));
+            if is_string && !constrained {
+                fields.insert("pattern".to_owned(), json!("^[^\\u0000]*$"));
+            }
+            fields.values_mut().for_each(no_nul_in_free_text);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(no_nul_in_free_text),
+        _ => {}
+    }
 }
 
 #[cfg(test)]

@@ -382,3 +382,22 @@ async fn a_delivery_to_an_internal_address_is_not_sent() {
         assert!(reached.is_err(), "the internal receiver was connected to");
     }
 }
+
+#[tokio::test]
+async fn text_with_the_nul_character_is_refused_alike_on_every_backend() {
+    for database in test_databases().await {
+        seed_owner(&database, "Smile Lab", "owner@smile.example").await;
+        let app = spawn(&database).await;
+        let owner = login(&app, "owner@smile.example").await;
+        let body = json!({ "title": "Ana", "notes": "before\u{0}after" });
+        let refused = as_session(&app, &owner, Method::POST, "/api/v1/cases", true).json(&body).send().await.unwrap();
+        assert_eq!(refused.status(), 400);
+        let message = refused.json::<ErrorBody>().await.unwrap().error.message;
+        assert!(message.starts_with("notes: text may not hold the NUL character"), "{message}");
+        let query = as_session(&app, &owner, Method::GET, "/api/v1/cases?q=a%00b", false).send().await.unwrap();
+        assert_eq!(query.status(), 400);
+    }
+    let document: Value = spawn_app_with(None, |_| {}).await.get("/api/v1/openapi.json").await.json().await.unwrap();
+    let notes = &document["components"]["schemas"]["NewCaseRequest"]["properties"]["notes"];
+    assert_eq!(notes["pattern"], "^[^\\u0000]*$", "{notes}");
+}
