@@ -11,13 +11,19 @@ use serde_json::{Map, Number, Value};
 
 /// `T` from a parsed JSON body, or what is wrong with it (for a 400),
 /// naming the field at fault.
-pub(super) fn from_object<T: DeserializeOwned>(value: Value) -> Result<T, String> {
+pub(super) fn from_object<T: DeserializeOwned + serde::Serialize>(value: Value) -> Result<T, String> {
     let Value::Object(_) = value else {
         return Err(format!("the body is JSON {}, not an object; send {{…}} with the fields", kind(&value)));
     };
-    if let Some(at) = nul_at(&value, "") {
+    let read: T = read_object(value)?;
+    // Only the fields read count: unknown ones are ignored, NUL or not.
+    if let Some(at) = serde_json::to_value(&read).ok().and_then(|fields| nul_at(&fields, "")) {
         return Err(format!("{at}: text may not hold the NUL character (\\u0000); remove it"));
     }
+    Ok(read)
+}
+
+fn read_object<T: DeserializeOwned>(value: Value) -> Result<T, String> {
     serde_path_to_error::deserialize(Strict(integral(value))).map_err(|e| {
         let at = e.path().to_string();
         if at == "." { e.inner().to_string() } else { format!("{at}: {}", e.inner()) }

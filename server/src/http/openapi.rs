@@ -287,7 +287,12 @@ fn with_rules(document: utoipa::openapi::OpenApi) -> serde_json::Value {
         let description = schema["description"].as_str().unwrap_or_default();
         schema["description"] = json!(format!("{description}\n\n{}", rule.says).trim_start());
     }
+    // Error messages may quote what was sent, NUL included: they keep no pattern.
+    let errors = document.pointer("/components/schemas/ErrorDetail").cloned();
     no_nul_in_free_text(&mut document);
+    if let (Some(errors), Some(slot)) = (errors, document.pointer_mut("/components/schemas/ErrorDetail")) {
+        *slot = errors;
+    }
     document
 }
 
