@@ -182,12 +182,12 @@ fn kind(value: &Value) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use serde::Deserialize;
+    use serde::{Deserialize, Serialize};
     use serde_json::json;
 
     use super::from_object;
 
-    #[derive(Debug, PartialEq, Deserialize)]
+    #[derive(Debug, PartialEq, Deserialize, Serialize)]
     #[serde(deny_unknown_fields)]
     struct Schedule {
         days: i32,
@@ -197,7 +197,7 @@ mod tests {
         patient: Option<Patient>,
     }
 
-    #[derive(Debug, Default, PartialEq, Deserialize)]
+    #[derive(Debug, Default, PartialEq, Deserialize, Serialize)]
     struct Patient {
         #[serde(default)]
         name: Option<String>,
@@ -232,7 +232,7 @@ mod tests {
         let read = from_object::<Schedule>(json!({"days": 1, "patient": {"name": "Ana", "stages": [1.0, 2]}}));
         let patient = Patient { name: Some("Ana".into()), stages: vec![1, 2] };
         assert_eq!(read.map(|schedule| schedule.patient), Ok(Some(patient)));
-        #[derive(Debug, Deserialize)]
+        #[derive(Debug, Deserialize, Serialize)]
         struct Offset {
             _mm: [f32; 2],
         }
